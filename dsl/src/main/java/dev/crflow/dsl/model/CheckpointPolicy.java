@@ -1,0 +1,45 @@
+package dev.crflow.dsl.model;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How one step is checkpointed, signalled and requeued, every default resolved.
+ *
+ * @param engine      dmtcp | criu | signal | none
+ * @param interval    periodic checkpoint interval; empty: checkpoint only on the warning signal
+ * @param signal      Slurm's warning signal, canonical name without "SIG" (e.g. "USR1"); rendered as --signal=B:SIG@lead
+ * @param lead        how long before the time limit the warning signal arrives
+ * @param forward     engine 'signal': the signal the application handles (canonical name); empty for other engines
+ * @param state       engine 'signal': files/directories (relative to the workdir) persisted as a generation
+ * @param keep        image generations kept (>= 1)
+ * @param maxRestarts walltime/preemption/node-loss requeues allowed
+ * @param totalTime   compute budget across all attempts; empty: unlimited
+ */
+public record CheckpointPolicy(
+        Engine engine,
+        Optional<Duration> interval,
+        String signal,
+        Duration lead,
+        Optional<String> forward,
+        List<String> state,
+        int keep,
+        int maxRestarts,
+        Optional<Duration> totalTime) {
+
+    public static final String DEFAULT_SIGNAL = "USR1";
+    public static final Duration DEFAULT_LEAD = Duration.ofSeconds(60);
+    public static final int DEFAULT_KEEP = 2;
+    public static final int DEFAULT_MAX_RESTARTS = 50;
+
+    public CheckpointPolicy {
+        state = List.copyOf(state);
+    }
+
+    /** A step without a checkpoint block: no images, but still requeued on walltime and counted. */
+    public static CheckpointPolicy none() {
+        return new CheckpointPolicy(Engine.NONE, Optional.empty(), DEFAULT_SIGNAL, DEFAULT_LEAD,
+                Optional.empty(), List.of(), DEFAULT_KEEP, DEFAULT_MAX_RESTARTS, Optional.empty());
+    }
+}

@@ -1,0 +1,15 @@
+package dev.crflow.dsl.model;
+
+/** How a step's state survives the end of a job. DSL spelling: {@code engine 'dmtcp'} etc. */
+public enum Engine {
+    /** Transparent checkpoint of the process tree by DMTCP. */
+    DMTCP,
+    /** Transparent dump/restore of the process tree by CRIU (needs criu >= 4.1 on kernels >= 6.13). */
+    CRIU,
+    /** The application checkpoints itself when it receives {@code forward}; crflow persists its {@code state} files. */
+    SIGNAL,
+    /** No checkpoint: a requeued attempt relaunches from scratch (still requeued and counted). */
+    NONE;
+
+    public String dslName() { return name().toLowerCase(java.util.Locale.ROOT); }
+}
