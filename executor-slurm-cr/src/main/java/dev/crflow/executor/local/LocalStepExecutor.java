@@ -67,7 +67,7 @@ public final class LocalStepExecutor implements StepExecutor {
             ctl.create();
             ctl.writeSpec(launch.step());
             ctl.writeJson(ctl.job(), new JobRecord(jobId, launch.jobName(), launch.attempt(), clock.instant(), name(), null,
-                    launch.knownJobIds()));
+                    launch.knownJobIds(), List.of()));
         } catch (IOException e) {
             throw new ExecutorException("cannot write the control directory " + ctl + ": " + e.getMessage(), true, e);
         }
@@ -195,7 +195,7 @@ public final class LocalStepExecutor implements StepExecutor {
             child = p;
             process = p.toHandle();
             ctl.writeJson(ctl.job(), new JobRecord(handle.jobId(), handle.jobName(), handle.attempt(), started, name(), p.pid(),
-                    launch.knownJobIds()));
+                    launch.knownJobIds(), List.of()));
             observation = new JobObservation(JobStatus.RUNNING, "running (pid " + p.pid() + ")", List.of("localhost"),
                     List.of(), Optional.empty(), Optional.empty());
             simulateWalltime(p.toHandle(), started);

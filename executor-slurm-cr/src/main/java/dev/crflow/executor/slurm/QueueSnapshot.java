@@ -26,10 +26,9 @@ public final class QueueSnapshot {
 
     public static QueueSnapshot of(Instant takenAt, List<QueueEntry> entries) {
         Map<String, QueueEntry> m = new LinkedHashMap<>();
-        for (QueueEntry e : entries) {
-            m.put(e.jobId(), e);
-            if (!e.displayId().equals(e.jobId())) m.putIfAbsent(e.displayId(), e);
-        }
+        // Array elements are keyed "array_index" first: a pending, unsplit array shows the array's id as %A on every line.
+        for (QueueEntry e : entries) m.put(e.displayId(), e);
+        for (QueueEntry e : entries) m.putIfAbsent(e.jobId(), e);
         return new QueueSnapshot(takenAt, true, "", Collections.unmodifiableMap(m));
     }
 
@@ -53,7 +52,7 @@ public final class QueueSnapshot {
     }
 
     public List<QueueEntry> entries() {
-        return byId.entrySet().stream().filter(e -> e.getKey().equals(e.getValue().jobId())).map(Map.Entry::getValue).toList();
+        return byId.entrySet().stream().filter(e -> e.getKey().equals(e.getValue().displayId())).map(Map.Entry::getValue).toList();
     }
 
     public List<QueueEntry> withName(String name) {

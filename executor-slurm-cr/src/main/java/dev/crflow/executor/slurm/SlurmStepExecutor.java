@@ -143,7 +143,7 @@ public final class SlurmStepExecutor implements StepExecutor {
     private JobHandle record(StepLaunch launch, String jobId) throws IOException {
         StepControlDir ctl = launch.controlDir();
         ctl.writeJson(ctl.job(), new JobRecord(jobId, launch.jobName(), launch.attempt(), clock.instant(), name(), null,
-                launch.knownJobIds()));
+                launch.knownJobIds(), List.of()));
         queue.invalidate();
         return new JobHandle(jobId, launch.jobName(), launch.attempt(), launch.step().name());
     }
@@ -191,7 +191,7 @@ public final class SlurmStepExecutor implements StepExecutor {
             return JobObservation.of(JobStatus.UNKNOWN, "not listed by Slurm but its coordinator's heartbeat is fresh");
         }
         return JobObservation.lost("vanished", "vanished: neither squeue nor scontrol know job " + job.jobId(),
-                lastRunningNodes.getOrDefault(job.jobId(), List.of()));
+                knownNodes(ctl, job));
     }
 
     private JobObservation fromQueue(JobHandle job, StepControlDir ctl, QueueEntry e) {
@@ -203,7 +203,7 @@ public final class SlurmStepExecutor implements StepExecutor {
         String detail = state.name() + (reason.isEmpty() || reason.equals("None") ? "" : " (" + reason + ")");
         switch (state.phase()) {
             case RUNNING -> {
-                if (!nodes.isEmpty()) lastRunningNodes.put(job.jobId(), nodes);
+                if (!nodes.isEmpty() && !nodes.equals(lastRunningNodes.put(job.jobId(), nodes))) rememberNodes(ctl, job, nodes);
                 return new JobObservation(JobStatus.RUNNING, detail, nodes, List.of(), Optional.empty(), exitCode);
             }
             case QUEUED, REQUEUED -> {
@@ -243,7 +243,7 @@ public final class SlurmStepExecutor implements StepExecutor {
             }
             case LOST -> {
                 if (ctl.readResult().isPresent()) return JobObservation.of(JobStatus.ENDED, detail);
-                List<String> where = nodes.isEmpty() ? lastRunningNodes.getOrDefault(job.jobId(), List.of()) : nodes;
+                List<String> where = nodes.isEmpty() ? knownNodes(ctl, job) : nodes;
                 String why = switch (state) {
                     case NODE_FAIL -> "node-fail";
                     case BOOT_FAIL -> "boot-fail";
@@ -286,8 +286,12 @@ public final class SlurmStepExecutor implements StepExecutor {
             }
         }
         if (lastStart == null || endedOrRequeued) return List.of();
-        String host = lastStart.text("host");
-        List<String> nodes = host.isEmpty() ? lastRunningNodes.getOrDefault(job.jobId(), List.of()) : List.of(shortHost(host));
+        // Slurm's node name, not the hostname: on one machine several slurmd share a hostname.
+        List<String> nodes = knownNodes(ctl, job);
+        if (nodes.isEmpty()) {
+            String node = lastStart.text("node").isEmpty() ? lastStart.text("host") : lastStart.text("node");
+            if (!node.isEmpty()) nodes = List.of(shortHost(node));
+        }
         if (!alreadyNoted) {
             ObjectNode ev = ModelJson.mapper().createObjectNode();
             ev.put("event", "attempt-lost");
@@ -304,6 +308,23 @@ public final class SlurmStepExecutor implements StepExecutor {
             }
         }
         return nodes;
+    }
+
+    /** Persisted in job.json so a restarted driver still knows which node to avoid. */
+    private void rememberNodes(StepControlDir ctl, JobHandle job, List<String> nodes) {
+        ctl.readJob().filter(r -> r.jobId().equals(job.jobId())).ifPresent(r -> {
+            try {
+                ctl.writeJson(ctl.job(), r.withNodes(nodes));
+            } catch (IOException ignored) {
+                // memory still has it
+            }
+        });
+    }
+
+    private List<String> knownNodes(StepControlDir ctl, JobHandle job) {
+        List<String> mem = lastRunningNodes.get(job.jobId());
+        if (mem != null) return mem;
+        return ctl.readJob().filter(r -> r.jobId().equals(job.jobId())).map(JobRecord::nodes).orElse(List.of());
     }
 
     private static String shortHost(String host) {
