@@ -17,7 +17,7 @@ import java.util.Optional;
  * files it reads. Every read tolerates missing files and a torn last journal line.
  */
 public final class StepControlDir {
-    private static final ObjectMapper JSON = ModelJson.mapper();
+    private static final ObjectMapper JSON = ControlJson.mapper();
     private final Path dir;
 
     public StepControlDir(Path dir) {

@@ -85,7 +85,12 @@ public final class LocalStepExecutor implements StepExecutor {
             ProcessHandle alive = record.pid() == null ? null
                     : ProcessHandle.of(record.pid()).filter(p -> p.isAlive() && ownsControlDir(p, launch.controlDir().path())).orElse(null);
             LocalJob job = new LocalJob(handle, launch, alive);
-            job.start();
+            if (alive != null || lastAttemptAskedForRequeue(launch.controlDir())) {
+                job.start();
+            } else {
+                // The coordinator ended while no driver watched: the control directory says how (result.json or not).
+                job.observation = JobObservation.of(JobStatus.ENDED, "ended while the driver was away");
+            }
             return job;
         });
         return handle;
@@ -269,7 +274,7 @@ public final class LocalStepExecutor implements StepExecutor {
     }
 
     /** The last attempt ended by preemption or walltime and no result was written: the coordinator wanted a requeue. */
-    private static boolean lastAttemptAskedForRequeue(StepControlDir ctl) {
+    static boolean lastAttemptAskedForRequeue(StepControlDir ctl) {
         if (ctl.readResult().isPresent()) return false;
         List<JournalEntry> j = ctl.readJournal();
         for (int i = j.size() - 1; i >= 0; i--) {
