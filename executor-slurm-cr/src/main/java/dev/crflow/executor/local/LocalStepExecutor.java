@@ -65,6 +65,7 @@ public final class LocalStepExecutor implements StepExecutor {
         String jobId = "local-" + launch.jobName().replace("crflow-", "") + "-" + launch.attempt();
         try {
             ctl.create();
+            createWorkdir(launch);
             ctl.writeSpec(launch.step());
             ctl.writeJson(ctl.job(), new JobRecord(jobId, launch.jobName(), launch.attempt(), clock.instant(), name(), null,
                     launch.knownJobIds(), List.of()));
@@ -76,6 +77,11 @@ public final class LocalStepExecutor implements StepExecutor {
         jobs.put(jobId, job);
         job.start();
         return handle;
+    }
+
+    /** The step's workdir is the user's (normal permissions); made here so a fresh checkout runs as is. */
+    static void createWorkdir(StepLaunch launch) throws IOException {
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of(launch.step().workdir()));
     }
 
     @Override
