@@ -31,7 +31,7 @@ final class Blocks {
             checked = null
         }
         Specs.ContainerDecl decl = new Specs.ContainerDecl(checked, session.line())
-        session.runBlock(body, new ContainerContext(session, decl))
+        decl.hadErrors = session.runBlock(body, new ContainerContext(session, decl))
         return decl
     }
 

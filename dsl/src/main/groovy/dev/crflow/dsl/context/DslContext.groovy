@@ -24,7 +24,7 @@ abstract class DslContext {
 
     def methodMissing(String name, Object args) {
         session.unknownKeyword(blockName(), name, keywords(), true, args)
-        return null
+        return DslSession.UNRESOLVED
     }
 
     @Override

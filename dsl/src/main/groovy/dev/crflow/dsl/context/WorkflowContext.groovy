@@ -39,6 +39,6 @@ class WorkflowContext extends DslContext {
         String checked = session.name(name, 'step')
         Specs.StepDecl step = new Specs.StepDecl(checked ?: 'invalid', line)
         if (checked != null) decl.steps.add(step)
-        session.runBlock(body, new StepContext(session, step))
+        step.hadErrors = session.runStepBlock(body, new StepContext(session, step), step.name)
     }
 }

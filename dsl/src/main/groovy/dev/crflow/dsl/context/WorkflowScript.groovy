@@ -36,7 +36,7 @@ abstract class WorkflowScript extends Script {
             return ((Closure) binding.getVariable(name)).call(args as Object[])
         }
         DslSession.current().unknownKeyword('top level', name, Keywords.TOP, true, args)
-        return null
+        return DslSession.UNRESOLVED
     }
 
     def propertyMissing(String name) {

@@ -91,6 +91,12 @@ public final class DslCompiler {
                 SyntaxException se = sem.getCause();
                 String msg = se.getOriginalMessage();
                 msg = msg.replaceAll("\\s*@ line \\d+, column \\d+\\.?\\s*$", "").trim();
+                int nl = msg.indexOf("\\n");
+                if (nl < 0) nl = msg.indexOf('\n');
+                if (nl >= 0) {
+                    // the parser quotes everything it could not match, up to where it gave up
+                    msg = msg.substring(0, nl) + "…' (the parser gave up here; the mistake is earlier, e.g. a missing ')' or '}')";
+                }
                 session.error(Math.max(se.getLine(), 1), "syntax error: " + msg);
             } else if (m instanceof ExceptionMessage em) {
                 Exception cause = em.getCause();
@@ -105,7 +111,13 @@ public final class DslCompiler {
     }
 
     private static LoadResult finish(DslSession session, Workflow workflow) {
-        List<Diagnostic> all = new ArrayList<>(session.diagnostics());
+        java.util.Set<String> inLoops = new java.util.HashSet<>();
+        if (session.workflow != null) {
+            java.util.Map<Integer, Long> perLine = session.workflow.steps.stream()
+                    .collect(java.util.stream.Collectors.groupingBy(s -> s.line, java.util.stream.Collectors.counting()));
+            session.workflow.steps.forEach(s -> { if (perLine.get(s.line) > 1) inLoops.add(s.name); });
+        }
+        List<Diagnostic> all = new ArrayList<>(session.diagnosticsNamingLoopSteps(inLoops));
         all.sort(Comparator.comparingInt(Diagnostic::line));
         List<Diagnostic> unique = new ArrayList<>(new java.util.LinkedHashSet<>(all));
         boolean failed = unique.stream().anyMatch(d -> d.severity() == Severity.ERROR);

@@ -37,6 +37,9 @@ public final class DslSession {
     private final String file;
     private final String sourceName;
     private final List<Diagnostic> diagnostics = new ArrayList<>();
+    /** For each diagnostic, the step whose block was running (null outside steps): to name it in loops. */
+    private final List<String> stepOf = new ArrayList<>();
+    private String currentStep;
     private int line = 1;
     private Script script;
 
@@ -82,9 +85,48 @@ public final class DslSession {
 
     // ---- diagnostics ----------------------------------------------------------------------------
 
-    public void error(int at, String message) { diagnostics.add(new Diagnostic(file, at, Severity.ERROR, message)); }
+    public void error(int at, String message) { add(new Diagnostic(file, at, Severity.ERROR, message)); }
 
-    public void warning(int at, String message) { diagnostics.add(new Diagnostic(file, at, Severity.WARNING, message)); }
+    public void warning(int at, String message) { add(new Diagnostic(file, at, Severity.WARNING, message)); }
+
+    private void add(Diagnostic d) {
+        diagnostics.add(d);
+        stepOf.add(currentStep);
+    }
+
+    public int errorCount() {
+        int n = 0;
+        for (Diagnostic d : diagnostics) if (d.isError()) n++;
+        return n;
+    }
+
+    /** Runs a step's block with the step as context of its diagnostics; true when the block reported an error. */
+    public boolean runStepBlock(@groovy.lang.DelegatesTo(strategy = Closure.DELEGATE_ONLY) Closure<?> body, Object context, String stepName) {
+        String outer = currentStep;
+        currentStep = stepName;
+        try {
+            return runBlock(body, context);
+        } finally {
+            currentStep = outer;
+        }
+    }
+
+    /**
+     * Diagnostics raised inside a step declared on a line that declares several steps (a loop) name
+     * the step, since the line alone does not say which iteration is wrong.
+     */
+    List<Diagnostic> diagnosticsNamingLoopSteps(java.util.Set<String> stepsInLoops) {
+        List<Diagnostic> out = new ArrayList<>(diagnostics.size());
+        for (int i = 0; i < diagnostics.size(); i++) {
+            Diagnostic d = diagnostics.get(i);
+            String step = stepOf.get(i);
+            if (step != null && stepsInLoops.contains(step) && !d.message().contains("step '" + step + "'")) {
+                d = new Diagnostic(d.file(), d.line(), d.severity(), d.message() + " (step '" + step + "')");
+            }
+            out.add(d);
+        }
+        return out;
+    }
 
     public void error(String message) { error(line, message); }
 
@@ -95,8 +137,9 @@ public final class DslSession {
      * is reported by the context, never resolved against the script. An exception thrown by the user's
      * own code is reported with its line, and loading goes on with the next statement after the block.
      */
-    public void runBlock(@groovy.lang.DelegatesTo(strategy = Closure.DELEGATE_ONLY) Closure<?> body, Object context) {
-        if (body == null) return;
+    public boolean runBlock(@groovy.lang.DelegatesTo(strategy = Closure.DELEGATE_ONLY) Closure<?> body, Object context) {
+        if (body == null) return false;
+        int errorsBefore = errorCount();
         Closure<?> c = (Closure<?>) body.clone();
         c.setResolveStrategy(Closure.DELEGATE_ONLY);
         c.setDelegate(context);
@@ -109,6 +152,7 @@ public final class DslSession {
         } catch (RuntimeException e) {
             reportException(e);
         }
+        return errorCount() > errorsBefore;
     }
 
     /** An exception escaping the user's code: the line of the script frame that threw it, a readable message. */
@@ -320,7 +364,7 @@ public final class DslSession {
             List<String> names = new ArrayList<>();
             Signals.names().forEach(names::add);
             String hint = Suggest.closest(raw, names).map(s -> "; did you mean '" + s + "'?").orElse(" (e.g. 'USR1', 'SIGTERM' or 10)");
-            error("unknown signal '" + v + "' for " + keyword + hint);
+            error("unknown signal '" + v + "'" + (keyword.equals("signal") ? "" : " for " + keyword) + hint);
             return null;
         }
         if (Signals.untrappable(p.value())) {

@@ -107,7 +107,7 @@ final class Resolver {
     private Step step(Specs.StepDecl s, List<Specs.Settings> layers) {
         StepCommand command = null;
         if (s.command == null && s.script == null) {
-            session.error(s.line, "step '" + s.name + "' has no command: add command '…' or script '''…'''");
+            if (!s.hadErrors) session.error(s.line, "step '" + s.name + "' has no command: add command '…' or script '''…'''");
         } else if (s.command != null && s.script != null) {
             session.error(s.script.line(), "step '" + s.name + "' has both command (line " + s.command.line() + ") and script: keep one");
         } else {
@@ -243,7 +243,7 @@ final class Resolver {
         }
         if (image == null) return Optional.empty();   // invalid image, already reported
         if (runtime == null) {
-            find(lastDecl.line, true, "container '" + image + "' has no runtime: add runtime 'shifter', 'podman-hpc', 'podman' or 'apptainer' in its block", owner);
+            if (!lastDecl.hadErrors) find(lastDecl.line, true, "container '" + image + "' has no runtime: add runtime 'shifter', 'podman-hpc', 'podman' or 'apptainer' in its block", owner);
             return Optional.empty();
         }
         return Optional.of(new ContainerSpec(image, runtime.value(), List.copyOf(mounts), List.copyOf(modules)));

@@ -35,6 +35,8 @@ public final class Specs {
         public final int line;
         public final List<Located<String>> after = new ArrayList<>();
         public Located<String> command, script;
+        /** An error was reported inside the block: follow-up checks ("no command") stay quiet. */
+        public boolean hadErrors;
 
         public StepDecl(String name, int line) {
             this.name = name;
@@ -59,6 +61,7 @@ public final class Specs {
         public Located<ContainerRuntime> runtime;
         public final List<Located<String>> mounts = new ArrayList<>();
         public final List<Located<String>> modules = new ArrayList<>();
+        public boolean hadErrors;
 
         public ContainerDecl(String image, int line) {
             this.image = image;
