@@ -50,6 +50,14 @@ public final class WorkflowLoader {
         return read(file, DslCompiler.Mode.WORKFLOW, profile);
     }
 
+    /**
+     * For {@code crflow check} and {@code crflow show}: a workflow file or a policy-only file, whichever
+     * this one is. Never throws.
+     */
+    public static LoadResult checkAny(Path file, Optional<String> profile) {
+        return read(file, DslCompiler.Mode.ANY, profile);
+    }
+
     /** Like {@link #loadPolicy} but never throws. */
     public static LoadResult checkPolicy(Path file) {
         return read(file, DslCompiler.Mode.POLICY, Optional.empty());

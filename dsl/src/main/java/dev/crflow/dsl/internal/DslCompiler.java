@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Compiles and runs one DSL file, then resolves and validates what it declared. */
 public final class DslCompiler {
     /** WORKFLOW: a workflow block is required. POLICY: a policy block is required, a workflow is optional. */
-    public enum Mode { WORKFLOW, POLICY }
+    public enum Mode { WORKFLOW, POLICY,
+        /** Either a workflow or a policy file (crflow check). */
+        ANY }
 
     private static final AtomicLong SEQ = new AtomicLong();
     private static final String SCRIPT_BASE = "dev.crflow.dsl.context.WorkflowScript";

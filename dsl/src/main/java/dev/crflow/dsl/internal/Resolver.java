@@ -56,6 +56,9 @@ final class Resolver {
         if (mode == DslCompiler.Mode.WORKFLOW && wf == null && clean) {
             session.error(0, "no workflow('name') { … } block in this file");
         }
+        if (mode == DslCompiler.Mode.ANY && wf == null && session.policyBlocks == 0 && clean) {
+            session.error(0, "no workflow('name') { … } or policy { … } block in this file");
+        }
         if (mode == DslCompiler.Mode.POLICY && session.policyBlocks == 0 && clean) {
             session.error(0, "no policy { match('glob') { … } } block in this file");
         }
