@@ -243,7 +243,11 @@ public final class HtmlReportRenderer {
         if (start.isPresent() && end.isPresent()) {
             TimeScale ts = new TimeScale(start.get(), end.get(), LEFT, PLOT_W);
             timeline(h, s, ts);
-            resources(h, s, ts);
+            if (s.samples().isEmpty()) {
+                h.append("<p class=\"dim nosamples\">No memory/CPU samples for this step (samples.jsonl absent or empty).</p>\n");
+            } else {
+                resources(h, s, ts);
+            }
         } else {
             h.append("<p class=\"dim\">No attempt has started yet")
                     .append(s.jobIdSubmitted().map(j -> " (Slurm job " + esc(j) + " submitted)").orElse("")).append(".</p>\n");
