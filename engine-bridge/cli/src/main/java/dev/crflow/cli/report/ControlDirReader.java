@@ -132,7 +132,7 @@ public final class ControlDirReader {
 
         return new StepReport(source, state(attempts, result, alive, ctl), attempts, checkpoints, restores, requeues,
                 samples, readBudgets(ctl, warnings), result, readGenerations(ctl, warnings), heartbeat,
-                readSubmittedJobId(ctl, warnings), warnings);
+                readSubmittedJobId(ctl, warnings), readSpecName(ctl), warnings);
     }
 
     private static StepState state(List<Attempt> attempts, Optional<Result> result, boolean alive, Path ctl) {
@@ -213,6 +213,11 @@ public final class ControlDirReader {
     private static Optional<String> readSubmittedJobId(Path ctl, List<String> warnings) {
         JsonNode n = JsonLines.readObject(ctl.resolve("job.json"), warnings::add);
         return n == null ? Optional.empty() : text(n, "jobId");
+    }
+
+    private static Optional<String> readSpecName(Path ctl) {
+        JsonNode spec = JsonLines.readObject(ctl.resolve("spec.json"), w -> {}); // unreadable: reported by readBudgets
+        return spec == null ? Optional.empty() : text(spec, "name").filter(n -> !n.isBlank());
     }
 
     private static Budgets readBudgets(Path ctl, List<String> warnings) {

@@ -414,26 +414,29 @@ public final class HtmlReportRenderer {
         } else {
             List<List<Sample>> runs = segments(s, samples);
             for (List<Sample> seg : runs) {
-                StringBuilder line = new StringBuilder();
-                StringBuilder area = new StringBuilder();
-                for (int i = 0; i < seg.size(); i++) {
-                    Sample x = seg.get(i);
-                    double px = ts.x(x.time());
-                    double py = bottom - (x.rssBytes() / unit) / memMax * plotH;
-                    line.append(i == 0 ? "M" : " L").append(Fmt.c(px)).append(',').append(Fmt.c(py));
-                    area.append(i == 0 ? "M" + Fmt.c(px) + "," + Fmt.c(bottom) + " L" : " L").append(Fmt.c(px)).append(',').append(Fmt.c(py));
-                }
-                area.append(" L").append(Fmt.c(ts.x(seg.get(seg.size() - 1).time()))).append(',').append(Fmt.c(bottom)).append(" Z");
-                h.append("<path class=\"rss-area\" d=\"").append(area).append("\"/>\n<path class=\"rss\" d=\"").append(line).append("\"/>\n");
-                StringBuilder cpu = new StringBuilder();
-                boolean pen = false;
+                List<double[]> rss = new ArrayList<>(seg.size());
+                List<List<double[]>> cpuRuns = new ArrayList<>();
+                List<double[]> cpuRun = new ArrayList<>();
                 for (Sample x : seg) {
+                    double px = ts.x(x.time());
+                    rss.add(new double[] {px, bottom - (x.rssBytes() / unit) / memMax * plotH});
                     OptionalDouble p = x.cpuPercent();
-                    if (p.isEmpty()) { pen = false; continue; }
-                    cpu.append(pen ? " L" : (cpu.length() == 0 ? "M" : " M")).append(Fmt.c(ts.x(x.time()))).append(',')
-                            .append(Fmt.c(bottom - p.getAsDouble() / maxCpu * plotH));
-                    pen = true;
+                    if (p.isPresent()) {
+                        cpuRun.add(new double[] {px, bottom - p.getAsDouble() / maxCpu * plotH});
+                    } else if (!cpuRun.isEmpty()) {
+                        cpuRuns.add(cpuRun);
+                        cpuRun = new ArrayList<>();
+                    }
                 }
+                if (!cpuRun.isEmpty()) cpuRuns.add(cpuRun);
+                String line = polyline(Decimator.minMax(rss, 1.5));
+                String first = Fmt.c(rss.get(0)[0]);
+                String last = Fmt.c(rss.get(rss.size() - 1)[0]);
+                h.append("<path class=\"rss-area\" d=\"M").append(first).append(',').append(Fmt.c(bottom)).append(" L")
+                        .append(line.substring(1)).append(" L").append(last).append(',').append(Fmt.c(bottom)).append(" Z\"/>\n")
+                        .append("<path class=\"rss\" d=\"").append(line).append("\"/>\n");
+                StringBuilder cpu = new StringBuilder();
+                for (List<double[]> r : cpuRuns) cpu.append(cpu.length() == 0 ? "" : " ").append(polyline(Decimator.minMax(r, 1.5)));
                 if (cpu.length() > 0) h.append("<path class=\"cpu\" d=\"").append(cpu).append("\"/>\n");
             }
             // Invisible hover targets so a pointer shows the figures of the nearest sample.
@@ -464,6 +467,14 @@ public final class HtmlReportRenderer {
                 .append("\">requeue gap</text><text class=\"dim\" x=\"").append(Fmt.c(ts.right())).append("\" y=\"").append(Fmt.c(ly))
                 .append("\" text-anchor=\"end\">time since the step's first start</text></g>\n");
         h.append("</svg>\n");
+    }
+
+    private static String polyline(List<double[]> pts) {
+        StringBuilder b = new StringBuilder(pts.size() * 12);
+        for (int i = 0; i < pts.size(); i++) {
+            b.append(i == 0 ? "M" : " L").append(Fmt.c(pts.get(i)[0])).append(',').append(Fmt.c(pts.get(i)[1]));
+        }
+        return b.toString();
     }
 
     /** Breaks sample lines at attempt boundaries and at holes (the application was not sampled). */

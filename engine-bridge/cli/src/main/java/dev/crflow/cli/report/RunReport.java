@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Every step found below a root, read from its files. */
 public record RunReport(Path root, Instant generatedAt, List<StepReport> steps) {
@@ -24,9 +26,26 @@ public record RunReport(Path root, Instant generatedAt, List<StepReport> steps) 
         for (Source s : ControlDirDiscovery.discover(root)) {
             steps.add(reader.read(s));
         }
+        steps = displayNames(steps);
         // Workflow order as it happened: first started first; steps not yet started last, by name.
         steps.sort(Comparator.comparing((StepReport s) -> s.start().orElse(Instant.MAX)).thenComparing(StepReport::name));
         return new RunReport(root.toAbsolutePath().normalize(), clock.instant(), steps);
+    }
+
+    /**
+     * The spec's step name where it names one step only (a Nextflow process or Snakemake rule that ran once);
+     * with the directory path where several control directories share it; the path when there is no spec.
+     */
+    private static List<StepReport> displayNames(List<StepReport> steps) {
+        Map<String, Long> uses = steps.stream().flatMap(s -> s.specName().stream())
+                .collect(Collectors.groupingBy(n -> n, Collectors.counting()));
+        List<StepReport> out = new ArrayList<>();
+        for (StepReport s : steps) {
+            String path = s.name();
+            String name = s.specName().map(n -> uses.get(n) == 1 || n.equals(path) ? n : n + " (" + path + ")").orElse(path);
+            out.add(name.equals(path) ? s : s.withName(name));
+        }
+        return out;
     }
 
     public Optional<Instant> start() {

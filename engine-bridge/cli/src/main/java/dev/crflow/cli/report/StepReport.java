@@ -35,6 +35,8 @@ public record StepReport(
         List<StoredGeneration> storedGenerations,
         Optional<Heartbeat> heartbeat,
         Optional<String> jobIdSubmitted,
+        /** The step's name as spec.json gives it (the bridges' process/rule name); empty without spec.json. */
+        Optional<String> specName,
         List<String> warnings) {
 
     public StepReport {
@@ -48,6 +50,11 @@ public record StepReport(
     }
 
     public String name() { return source.name(); }
+
+    public StepReport withName(String name) {
+        return new StepReport(new Source(name, source.controlDir()), state, attempts, checkpoints, restores, requeues, samples,
+                budgets, result, storedGenerations, heartbeat, jobIdSubmitted, specName, warnings);
+    }
 
     /** First instant anything happened: the first attempt's start, or the first sample/checkpoint. */
     public Optional<Instant> start() {

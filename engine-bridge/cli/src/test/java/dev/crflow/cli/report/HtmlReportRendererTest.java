@@ -127,4 +127,35 @@ class HtmlReportRendererTest {
         assertEquals(2, found.size(), found.toString());
         assertEquals("work/ab/12cd/.crflow", found.get(0).name());
     }
+
+    @Test
+    void bridgeStepsAreNamedAfterTheirSpecAndDisambiguated() throws Exception {
+        Path root = tmp.resolve("smk");
+        new JournalFixture(root.resolve("a/.crflow")).spec("align", 3, null, 0).attemptStart(T0, 1, "1", "h", null).write(null);
+        new JournalFixture(root.resolve("b/.crflow")).spec("align", 3, null, 0).attemptStart(T0, 1, "2", "h", null).write(null);
+        new JournalFixture(root.resolve("c/.crflow")).spec("call", 3, null, 0).attemptStart(T0, 1, "3", "h", null).write(null);
+        new JournalFixture(root.resolve("d/.crflow")).attemptStart(T0, 1, "4", "h", null).write(null);
+        var names = RunReport.load(root, LATER).steps().stream().map(StepReport::name).sorted().toList();
+        assertEquals(java.util.List.of("align (a/.crflow)", "align (b/.crflow)", "call", "d/.crflow"), names);
+    }
+
+    @Test
+    void longSampleSeriesAreThinnedButKeepTheirPeaks() throws Exception {
+        Path ctl = tmp.resolve("w").resolve(".crflow").resolve("steps").resolve("long");
+        JournalFixture f = new JournalFixture(ctl).attemptStart(T0, 1, "1", "h", null);
+        int n = 40_000; // 5-second samples over 55 hours
+        for (int i = 0; i < n; i++) {
+            long rss = (i == 12_345 ? 4000L : 1000L + i % 7) << 20; // one single-sample spike
+            f.sample(T0.plusSeconds(5L * i), rss, i * 4.9);
+        }
+        f.attemptEnd(T0.plusSeconds(5L * n), 1, "completed", 0, 5.0 * n).write(null);
+        String html = new HtmlReportRenderer().render(RunReport.load(ReportLocator.searchRootForWorkdir(tmp.resolve("w")),
+                Clock.fixed(T0.plusSeconds(6L * n), ZoneOffset.UTC)));
+        Matcher m = Pattern.compile("<path class=\"rss\" d=\"([^\"]*)\"").matcher(html);
+        assertTrue(m.find());
+        int points = m.group(1).split(" ").length;
+        assertTrue(points < 3_000, "thinned to what 830 px can show: " + points);
+        assertTrue(m.group(1).contains(",16.0"), "the 4000 MiB spike is still drawn at the top of the chart");
+        assertTrue(html.length() < 600_000, "page size " + html.length());
+    }
 }
