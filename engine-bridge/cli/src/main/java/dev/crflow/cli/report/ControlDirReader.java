@@ -79,7 +79,7 @@ public final class ControlDirReader {
                     a.fromGeneration = integer(e, "fromGeneration");
                     a.engine = text(e, "engine").orElse("");
                     a.engineVersion = text(e, "engineVersion").orElse("");
-                    a.seen(t);
+                    a.active(t);
                 }
                 case "attempt-end" -> {
                     AttemptBuilder a = byNumber.computeIfAbsent(attempt, AttemptBuilder::new);
@@ -87,6 +87,7 @@ public final class ControlDirReader {
                     a.reason = EndReason.fromJournal(text(e, "reason").orElse(null));
                     a.exitCode = integer(e, "exitCode");
                     a.computeSeconds = number(e, "computeSeconds");
+                    a.message = text(e, "message");
                     a.seen(t);
                 }
                 case "checkpoint" -> {
@@ -95,16 +96,16 @@ public final class ControlDirReader {
                             Duration.ofMillis(Math.max(0, Math.round(ms))),
                             number(e, "bytes").isPresent() ? OptionalLong.of(Math.round(number(e, "bytes").getAsDouble())) : OptionalLong.empty(),
                             bool(e, "ok", true), text(e, "error")));
-                    if (attemptField.isPresent()) byNumber.computeIfAbsent(attempt, AttemptBuilder::new).seen(t);
+                    if (attemptField.isPresent()) byNumber.computeIfAbsent(attempt, AttemptBuilder::new).active(t);
                 }
                 case "restore" -> {
                     restores.add(new Restore(attempt, t, integer(e, "generation"), bool(e, "ok", true),
                             integer(e, "fallbackFrom"), text(e, "message")));
-                    if (attemptField.isPresent()) byNumber.computeIfAbsent(attempt, AttemptBuilder::new).seen(t);
+                    if (attemptField.isPresent()) byNumber.computeIfAbsent(attempt, AttemptBuilder::new).active(t);
                 }
                 case "requeue" -> {
-                    requeues.add(new Requeue(attempt, t, bool(e, "ok", true), text(e, "message")));
-                    if (attemptField.isPresent()) byNumber.computeIfAbsent(attempt, AttemptBuilder::new).seen(t);
+                    requeues.add(new Requeue(attempt, t, bool(e, "ok", true), text(e, "kind"), text(e, "message")));
+                    if (attemptField.isPresent()) byNumber.computeIfAbsent(attempt, AttemptBuilder::new).active(t);
                 }
                 default -> { /* events of later versions: not ours to judge */ }
             }
@@ -147,6 +148,7 @@ public final class ControlDirReader {
         if (attempts.isEmpty()) return StepState.NOT_STARTED;
         Attempt last = attempts.get(attempts.size() - 1);
         if (alive && !last.endRecorded()) return StepState.RUNNING;
+        if (last.reason() == EndReason.STOPPED) return StepState.STOPPED;
         if (last.endRecorded() && last.reason() != EndReason.COMPLETED && !last.reason().equals(EndReason.BUDGET_EXHAUSTED)) {
             // A requeue was journalled or the attempt ended interrupted/failed with budget left: another attempt is due.
             return StepState.WAITING;
@@ -161,13 +163,13 @@ public final class ControlDirReader {
         Sample prev = null;
         int prevAttempt = Integer.MIN_VALUE;
         for (Sample s : raw) {
-            int attempt = attemptAt(attempts, s.time());
+            int attempt = s.attempt().orElse(attemptAt(attempts, s.time()));
             OptionalDouble cpu = OptionalDouble.empty();
             if (prev != null && attempt == prevAttempt && s.cpuSeconds() >= prev.cpuSeconds()) {
                 double dt = Duration.between(prev.time(), s.time()).toMillis() / 1000.0;
                 if (dt > 0) cpu = OptionalDouble.of(100.0 * (s.cpuSeconds() - prev.cpuSeconds()) / dt);
             }
-            out.add(new Sample(s.time(), s.rssBytes(), s.cpuSeconds(), s.processes(), cpu));
+            out.add(new Sample(s.time(), s.rssBytes(), s.cpuSeconds(), s.processes(), s.attempt(), cpu));
             prev = s;
             prevAttempt = attempt;
         }
@@ -189,7 +191,7 @@ public final class ControlDirReader {
             Optional<Instant> t = instant(n, "time");
             if (t.isEmpty()) { skipped++; continue; }
             out.add(new Sample(t.get(), Math.round(number(n, "rssBytes").orElse(0)), number(n, "cpuSeconds").orElse(0),
-                    integer(n, "processes").orElse(0), OptionalDouble.empty()));
+                    integer(n, "processes").orElse(0), integer(n, "attempt"), OptionalDouble.empty()));
         }
         if (skipped > 0) warnings.add("samples.jsonl: " + skipped + " samples without a readable time; skipped");
         out.sort(Comparator.comparing(Sample::time));
@@ -200,14 +202,14 @@ public final class ControlDirReader {
         JsonNode n = JsonLines.readObject(ctl.resolve("heartbeat"), warnings::add);
         if (n == null) return Optional.empty();
         return instant(n, "time").map(t -> new Heartbeat(t, text(n, "host").orElse(""), text(n, "jobId").orElse(""),
-                text(n, "phase").orElse("")));
+                text(n, "phase").orElse(""), integer(n, "attempt")));
     }
 
     private static Optional<Result> readResult(Path ctl, List<String> warnings) {
         JsonNode n = JsonLines.readObject(ctl.resolve("result.json"), warnings::add);
         if (n == null) return Optional.empty();
         return Optional.of(new Result(text(n, "outcome").orElse("UNKNOWN"), integer(n, "exitCode"), integer(n, "attempts"),
-                integer(n, "restarts"), integer(n, "retries")));
+                integer(n, "restarts"), integer(n, "retries"), text(n, "message")));
     }
 
     private static Optional<String> readSubmittedJobId(Path ctl, List<String> warnings) {
@@ -335,7 +337,8 @@ public final class ControlDirReader {
         Instant start;
         Instant end;
         Instant firstSeen;
-        Instant lastSeen;
+        /** Latest event of this attempt other than its attempt-end. */
+        Instant lastActivity;
         String jobId = "";
         String host = "";
         String engine = "";
@@ -344,36 +347,54 @@ public final class ControlDirReader {
         EndReason reason;
         OptionalInt exitCode = OptionalInt.empty();
         OptionalDouble computeSeconds = OptionalDouble.empty();
+        Optional<String> message = Optional.empty();
 
         AttemptBuilder(int number) { this.number = number; }
 
         void seen(Instant t) {
             if (firstSeen == null || t.isBefore(firstSeen)) firstSeen = t;
-            if (lastSeen == null || t.isAfter(lastSeen)) lastSeen = t;
+        }
+
+        void active(Instant t) {
+            seen(t);
+            if (lastActivity == null || t.isAfter(lastActivity)) lastActivity = t;
         }
 
         Instant startOrFirstSeen() { return start != null ? start : firstSeen; }
 
         Attempt build(boolean running, Instant nextStart, List<Sample> samples, Optional<Heartbeat> heartbeat, Instant now) {
             Instant s = startOrFirstSeen();
-            if (end != null) {
-                return new Attempt(number, jobId, host, s, end, true, reason, exitCode, computeSeconds, fromGeneration, engine, engineVersion);
+            if (end != null && reason != EndReason.LOST) {
+                return new Attempt(number, jobId, host, s, end, true, reason, exitCode, computeSeconds, fromGeneration, engine,
+                        engineVersion, message);
             }
-            if (running) {
+            if (end == null && running) {
                 return new Attempt(number, jobId, host, s, now.isAfter(s) ? now : s, false, EndReason.RUNNING, OptionalInt.empty(),
-                        OptionalDouble.empty(), fromGeneration, engine, engineVersion);
+                        OptionalDouble.empty(), fromGeneration, engine, engineVersion, message);
             }
-            // No end recorded and nobody alive: the last sign of life before the next attempt is the best end we have.
-            Instant last = lastSeen;
+            // Lost: nobody wrote its end when it ended. A later coordinator may have journalled the loss (at the time
+            // it noticed, with the compute charged up to the last heartbeat); either way the best end we have is the
+            // last sign of life: an event, a sample or the heartbeat of this attempt, or the charged compute.
+            Instant bound = end != null ? end : nextStart;
+            Instant last = lastActivity != null ? lastActivity : s;
             for (Sample x : samples) {
-                if (!x.time().isBefore(s) && (nextStart == null || x.time().isBefore(nextStart)) && x.time().isAfter(last)) last = x.time();
+                boolean mine = x.attempt().isPresent() ? x.attempt().getAsInt() == number
+                        : !x.time().isBefore(s) && (bound == null || x.time().isBefore(bound));
+                if (mine && x.time().isAfter(last)) last = x.time();
             }
             if (heartbeat.isPresent()) {
-                Instant hb = heartbeat.get().time();
-                if (!hb.isBefore(s) && (nextStart == null || hb.isBefore(nextStart)) && hb.isAfter(last)) last = hb;
+                Heartbeat hb = heartbeat.get();
+                boolean mine = hb.attempt().isPresent() ? hb.attempt().getAsInt() == number
+                        : !hb.time().isBefore(s) && (bound == null || hb.time().isBefore(bound));
+                if (mine && hb.time().isAfter(last)) last = hb.time();
             }
-            return new Attempt(number, jobId, host, s, last, false, EndReason.LOST, OptionalInt.empty(), OptionalDouble.empty(),
-                    fromGeneration, engine, engineVersion);
+            if (computeSeconds.isPresent() && computeSeconds.getAsDouble() > 0) {
+                Instant charged = s.plusMillis(Math.round(computeSeconds.getAsDouble() * 1000));
+                if (charged.isAfter(last)) last = charged;
+            }
+            if (bound != null && last.isAfter(bound)) last = bound;
+            return new Attempt(number, jobId, host, s, last, false, EndReason.LOST, exitCode, computeSeconds,
+                    fromGeneration, engine, engineVersion, message);
         }
     }
 }

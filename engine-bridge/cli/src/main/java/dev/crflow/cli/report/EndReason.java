@@ -10,10 +10,15 @@ public enum EndReason {
     FAILED("failed", "failed"),
     ENGINE_ERROR("engine-error", "engine error"),
     BUDGET_EXHAUSTED("budget-exhausted", "budget exhausted"),
+    /** Checkpointed and stopped on request ({@code crflow checkpoint --stop}); resumable. */
+    STOPPED("stopped", "stopped on request"),
     /** No attempt-end yet and the heartbeat is fresh. */
     RUNNING("running", "running"),
-    /** No attempt-end and the attempt is over (a later attempt started, or the heartbeat went stale): node loss or a killed job. */
-    LOST("lost", "lost (no end recorded)"),
+    /**
+     * The attempt died without a word (node lost, job or coordinator killed): journalled as {@code lost} by the
+     * next coordinator, or inferred when there is no attempt-end and no fresh heartbeat.
+     */
+    LOST("lost", "lost (job or node died)"),
     /** An attempt-end whose reason this version does not know. */
     UNKNOWN("unknown", "unknown");
 
@@ -36,7 +41,7 @@ public enum EndReason {
 
     /** The attempt was cut short by the cluster (walltime, preemption, node loss): a restart follows and work may be lost. */
     public boolean isInterruption() {
-        return this == PREEMPTED || this == WALLTIME || this == LOST;
+        return this == PREEMPTED || this == WALLTIME || this == LOST || this == STOPPED;
     }
 
     /** Stable token for CSS classes and JSON. */

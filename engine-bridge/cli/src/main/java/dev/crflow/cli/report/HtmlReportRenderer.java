@@ -279,7 +279,8 @@ public final class HtmlReportRenderer {
         if (s.peakRssBytes() > 0) fact(h, "peak RSS", Fmt.bytes(s.peakRssBytes()));
         s.budgets().engine().ifPresent(e -> fact(h, "engine", e.toLowerCase(Locale.ROOT)
                 + s.budgets().interval().map(i -> ", every " + Fmt.duration(i)).orElse("")));
-        s.result().ifPresent(r -> fact(h, "result", r.outcome() + r.exitCode().stream().mapToObj(c -> " (exit " + c + ")").findFirst().orElse("")));
+        s.result().ifPresent(r -> fact(h, "result", r.outcome() + r.exitCode().stream().mapToObj(c -> " (exit " + c + ")").findFirst().orElse("")
+                + r.message().filter(m -> !m.equalsIgnoreCase(r.outcome())).map(m -> ": " + m).orElse("")));
         s.heartbeat().ifPresent(b -> fact(h, "last heartbeat", Fmt.dateTime(b.time()) + (b.phase().isEmpty() ? "" : ", " + b.phase())));
         h.append("</dl>\n");
     }
@@ -305,8 +306,8 @@ public final class HtmlReportRenderer {
             h.append("<g class=\"gap\"><rect x=\"").append(Fmt.c(x0)).append("\" y=\"").append(Fmt.c(barTop + 4)).append("\" width=\"")
                     .append(Fmt.c(w)).append("\" height=\"").append(Fmt.c(barH - 8)).append("\"/><title>queued after attempt ")
                     .append(g.afterAttempt()).append(": ").append(esc(Fmt.duration(g.length()))).append(" (")
-                    .append(esc(Fmt.time(g.from()))).append(" → ").append(esc(Fmt.time(g.to())))
-                    .append(")</title>");
+                    .append(esc(Fmt.time(g.from()))).append(" → ").append(esc(Fmt.time(g.to()))).append(')')
+                    .append(esc(requeueNote(s, g.afterAttempt()))).append("</title>");
             if (w > 44) {
                 h.append("<text class=\"gap-label\" x=\"").append(Fmt.c(x0 + w / 2)).append("\" y=\"").append(Fmt.c(barTop + barH / 2 + 4))
                         .append("\" text-anchor=\"middle\">queued ").append(esc(Fmt.duration(g.length()))).append("</text>");
@@ -489,7 +490,7 @@ public final class HtmlReportRenderer {
         int curAttempt = Integer.MIN_VALUE;
         Sample prev = null;
         for (Sample x : samples) {
-            int a = ControlDirReader.attemptAt(s.attempts(), x.time());
+            int a = x.attempt().orElse(ControlDirReader.attemptAt(s.attempts(), x.time()));
             boolean brk = prev != null && (a != curAttempt || Duration.between(prev.time(), x.time()).toMillis() > hole);
             if (brk && !cur.isEmpty()) {
                 out.add(cur);
@@ -536,7 +537,7 @@ public final class HtmlReportRenderer {
             String lostCell = lost.stream().filter(l -> l.attempt() == a.number()).findFirst().map(l -> Fmt.duration(l.lost())).orElse("");
             h.append("<tr><td class=\"n\">").append(a.number()).append("</td><td>").append(esc(a.jobId())).append("</td><td>")
                     .append(esc(a.host())).append("</td><td>").append(esc(Fmt.dateTime(a.start()))).append("</td><td>")
-                    .append(esc(Fmt.time(a.end()))).append(a.endRecorded() ? "" : " <span class=\"dim\">(last seen)</span>")
+                    .append(esc(Fmt.time(a.end()))).append(a.endRecorded() || a.reason() == EndReason.RUNNING ? "" : " <span class=\"dim\">(last seen)</span>")
                     .append("</td><td class=\"n\">").append(esc(Fmt.duration(a.wallTime()))).append("</td><td><i class=\"sw reason-")
                     .append(a.reason().token()).append("\"></i>").append(esc(a.reason().label())).append("</td><td class=\"n\">")
                     .append(a.exitCode().isPresent() ? Integer.toString(a.exitCode().getAsInt()) : "").append("</td><td class=\"n\">")
@@ -574,6 +575,8 @@ public final class HtmlReportRenderer {
         a.exitCode().ifPresent(c -> t.append(", exit ").append(c));
         t.append(a.fromGeneration().isPresent() ? "\nrestarted from generation " + a.fromGeneration().getAsInt() : "\nstarted fresh");
         if (!a.engine().isEmpty()) t.append("\nengine ").append(a.engine()).append(a.engineVersion().isEmpty() ? "" : " " + a.engineVersion());
+        if (!a.endRecorded() && a.reason() != EndReason.RUNNING) t.append("\nend estimated from its last sign of life");
+        a.message().ifPresent(m -> t.append('\n').append(m));
         return t.toString();
     }
 
@@ -584,6 +587,16 @@ public final class HtmlReportRenderer {
         t.append("\nduration ").append(Fmt.millis(c.duration()));
         if (c.bytes().isPresent()) t.append(", size ").append(Fmt.bytes(c.bytes().getAsLong()));
         c.error().ifPresent(e -> t.append("\nerror: ").append(e));
+        return t.toString();
+    }
+
+    private static String requeueNote(StepReport s, int attempt) {
+        StringBuilder t = new StringBuilder();
+        for (StepModel.Requeue r : s.requeues()) {
+            if (r.attempt() != attempt) continue;
+            t.append("\nrequeue").append(r.kind().map(k -> " (" + k + ")").orElse("")).append(r.ok() ? "" : " FAILED")
+                    .append(r.message().map(m -> ": " + m).orElse(""));
+        }
         return t.toString();
     }
 
@@ -629,7 +642,7 @@ public final class HtmlReportRenderer {
             .badge.state-failed,.badge.state-engine-error{background:#ffe3e3;color:#c92a2a}
             .badge.state-budget-exhausted{background:#e9ecef;color:#343a40}
             .badge.state-running{background:#d0ebff;color:#1864ab}
-            .badge.state-waiting{background:#fff3bf;color:#e67700}
+            .badge.state-waiting,.badge.state-stopped{background:#fff3bf;color:#e67700}
             dl.facts{display:flex;flex-wrap:wrap;gap:6px 22px;margin:4px 0 10px;font-size:12.5px}
             dl.facts div{display:flex;gap:6px}
             dl.facts dt{color:var(--dim)}
@@ -653,6 +666,7 @@ public final class HtmlReportRenderer {
             .reason-engine-error{fill:#a61e4d;background:#a61e4d}
             .reason-budget-exhausted{fill:#495057;background:#495057}
             .reason-running{fill:#339af0;background:#339af0}
+            .reason-stopped{fill:#fab005;background:#fab005}
             .reason-lost{fill:#adb5bd;background:#adb5bd}
             .reason-unknown{fill:#ced4da;background:#ced4da}
             rect.attempt{fill-opacity:.9;stroke:#fff;stroke-width:1}

@@ -28,7 +28,9 @@ public final class StepModel {
             OptionalDouble journalledComputeSeconds,
             OptionalInt fromGeneration,
             String engine,
-            String engineVersion) {
+            String engineVersion,
+            /** attempt-end's message (e.g. why a lost attempt was charged as it was). */
+            Optional<String> message) {
 
         public Duration wallTime() {
             return end.isBefore(start) ? Duration.ZERO : Duration.between(start, end);
@@ -56,10 +58,11 @@ public final class StepModel {
 
     public record Restore(int attempt, Instant time, OptionalInt generation, boolean ok, OptionalInt fallbackFrom, Optional<String> message) {}
 
-    public record Requeue(int attempt, Instant time, boolean ok, Optional<String> message) {}
+    /** @param kind "restart" (walltime, preemption) or "retry" (application failure), when journalled */
+    public record Requeue(int attempt, Instant time, boolean ok, Optional<String> kind, Optional<String> message) {}
 
     /** One sample of the application tree; {@code cpuPercent} derived from the previous sample of the same attempt. */
-    public record Sample(Instant time, long rssBytes, double cpuSeconds, int processes, OptionalDouble cpuPercent) {}
+    public record Sample(Instant time, long rssBytes, double cpuSeconds, int processes, OptionalInt attempt, OptionalDouble cpuPercent) {}
 
     /** Time between the end of one attempt and the start of the next: queued, requeue hold, waiting for a node. */
     public record QueueGap(int afterAttempt, Instant from, Instant to) {
@@ -77,10 +80,11 @@ public final class StepModel {
     }
 
     /** result.json. */
-    public record Result(String outcome, OptionalInt exitCode, OptionalInt attempts, OptionalInt restarts, OptionalInt retries) {}
+    public record Result(String outcome, OptionalInt exitCode, OptionalInt attempts, OptionalInt restarts, OptionalInt retries,
+                         Optional<String> message) {}
 
     /** The heartbeat file. */
-    public record Heartbeat(Instant time, String host, String jobId, String phase) {}
+    public record Heartbeat(Instant time, String host, String jobId, String phase, OptionalInt attempt) {}
 
     /** A committed generation found on disk (a gen-* directory with a MANIFEST.json). */
     public record StoredGeneration(int number, long bytes, Optional<Instant> created) {}

@@ -9,6 +9,8 @@ public enum StepState {
     RUNNING("running"),
     /** Between attempts: requeued or preempted, waiting for a node. */
     WAITING("waiting for restart"),
+    /** Checkpointed and stopped on request; resume with {@code crflow restart}. */
+    STOPPED("stopped"),
     /** Submitted, no attempt has started. */
     NOT_STARTED("not started"),
     /** Ended without result.json and no fresh heartbeat: the driver or the node may have died. */

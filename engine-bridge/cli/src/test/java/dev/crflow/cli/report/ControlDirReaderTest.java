@@ -147,4 +147,57 @@ class ControlDirReaderTest {
         assertEquals(EndReason.UNKNOWN, s.attempts().get(0).reason());
         assertEquals(2, s.warnings().size(), s.warnings().toString());
     }
+
+    @Test
+    void aLossJournalledByTheNextCoordinatorEndsAtTheChargedComputeNotWhenItWasNoticed() throws Exception {
+        Path ctl = tmp.resolve("lost");
+        new JournalFixture(ctl)
+                .attemptStart(T0, 1, "11", "node-a", null)
+                .checkpoint(T0.plusSeconds(60), 1, 1, "interval", 500, 100, true, null)
+                // the next coordinator starts 10 minutes later and records the loss, charged up to the last heartbeat
+                .raw("{\"event\":\"attempt-end\",\"time\":\"2026-11-21T10:12:00Z\",\"attempt\":1,\"reason\":\"lost\",\"exitCode\":null,"
+                        + "\"computeSeconds\":95.0,\"message\":\"the coordinator of attempt 1 ended without a word\"}")
+                .attemptStart(T0.plusSeconds(720), 2, "11", "node-b", 1)
+                .attemptEnd(T0.plusSeconds(800), 2, "completed", 0, 80)
+                .sample(T0.plusSeconds(90), 10, 1)
+                .write(null);
+        StepReport s = read(ctl, T0.plusSeconds(3600));
+        StepModel.Attempt lost = s.attempts().get(0);
+        assertEquals(EndReason.LOST, lost.reason());
+        assertEquals(T0.plusSeconds(95), lost.end(), "charged compute beats the 90 s sample; the 12-minute notice is not its end");
+        assertEquals("the coordinator of attempt 1 ended without a word", lost.message().orElseThrow());
+        assertEquals(1, s.queueGaps().size());
+        assertEquals(Duration.ofSeconds(35), s.lostWork().get(0).lost(), "95 s − the checkpoint at 60 s");
+        assertEquals(1, s.restarts());
+    }
+
+    @Test
+    void stoppedOnRequestIsResumableNotFinal() throws Exception {
+        Path ctl = tmp.resolve("stopped");
+        new JournalFixture(ctl).attemptStart(T0, 1, "12", "h", null)
+                .checkpoint(T0.plusSeconds(30), 1, 1, "manual", 300, 10, true, null)
+                .attemptEnd(T0.plusSeconds(31), 1, "stopped", null, 31).write(null);
+        StepReport s = read(ctl, T0.plusSeconds(600));
+        assertEquals(StepState.STOPPED, s.state());
+        assertEquals(EndReason.STOPPED, s.attempts().get(0).reason());
+    }
+
+    @Test
+    void samplesCarryingTheirAttemptAreAssignedByIt() throws Exception {
+        Path ctl = tmp.resolve("samples");
+        JournalFixture f = new JournalFixture(ctl).attemptStart(T0, 1, "1", "h", null)
+                .attemptEnd(T0.plusSeconds(10), 1, "walltime", null, 10)
+                .attemptStart(T0.plusSeconds(10), 2, "1", "h", 1).attemptEnd(T0.plusSeconds(20), 2, "completed", 0, 10);
+        f.write(null);
+        // the same instant, different attempts: the CPU of attempt 2 starts afresh (no negative or giant figure)
+        Files.writeString(ctl.resolve("samples.jsonl"),
+                "{\"time\":\"2026-11-21T10:00:05Z\",\"attempt\":1,\"rssBytes\":5,\"cpuSeconds\":4.0,\"processes\":1}\n"
+                        + "{\"time\":\"2026-11-21T10:00:10Z\",\"attempt\":1,\"rssBytes\":5,\"cpuSeconds\":9.0,\"processes\":1}\n"
+                        + "{\"time\":\"2026-11-21T10:00:10Z\",\"attempt\":2,\"rssBytes\":5,\"cpuSeconds\":0.1,\"processes\":1}\n"
+                        + "{\"time\":\"2026-11-21T10:00:15Z\",\"attempt\":2,\"rssBytes\":5,\"cpuSeconds\":2.6,\"processes\":1}\n");
+        StepReport s = read(ctl, T0.plusSeconds(600));
+        assertEquals(100.0, s.samples().get(1).cpuPercent().getAsDouble(), 0.01);
+        assertTrue(s.samples().get(2).cpuPercent().isEmpty());
+        assertEquals(50.0, s.samples().get(3).cpuPercent().getAsDouble(), 0.01);
+    }
 }
