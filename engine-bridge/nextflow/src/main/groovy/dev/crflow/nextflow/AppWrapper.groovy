@@ -12,8 +12,10 @@ import groovy.transform.CompileStatic
  * `trap on_term TERM INT USR2` kills the task tree and `on_exit` writes `.exitcode` (nextflow-io/nextflow
  * #2163). So in the wrapper:
  * <ul>
- *   <li>the wrapper shell ignores USR1 and USR2 (it keeps TERM/INT: they mean "stop the task"; a child still
- *       receives what the coordinator sends to the group, and a handler it installs overrides the ignore);</li>
+ *   <li>the wrapper shell and its plumbing (subshells, tee) ignore USR1 and USR2 (TERM/INT still mean "stop the
+ *       task"); the task itself starts with the default disposition (`nxf_launch` catches the signals with a no-op,
+ *       and a caught signal is reset on exec, while an ignored one would stay ignored and a bash task could not
+ *       even trap it), so the task receives what the coordinator sends to the group;</li>
  *   <li>after a signal interrupts `wait`, the wrapper waits again while the task lives, so it never exits (and
  *       never unstages or writes an exit code) while the application is still writing its checkpoint;</li>
  *   <li>task stdout/stderr are appended, not truncated, when a requeued job runs the wrapper again.</li>
@@ -29,9 +31,13 @@ class AppWrapper {
     static final String STOCK_WAIT = 'wait $pid || nxf_main_ret=$?\n'
     static final String CR_WAIT = 'while :; do wait $pid && { nxf_main_ret=0; break; } || nxf_main_ret=$?; kill -0 $pid 2>/dev/null || break; done  # crflow: keep waiting while a signalled task checkpoints\n'
 
+    static final String STOCK_LAUNCH = 'nxf_launch() {\n'
+    static final String CR_LAUNCH = "nxf_launch() {\n    trap 'true' USR1 USR2  # crflow: a caught signal is reset to default for the task, an ignored one would stick\n"
+
     static String patch(String wrapper) {
         String result = wrapper
         result = replaceOnce(result, STOCK_TRAPS, CR_TRAPS)
+        result = replaceOnce(result, STOCK_LAUNCH, CR_LAUNCH)
         result = replaceOnce(result, STOCK_WAIT, CR_WAIT)
         // Requeued jobs run the wrapper again in the same work dir: keep the earlier attempts' output.
         result = result.replace('| tee .command.out)', '| tee -a .command.out)')

@@ -39,6 +39,19 @@ class BatchScript {
         return s ==~ /[^\s]+/ ? s : '"' + s + '"'
     }
 
+    /** ['-x', 'node9', '--exclusive'] becomes [['-x', 'node9'], ['--exclusive', '']]. */
+    static List<List<String>> pairOptions(List<String> tokens) {
+        final result = [] as List<List<String>>
+        for( int i = 0; i < tokens.size(); i++ ) {
+            final tok = tokens[i]
+            if( tok.startsWith('-') && !tok.contains('=') && i + 1 < tokens.size() && !tokens[i + 1].startsWith('-') )
+                result << [tok, directiveValue(tokens[++i])]
+            else
+                result << [tok, '']
+        }
+        return result
+    }
+
     /**
      * clusterOptions split into tokens, without the options crflow must own (requeue, signal, log files,
      * job name). Returns [kept, dropped].

@@ -100,7 +100,11 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
         final ext = task.config.get('ext')
         final extCheckpoint = ext instanceof Map ? ((Map) ext).get('checkpoint') : null
         final image = task.config.get('container')?.toString()
-        return CheckpointSettings.resolve(task.processor.name, policyRules, extCheckpoint, image ?: null, containerRuntime)
+        return CheckpointSettings.resolve(processName(task), policyRules, extCheckpoint, image ?: null, containerRuntime)
+    }
+
+    static String processName(TaskRun task) {
+        return task.processor?.name ?: task.name
     }
 
     @Override
@@ -134,18 +138,18 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
         if( time ) {
             result << ['-t', time.format('HH:mm:ss')]
             if( policy.lead().toMillis() >= time.toMillis() )
-                log.warn1 "[slurm-cr] process `${task.processor.name}`: the warning signal lead (${policy.lead().seconds}s) is not shorter than its time (${time}) -- the job will be signalled as soon as it starts"
+                log.warn1 "[slurm-cr] process `${processName(task)}`: the warning signal lead (${policy.lead().seconds}s) is not shorter than its time (${time}) -- the job will be signalled as soon as it starts"
         }
         final mem = task.config.getMemory()
         if( mem ) result << ['--mem', mem.toMega().toString() + 'M']
         if( task.config.queue ) result << ['-p', BatchScript.directiveValue(task.config.queue.toString())]
-        final account = session.getExecConfigProp(getName(), 'account', null) as String
+        final account = session?.getExecConfigProp(getName(), 'account', null) as String
         if( account ) result << ['-A', BatchScript.directiveValue(account)]
         final opts = task.config.getClusterOptionsAsList() ?: []
         final filtered = BatchScript.filterClusterOptions(opts as List<String>)
         if( filtered[1] )
-            log.warn1 "[slurm-cr] process `${task.processor.name}`: clusterOptions ${filtered[1].join(' ')} ignored -- slurm-cr sets requeue, signal, log files and job name itself"
-        for( String opt : filtered[0] ) result << [opt, '']
+            log.warn1 "[slurm-cr] process `${processName(task)}`: clusterOptions ${filtered[1].join(' ')} ignored -- slurm-cr sets requeue, signal, log files and job name itself"
+        result.addAll(BatchScript.pairOptions(filtered[0]))
         return result
     }
 
