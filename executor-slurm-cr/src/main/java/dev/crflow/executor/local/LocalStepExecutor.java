@@ -33,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LocalStepExecutor implements StepExecutor {
     /** The coordinator's "requeue me" exit code in local mode (docs/contracts.md §4). */
     public static final int REQUEUE_EXIT = 75;
+    /** "Checkpointed and stopped on request": ended, not relaunched. */
+    public static final int STOPPED_EXIT = 76;
     /** Slurm's default KillWait between SIGTERM and SIGKILL. */
     static final Duration KILL_WAIT = Duration.ofSeconds(30);
 
