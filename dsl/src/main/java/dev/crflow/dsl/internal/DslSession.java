@@ -32,6 +32,7 @@ public final class DslSession {
         @Override public String toString() { return "<unresolved>"; }
     };
 
+    private static final Pattern SLURM_WORD = Pattern.compile("[^\\s'\"`$;\\\\]+");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
 
     private final String file;
@@ -273,7 +274,7 @@ public final class DslSession {
     public String slurmWord(Object v, String keyword) {
         String s = string(v, keyword);
         if (s == null) return null;
-        if (!s.matches("[^\\s'\"`$;\\\\]+")) {
+        if (!SLURM_WORD.matcher(s).matches()) {
             error(keyword + " '" + s + "' contains whitespace, quotes or shell characters");
             return null;
         }
