@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,8 +43,31 @@ final class LocalSlurmCluster {
         this.nodes = List.copyOf(nodes);
     }
 
+    /** The probe's outcome, shared by every test of this JVM: a missing cluster costs one probe, not one per test. */
+    private static LocalSlurmCluster probed;
+    private static String probeFailure;
+
     /** The running cluster, or a test failure that says how to start it (CI always has one: never a skip). */
-    static LocalSlurmCluster require() {
+    static synchronized LocalSlurmCluster require() {
+        if (probed == null && probeFailure == null) {
+            try {
+                probed = probe();
+            } catch (AssertionError e) {
+                probeFailure = e.getMessage();
+            }
+        }
+        if (probeFailure != null) {
+            fail(probeFailure);
+        }
+        return probed;
+    }
+
+    private static LocalSlurmCluster probe() {
+        String conf = System.getenv().getOrDefault("SLURM_CONF", "/etc/slurm/slurm.conf");
+        if (!Files.exists(Path.of(conf))) {
+            // Without a config sinfo retries for a minute before it gives up.
+            fail("no Slurm configuration at " + conf + "; " + HOW_TO_START);
+        }
         Result sinfo;
         try {
             sinfo = run(List.of("sinfo", "-h", "-N", "-o", "%N"));

@@ -38,7 +38,9 @@ class LocalSlurmClusterIT {
 
     @AfterEach
     void cancelLeftovers() throws IOException {
-        slurm.cancel(submitted);
+        if (slurm != null) {
+            slurm.cancel(submitted);
+        }
     }
 
     @Test
