@@ -188,7 +188,7 @@ public final class Runner {
 
     private void ended(Step step, JobHandle h, StepControlDir ctl, DriverStepState st, JobObservation o) {
         Optional<StepResult> result = ctl.readResult();
-        if (result.isEmpty() && stopRequested(ctl)) {
+        if (result.isEmpty() && (stopRequested(ctl) || ctl.readCoordinatorPhase().filter("STOPPED"::equals).isPresent())) {
             active.remove(step.name());
             save(step.name(), st.withState(StepState.CANCELLED, "stopped after 'crflow checkpoint --stop'; resume with 'crflow restart "
                     + step.name() + "' or 'crflow run'"));
@@ -205,8 +205,11 @@ public final class Runner {
             save(step.name(), st.completed(r.exitCode()));
             return;
         }
-        int used = Math.max(st.failures() + 1, r.retries() == null ? 0 : r.retries());
-        if ("FAILED".equals(r.outcome()) && used <= step.retry()) {
+        // The coordinator retries failures inside the job and reports how many it used; the driver only retries
+        // what the coordinator did not (e.g. a failure before the application ran).
+        int coordinatorRetries = r.retries() == null ? 0 : r.retries();
+        int used = Math.max(st.failures(), coordinatorRetries) + 1;
+        if ("FAILED".equals(r.outcome()) && coordinatorRetries < step.retry() && used <= step.retry()) {
             archiveResult(ctl, st.attempt());
             DriverStepState retry = st.withFailures(used);
             submit(step, retry, "retry " + used + " of " + step.retry() + " after exit " + r.exitCode());
