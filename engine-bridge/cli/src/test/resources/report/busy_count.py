@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # A small checkpointable application with a visible footprint, for the report's real-run test: counts
-# 1..STOP into out.txt, spending STEP seconds of busy CPU per number and keeping 2 MB per number in memory
+# 1..STOP into out.txt, spending STEP seconds of busy CPU per number and keeping 1 MB per number in memory
 # (so RSS climbs and CPU sits near one core); saves the next number to 'state' (tmp + rename) after each
 # number; on SIGUSR1 (the signal engine's forwarded signal) it saves and exits 1, as the seeds'
 # count-signal.py does.
@@ -40,7 +40,7 @@ with open("out.txt", "a") as out:
         x = 0
         while time.monotonic() < deadline:
             x += 1
-        ballast.append(bytearray(b"x" * 2_000_000))
+        ballast.append(bytearray(b"x" * 1_000_000))
         out.write(f"{i}\n")
         out.flush()
         i += 1

@@ -170,10 +170,18 @@ public final class HtmlReportRenderer {
 
     private static String budgetShort(StepReport s) {
         List<String> parts = new ArrayList<>();
-        if (s.restartsLeft().isPresent()) parts.add(esc(s.restartsLeft().getAsInt() + " restarts"));
+        if (s.restartsLeft().isPresent()) parts.add(esc(plural(s.restartsLeft().getAsInt(), "restart")));
         s.computeLeft().ifPresent(d -> parts.add(esc(Fmt.duration(d) + " compute")));
-        if (s.retriesLeft().isPresent()) parts.add(esc(s.retriesLeft().getAsInt() + " retries"));
+        if (s.retriesLeft().isPresent()) parts.add(esc(plural(s.retriesLeft().getAsInt(), "retry", "retries")));
         return parts.isEmpty() ? "<span class=\"dim\">no spec.json</span>" : String.join("<br>", parts);
+    }
+
+    private static String plural(int n, String one) {
+        return plural(n, one, one + "s");
+    }
+
+    private static String plural(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private static String badge(StepState state) {

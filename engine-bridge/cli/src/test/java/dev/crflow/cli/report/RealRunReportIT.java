@@ -38,6 +38,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class RealRunReportIT {
     private static final int REQUEUE = 75;
+    /**
+     * Stretches the run (waits, work) for a denser picture: the committed screenshot comes from
+     * {@code -Dcrflow.report.it.scale=4}; CI runs the default (about 45 s).
+     */
+    private static final int SCALE = Integer.getInteger("crflow.report.it.scale", 1);
 
     @TempDir Path tmp;
     private Process current;
@@ -79,7 +84,7 @@ class RealRunReportIT {
         try (InputStream in = getClass().getResourceAsStream("/report/busy_count.py")) {
             Files.copy(in, appDir.resolve("busy_count.py"), StandardCopyOption.REPLACE_EXISTING);
         }
-        Step step = new Step("simulate", List.of(), new StepCommand(StepCommand.Kind.COMMAND, "python3 busy_count.py 70 0.4"),
+        Step step = new Step("simulate", List.of(), new StepCommand(StepCommand.Kind.COMMAND, "python3 busy_count.py " + 70 * SCALE + " 0.4"),
                 appDir.toString(), Resources.defaults(), Map.of(), List.of(), List.of(),
                 new CheckpointPolicy(Engine.SIGNAL, Optional.of(Duration.ofSeconds(4)), "USR1", Duration.ofSeconds(60),
                         Optional.of("USR1"), List.of("state"), 2, 5, Optional.of(Duration.ofMinutes(30))),
@@ -88,20 +93,20 @@ class RealRunReportIT {
 
         // attempt 1: a couple of periodic checkpoints, then Slurm's warning signal: checkpoint, requeue
         current = start(jar, ctl, 0);
-        waitUntil("two periodic checkpoints", Duration.ofSeconds(60), () -> count(ctl, "\"trigger\":\"interval\"") >= 2);
+        waitUntil("periodic checkpoints", Duration.ofSeconds(60L * SCALE), () -> count(ctl, "\"trigger\":\"interval\"") >= 2 * SCALE);
         signal(current, "USR1");
         assertEquals(REQUEUE, await(current, ctl), "the warning signal requeues");
-        Thread.sleep(4000); // the queue: the requeued job waits for a node
+        Thread.sleep(4000L * SCALE); // the queue: the requeued job waits for a node
 
         // attempt 2: its node dies (the coordinator is SIGKILLed) after a periodic checkpoint
         current = start(jar, ctl, 1);
         int before = count(ctl, "\"event\":\"checkpoint\"");
         waitUntil("a checkpoint in attempt 2", Duration.ofSeconds(60), () -> count(ctl, "\"event\":\"checkpoint\"") > before);
-        Thread.sleep(2500);
+        Thread.sleep(2500L * SCALE);
         current.descendants().forEach(ProcessHandle::destroyForcibly);
         current.destroyForcibly();
         current.waitFor(30, TimeUnit.SECONDS);
-        Thread.sleep(3000);
+        Thread.sleep(3000L * SCALE);
 
         // attempt 3: restores the last good generation and completes
         current = start(jar, ctl, 2);
@@ -138,7 +143,7 @@ class RealRunReportIT {
     }
 
     private static int await(Process p, Path ctl) throws Exception {
-        if (!p.waitFor(120, TimeUnit.SECONDS)) fail("the coordinator did not end within 120 s; log:\n" + log(ctl));
+        if (!p.waitFor(120L * SCALE, TimeUnit.SECONDS)) fail("the coordinator did not end in time; log:\n" + log(ctl));
         return p.exitValue();
     }
 
