@@ -106,7 +106,8 @@ public final class HtmlReportRenderer {
         card(h, Integer.toString(run.checkpoints()), "checkpoints");
         card(h, Fmt.seconds(compute), "compute");
         card(h, compute > 0 ? Fmt.percent(100 * ckpt / compute) : "–", "checkpoint overhead");
-        card(h, Fmt.duration(lost), "work lost to interruptions");
+        boolean atLeast = run.steps().stream().anyMatch(StepReport::lostWorkIsLowerBound);
+        card(h, (atLeast ? "≥ " : "") + Fmt.duration(lost), "work lost to interruptions");
         card(h, Fmt.bytes(stored), "images stored");
         h.append("</div>\n");
         legend(h);
@@ -163,8 +164,9 @@ public final class HtmlReportRenderer {
     private static String lostList(List<LostWork> lost) {
         if (lost.isEmpty()) return "<span class=\"dim\">none</span>";
         return lost.stream().map(l -> "<span class=\"lost\" title=\"attempt " + l.attempt() + ", " + esc(l.reason().label())
-                        + (l.sinceCheckpoint() ? ", since its last checkpoint" : ", no checkpoint in this attempt") + "\">"
-                        + esc(Fmt.duration(l.lost())) + "</span>")
+                        + (l.sinceCheckpoint() ? ", since its last checkpoint" : ", no checkpoint in this attempt")
+                        + (l.atLeast() ? "; its end is its last sign of life, so at least this much" : "") + "\">"
+                        + esc(l.display(Fmt::duration)) + "</span>")
                 .collect(Collectors.joining(" "));
     }
 
@@ -282,7 +284,7 @@ public final class HtmlReportRenderer {
         fact(h, "checkpoints", s.checkpointsOk() + " ok" + (s.checkpointsFailed() > 0 ? ", " + s.checkpointsFailed() + " failed" : ""));
         fact(h, "checkpoint overhead", s.checkpointOverheadPercent().isPresent()
                 ? Fmt.percent(s.checkpointOverheadPercent().getAsDouble()) + " (" + Fmt.seconds(s.checkpointSeconds()) + ")" : "–");
-        fact(h, "work lost", Fmt.duration(s.totalLostWork()));
+        fact(h, "work lost", (s.lostWorkIsLowerBound() ? "≥ " : "") + Fmt.duration(s.totalLostWork()));
         fact(h, "stored", Fmt.bytes(s.bytesStored()) + " in " + s.storedGenerations().size() + " generation(s)");
         if (s.peakRssBytes() > 0) fact(h, "peak RSS", Fmt.bytes(s.peakRssBytes()));
         s.budgets().engine().ifPresent(e -> fact(h, "engine", e.toLowerCase(Locale.ROOT)
@@ -542,7 +544,7 @@ public final class HtmlReportRenderer {
                 .append("<thead><tr><th class=\"n\">#</th><th>Job</th><th>Host</th><th>Start</th><th>End</th><th class=\"n\">Duration</th>")
                 .append("<th>Reason</th><th class=\"n\">Exit</th><th class=\"n\">From gen</th><th class=\"n\">Lost work</th></tr></thead><tbody>");
         for (Attempt a : s.attempts()) {
-            String lostCell = lost.stream().filter(l -> l.attempt() == a.number()).findFirst().map(l -> Fmt.duration(l.lost())).orElse("");
+            String lostCell = lost.stream().filter(l -> l.attempt() == a.number()).findFirst().map(l -> l.display(Fmt::duration)).orElse("");
             h.append("<tr><td class=\"n\">").append(a.number()).append("</td><td>").append(esc(a.jobId())).append("</td><td>")
                     .append(esc(a.host())).append("</td><td>").append(esc(Fmt.dateTime(a.start()))).append("</td><td>")
                     .append(esc(Fmt.time(a.end()))).append(a.endRecorded() || a.reason() == EndReason.RUNNING ? "" : " <span class=\"dim\">(last seen)</span>")

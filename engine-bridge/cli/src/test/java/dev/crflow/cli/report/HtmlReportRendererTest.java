@@ -61,6 +61,8 @@ class HtmlReportRendererTest {
         assertEquals(2, count(html, "<g class=\"gap\">"), "two queue gaps in the story's timeline");
         assertEquals(2, count(html, "<g class=\"gap-shade\">"), "and shaded in its resource chart");
         assertTrue(html.contains("requeue gap 15m 57s"), "the 29→45 min gap is labelled");
+        assertTrue(html.contains(">≥ 6m 45s<"), "lost work of an attempt known only by its last sign of life is a lower bound");
+        assertTrue(html.contains(">3.0 s<"), "lost work after the warning-signal checkpoint");
         assertEquals(2, count(html, "class=\"restore-marker"));
         assertTrue(html.contains("class=\"summary\""));
         assertTrue(html.contains("Slurm job 4712 submitted"), "a step with job.json only is listed as not started");
