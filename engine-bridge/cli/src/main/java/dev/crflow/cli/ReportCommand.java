@@ -131,7 +131,8 @@ public final class ReportCommand implements Callable<Integer> {
             ArrayNode lost = n.putArray("lostWork");
             for (LostWork l : s.lostWork()) {
                 lost.addObject().put("attempt", l.attempt()).put("reason", l.reason().token())
-                        .put("seconds", l.lost().toMillis() / 1000.0).put("sinceCheckpoint", l.sinceCheckpoint());
+                        .put("seconds", l.lost().toMillis() / 1000.0).put("sinceCheckpoint", l.sinceCheckpoint())
+                        .put("atLeast", l.atLeast());
             }
             n.put("bytesWritten", s.bytesWritten());
             n.put("bytesStored", s.bytesStored());
