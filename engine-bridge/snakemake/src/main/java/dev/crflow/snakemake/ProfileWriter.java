@@ -17,7 +17,12 @@ public final class ProfileWriter {
     private final Map<String, String> settings = new LinkedHashMap<>();
 
     public ProfileWriter(Path launcher, Optional<Path> policy, int jobs, int latencyWaitSeconds, int restartTimes) {
-        String crflow = ShellWords.quote(launcher.toAbsolutePath().normalize().toString()) + " snakemake";
+        this(List.of(launcher.toAbsolutePath().normalize().toString(), "snakemake"), policy, jobs, latencyWaitSeconds, restartTimes);
+    }
+
+    /** @param bridge the words that start {@code crflow snakemake} (tests run the module's own main class) */
+    public ProfileWriter(List<String> bridge, Optional<Path> policy, int jobs, int latencyWaitSeconds, int restartTimes) {
+        String crflow = String.join(" ", bridge.stream().map(ShellWords::quote).toList());
         String policyArg = policy.map(p -> " --policy " + ShellWords.quote(p.toAbsolutePath().normalize().toString())).orElse("");
         settings.put("cluster", yaml(crflow + " submit" + policyArg));
         settings.put("cluster-status", yaml(crflow + " status"));

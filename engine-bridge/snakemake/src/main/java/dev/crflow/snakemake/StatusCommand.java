@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Print the state of one job for Snakemake's --cluster-status: exactly one of",
-                "running, success, failed. Requeued and pending-after-requeue jobs are running; when squeue does",
+        description = {"Print running, success or failed for one job (Snakemake's --cluster-status).",
+                "Requeued and pending-after-requeue jobs are running; when squeue does",
                 "not answer the job is running (never failed). success only when crflow's coordinator recorded",
                 "completion. All status calls share one squeue snapshot (a file cache with a short time-to-live)."},
         exitCodeListHeading = "%nExit codes:%n",
