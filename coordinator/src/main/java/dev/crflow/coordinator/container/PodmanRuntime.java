@@ -49,7 +49,9 @@ public final class PodmanRuntime implements ContainerRuntime {
         launch.name().ifPresent(n -> { cmd.add("--name"); cmd.add(n); });
         if (launch.hostNetwork()) { cmd.add("--network"); cmd.add("host"); }
         for (String prefix : launch.passPrefixes()) { cmd.add("-e"); cmd.add(prefix + "*"); }
-        for (Map.Entry<String, String> e : launch.env().entrySet()) { cmd.add("-e"); cmd.add(e.getKey()); }
+        for (Map.Entry<String, String> e : launch.env().entrySet()) {
+            if (launch.passPrefixes().stream().noneMatch(e.getKey()::startsWith)) { cmd.add("-e"); cmd.add(e.getKey()); }
+        }
         if (hpc() && launch.modules().contains("cvmfs")) { cmd.add("-v"); cmd.add("/cvmfs:/cvmfs"); }
         for (String p : launch.sharedPaths()) { cmd.add("-v"); cmd.add(p + ":" + p); }
         for (Bind b : launch.binds()) { cmd.add("-v"); cmd.add(b.render()); }
