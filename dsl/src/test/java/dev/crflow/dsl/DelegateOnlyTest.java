@@ -100,13 +100,13 @@ class DelegateOnlyTest {
                       command 'true'
                       checkpoint {
                         engine 'dmtcp'
-                        keep 0
+                        keep n == 'a' ? 0 : -1
                       }
                     }
                   }
                 }
                 """);
         assertEquals(List.of("t.groovy:7: keep must be at least 1, got 0 (step 'a')",
-                "t.groovy:7: keep must be at least 1, got 0 (step 'b')"), d);
+                "t.groovy:7: keep must be at least 1, got -1 (step 'b')"), d);
     }
 }
