@@ -214,48 +214,64 @@ public final class Coordinator {
 
         // ---- RESTORING: the newest generation that verifies (or the requested one), falling back and saying so
         state = State.RESTORING;
-        Optional<Generation> from;
-        Optional<Manifest> manifest = Optional.empty();
-        if (engine.canCheckpoint() || requested.isPresent()) {
-            setPhase(Phase.RESTORING, null);
-            Optional<ImageStore.Verification> chosen = chooseGeneration(requested);
-            if (chosen == null) {
-                String msg = "no image generation verifies; refusing to start from scratch over checkpointed work."
-                        + " Inspect " + store.directory() + " (crflow-coordinator images --control " + ctl + ") and remove the bad"
-                        + " generations to start over";
-                say(msg);
-                journal.append(JournalEvent.ATTEMPT_START, attemptStartFields(null));
-                return finish(Outcome.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, EndReason.ENGINE_ERROR, msg, Optional.empty());
+        Set<Integer> unusable = new java.util.HashSet<>();
+        boolean restoring = engine.canCheckpoint() || requested.isPresent();
+        if (restoring) setPhase(Phase.RESTORING, null);
+        boolean journalled = false;
+        Integer previousFailure = null;
+        while (true) {
+            Optional<Generation> from = Optional.empty();
+            Optional<Manifest> manifest = Optional.empty();
+            if (restoring) {
+                Optional<ImageStore.Verification> chosen = chooseGeneration(requested, unusable);
+                if (chosen == null) {
+                    String msg = "no image generation verifies and restarts; refusing to start from scratch over checkpointed work."
+                            + " Inspect " + store.directory() + " (crflow-coordinator images --control " + ctl + " --verify) and remove"
+                            + " the bad generations to start over";
+                    say(msg);
+                    if (!journalled) journal.append(JournalEvent.ATTEMPT_START, attemptStartFields(null));
+                    return finish(Outcome.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, EndReason.ENGINE_ERROR, msg, Optional.empty());
+                }
+                from = chosen.map(ImageStore.Verification::generation);
+                manifest = chosen.flatMap(ImageStore.Verification::manifest);
             }
-            from = chosen.map(ImageStore.Verification::generation);
-            manifest = chosen.flatMap(ImageStore.Verification::manifest);
-        } else {
-            from = Optional.empty();
-        }
-        currentGeneration = from.map(Generation::number).orElse(null);
-
-        // ---- launch
-        journal.append(JournalEvent.ATTEMPT_START, attemptStartFields(currentGeneration));
-        Files.deleteIfExists(ctl.exitMarker());
-        try {
-            app = from.isPresent() && engine.canCheckpoint()
-                    ? engine.restart(engineContext, from.get().path(), manifest.orElseThrow())
-                    : engine.launch(engineContext);
-        } catch (EngineException e) {
-            say(e.getMessage());
-            return failOrRetry(EndReason.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, e.getMessage());
+            currentGeneration = from.map(Generation::number).orElse(null);
+            if (!journalled) {
+                journal.append(JournalEvent.ATTEMPT_START, attemptStartFields(currentGeneration));
+                journalled = true;
+            }
+            Files.deleteIfExists(ctl.exitMarker());
+            try {
+                app = from.isPresent() && engine.canCheckpoint()
+                        ? engine.restart(engineContext, from.get().path(), manifest.orElseThrow())
+                        : engine.launch(engineContext);
+            } catch (EngineException e) {
+                say(e.getMessage());
+                if (from.isEmpty() || requested.isPresent()) {
+                    return failOrRetry(EndReason.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, e.getMessage());
+                }
+                journal.append(JournalEvent.RESTORE, "attempt", attempt, "generation", from.get().number(), "ok", false,
+                        "fallbackFrom", previousFailure, "message", "restart failed: " + e.getMessage());
+                unusable.add(from.get().number());
+                previousFailure = from.get().number();
+                continue;
+            }
+            if (from.isPresent()) {
+                journal.append(JournalEvent.RESTORE, "attempt", attempt, "generation", from.get().number(), "ok", true,
+                        "fallbackFrom", previousFailure != null ? previousFailure : pendingFallbackFrom,
+                        "message", "restarted from generation " + from.get().number()
+                                + (previousFailure == null && pendingFallbackFrom == null ? ""
+                                : ", falling back from generation " + (previousFailure != null ? previousFailure : pendingFallbackFrom)));
+            }
+            say("attempt " + attempt + " of step '" + spec.name() + "' running (engine " + engine.name()
+                    + (from.isPresent() ? ", from generation " + from.get().number() : ", from scratch") + ", pgid " + app.pgid() + ")");
+            break;
         }
         appStart = clock.instant();
         recordAppProcess();
-        if (from.isPresent()) {
-            journal.append(JournalEvent.RESTORE, "attempt", attempt, "generation", from.get().number(), "ok", true,
-                    "fallbackFrom", null, "message", "restarted from generation " + from.get().number());
-        }
         Files.deleteIfExists(ctl.requests().resolve(ControlDir.REQUEST_RESTORE_GENERATION));
         state = State.RUNNING;
         setPhase(Phase.RUNNING, null);
-        say("attempt " + attempt + " of step '" + spec.name() + "' running (engine " + engine.name()
-                + (from.isPresent() ? ", from generation " + from.get().number() : ", from scratch") + ", pgid " + app.pgid() + ")");
         return loop();
     }
 
@@ -526,6 +542,7 @@ public final class Coordinator {
     }
 
     private boolean attemptEnded;
+    private Integer pendingFallbackFrom;
 
     private void endAttempt(EndReason reason, Integer exitCode, boolean requeued) throws IOException {
         if (attemptEnded) return;
@@ -549,8 +566,11 @@ public final class Coordinator {
      * falling back to older ones (journalled). Empty: there is none (first attempt). {@code null}: there are
      * generations but none verifies.
      */
-    private Optional<ImageStore.Verification> chooseGeneration(Optional<Integer> requested) throws IOException {
+    private Optional<ImageStore.Verification> chooseGeneration(Optional<Integer> requested, Set<Integer> unusable)
+            throws IOException {
         List<Generation> all = new ArrayList<>(store.list());
+        all.removeIf(g -> unusable.contains(g.number()));
+        if (requested.isPresent() && unusable.contains(requested.get())) return null;
         if (requested.isPresent()) {
             Optional<Generation> g = all.stream().filter(x -> x.number() == requested.get()).findFirst();
             if (g.isEmpty()) {
@@ -566,18 +586,14 @@ public final class Coordinator {
             }
             return Optional.of(v);
         }
-        if (all.isEmpty()) return Optional.empty();
+        if (all.isEmpty()) return unusable.isEmpty() ? Optional.empty() : null;
         Integer failed = null;
         for (int i = all.size() - 1; i >= 0; i--) {
             Generation g = all.get(i);
             ImageStore.Verification v = store.verify(g);
             if (v.ok()) {
-                if (failed != null) {
-                    String msg = "generation " + failed + " failed verification; falling back to generation " + g.number();
-                    say(msg);
-                    journal.append(JournalEvent.RESTORE, "attempt", attempt, "generation", g.number(), "ok", true,
-                            "fallbackFrom", failed, "message", msg);
-                }
+                if (failed != null) say("generation " + failed + " failed verification; falling back to generation " + g.number());
+                pendingFallbackFrom = failed;
                 return Optional.of(v);
             }
             say("generation " + g.number() + " cannot be used: " + v.problem());
