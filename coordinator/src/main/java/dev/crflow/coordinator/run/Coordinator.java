@@ -82,6 +82,9 @@ public final class Coordinator {
     public record Config(Path ctl, boolean local, String jobId, int restartCount, String host,
                          Duration termGrace, Optional<Integer> generation) {}
 
+    /** Upper bound for a periodic or manual checkpoint (a hung engine must not hold the coordinator forever). */
+    static final Duration PERIODIC_CHECKPOINT_LIMIT = Duration.ofMinutes(30);
+
     private final Config config;
     private final ControlDir ctl;
     private final Clock clock;
@@ -124,9 +127,14 @@ public final class Coordinator {
     /** Called from signal handlers: only enqueue; TERM also brings a running checkpoint's deadline forward. */
     public void onSignal(String name) {
         String sig = Signals.canonical(name);
-        if (sig.equals("TERM") || sig.equals("INT") || sig.equals("HUP")) {
-            Deadline d = currentDeadline;
-            if (d != null) d.shortenTo(clock.instant().plus(config.termGrace()));
+        Deadline d = currentDeadline;
+        if (d != null) {
+            if (sig.equals("TERM") || sig.equals("INT") || sig.equals("HUP")) {
+                d.shortenTo(clock.instant().plus(config.termGrace()));
+            } else if (spec != null && sig.equals(Signals.canonical(spec.checkpoint().signal()))) {
+                // a periodic checkpoint in progress must leave time for the stop checkpoint the warning asks for
+                d.shortenTo(clock.instant().plus(warningBudget(spec.checkpoint().lead()).dividedBy(2)));
+            }
         }
         signals.add(sig);
     }
@@ -304,7 +312,8 @@ public final class Coordinator {
             if (fromRequest.isPresent()) return fromRequest.get();
             if (nextPeriodic != null && !clock.instant().isBefore(nextPeriodic)) {
                 if (engine.canCheckpoint()) {
-                    checkpoint("interval", false, Deadline.in(clock, interval.get()), null);
+                    // a periodic checkpoint has no deadline of its own; the warning signal or SIGTERM shortens this one
+                    checkpoint("interval", false, Deadline.in(clock, PERIODIC_CHECKPOINT_LIMIT), null);
                 }
                 nextPeriodic = clock.instant().plus(interval.get());
             }
@@ -334,7 +343,7 @@ public final class Coordinator {
                 journal.append(JournalEvent.CHECKPOINT, checkpointFields(null, "manual", 0, 0, false,
                         "engine '" + engine.name() + "' cannot checkpoint", id));
             } else {
-                checkpoint("manual", false, Deadline.in(clock, Duration.ofHours(1)), id);
+                checkpoint("manual", false, Deadline.in(clock, PERIODIC_CHECKPOINT_LIMIT), id);
             }
         }
         return Optional.empty();
@@ -382,7 +391,7 @@ public final class Coordinator {
             }
             return Optional.of(g);
         } catch (EngineException | IOException | RuntimeException e) {
-            if (pending != null) pending.abandon();
+            if (pending != null) pending.abandon(engine.partialDirectoryName().isEmpty());
             long ms = (System.nanoTime() - t0) / 1_000_000;
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             journal.append(JournalEvent.CHECKPOINT, checkpointFields(null, trigger, ms, 0, false, msg, requestId));
