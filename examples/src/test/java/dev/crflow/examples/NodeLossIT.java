@@ -31,16 +31,18 @@ class NodeLossIT {
         try {
             Crflow.await("the job to count", Duration.ofMinutes(2), Crflow.unchecked(() -> c.events("attempt-start").size() >= 1
                     && PreemptOnDemandIT.countedSoFar(c) >= 6));
-            // A generation to resume from: the manual checkpoint of the seeds' "manual strategy".
-            assertEquals(0, c.run(Duration.ofMinutes(2), "checkpoint.log", "checkpoint", "count"), c.log("checkpoint.log"));
-            int generation = c.events("checkpoint").get(0).path("generation").asInt();
+            // A consistent generation to resume from: the warning signal on demand (count.py saves 'state' when told).
             String job = c.jobId();
+            Crflow.Run.sh("scancel", "--batch", "-s", "USR1", job);
+            Crflow.await("attempt 2 counting past its image", Duration.ofMinutes(2), Crflow.unchecked(() ->
+                    c.events("attempt-start").size() >= 2 && PreemptOnDemandIT.countedSoFar(c) >= 14));
+            int generation = c.events("checkpoint").get(0).path("generation").asInt();
             lostNode = Crflow.Run.sh("squeue", "-h", "-j", job, "-o", "%N").strip();
             assertTrue(lostNode.startsWith("node"), lostNode);
             Crflow.Run.sh(Crflow.REPO.resolve("scripts/local-slurm").toString(), "kill-node", lostNode, "--wait");
             String lost = lostNode;
-            Crflow.await("attempt 2 on the other node", Duration.ofMinutes(3), Crflow.unchecked(() ->
-                    c.events("attempt-start").size() >= 2));
+            Crflow.await("attempt 3 on the other node", Duration.ofMinutes(3), Crflow.unchecked(() ->
+                    c.events("attempt-start").size() >= 3));
             assertTrue(driver.waitFor(4, java.util.concurrent.TimeUnit.MINUTES), "driver did not finish: " + c.log("run.log"));
             assertEquals(0, driver.exitValue(), c.log("run.log"));
             List<JsonNode> starts = c.events("attempt-start");

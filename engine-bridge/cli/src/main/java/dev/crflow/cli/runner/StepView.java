@@ -55,12 +55,14 @@ public record StepView(String name, StepState state, String jobId, int attempts,
         java.util.Set<String> started = new java.util.HashSet<>();
         boolean open = false;
         String openJob = null;
+        int openAttempt = -1;
         for (JournalEntry e : journal) {
             switch (e.event()) {
                 case "attempt-start" -> {
                     started.add(e.text("jobId"));
                     open = true;
                     openJob = e.text("jobId");
+                    openAttempt = e.integer("attempt").orElse(-1);
                 }
                 case "attempt-end" -> {
                     open = false;
@@ -76,7 +78,8 @@ public record StepView(String name, StepState state, String jobId, int attempts,
             if (!e.event().equals("attempt-lost")) continue;
             String job = e.text("jobId");
             if (!started.contains(job)) n++;
-            else if (open && job.equals(openJob)) openNoted = true;
+            // the open attempt itself was lost (the coordinator has not recorded it yet); not an earlier attempt of the same job id
+            else if (open && job.equals(openJob) && e.integer("attempt").orElse(openAttempt) == openAttempt) openNoted = true;
         }
         return n + (openNoted ? 1 : 0);
     }
