@@ -578,7 +578,8 @@ public final class HtmlReportRenderer {
                     .append(esc(a.host())).append("</td><td>").append(esc(Fmt.dateTime(a.start()))).append("</td><td>")
                     .append(esc(Fmt.time(a.end()))).append(a.endRecorded() || a.reason() == EndReason.RUNNING ? "" : " <span class=\"dim\">(last seen)</span>")
                     .append("</td><td class=\"n\">").append(esc(Fmt.duration(a.wallTime()))).append("</td><td><i class=\"sw reason-")
-                    .append(a.reason().token()).append("\"></i>").append(esc(a.reason().label())).append("</td><td class=\"n\">")
+                    .append(a.reason().token()).append("\"></i>").append(esc(a.reason().label()))
+                    .append(a.message().map(m -> "<div class=\"note\">" + esc(m) + "</div>").orElse("")).append("</td><td class=\"n\">")
                     .append(a.exitCode().isPresent() ? Integer.toString(a.exitCode().getAsInt()) : "").append("</td><td class=\"n\">")
                     .append(a.fromGeneration().isPresent() ? Integer.toString(a.fromGeneration().getAsInt()) : "<span class=\"dim\">fresh</span>")
                     .append("</td><td class=\"n\">").append(esc(lostCell)).append("</td></tr>");
@@ -752,6 +753,7 @@ public final class HtmlReportRenderer {
             tr.bad td{color:#c92a2a}
             .bad{color:#c92a2a}
             .dim{color:var(--dim)}
+            .note{color:var(--dim);font-size:11.5px;max-width:360px}
             .lost{display:inline-block;background:#fff4e6;color:#d9480f;border-radius:4px;padding:0 5px;margin:0 3px 2px 0;white-space:nowrap}
             a{color:var(--accent);text-decoration:none}
             a:hover{text-decoration:underline}
