@@ -469,6 +469,12 @@ public final class HtmlReportRenderer {
                     }
                 }
                 if (!cpuRun.isEmpty()) cpuRuns.add(cpuRun);
+                if (rss.size() == 1) {
+                    // one sample alone (a short attempt): a dot, a line needs two
+                    h.append("<circle class=\"rss-dot\" cx=\"").append(Fmt.c(rss.get(0)[0])).append("\" cy=\"").append(Fmt.c(rss.get(0)[1]))
+                            .append("\" r=\"2.5\"/>\n");
+                    continue;
+                }
                 String line = polyline(Decimator.minMax(rss, 1.5));
                 String first = Fmt.c(rss.get(0)[0]);
                 String last = Fmt.c(rss.get(rss.size() - 1)[0]);
@@ -476,7 +482,14 @@ public final class HtmlReportRenderer {
                         .append(line.substring(1)).append(" L").append(last).append(',').append(Fmt.c(bottom)).append(" Z\"/>\n")
                         .append("<path class=\"rss\" d=\"").append(line).append("\"/>\n");
                 StringBuilder cpu = new StringBuilder();
-                for (List<double[]> r : cpuRuns) cpu.append(cpu.length() == 0 ? "" : " ").append(polyline(Decimator.minMax(r, 1.5)));
+                for (List<double[]> r : cpuRuns) {
+                    if (r.size() == 1) {
+                        h.append("<circle class=\"cpu-dot\" cx=\"").append(Fmt.c(r.get(0)[0])).append("\" cy=\"").append(Fmt.c(r.get(0)[1]))
+                                .append("\" r=\"2.5\"/>\n");
+                        continue;
+                    }
+                    cpu.append(cpu.length() == 0 ? "" : " ").append(polyline(Decimator.minMax(r, 1.5)));
+                }
                 if (cpu.length() > 0) h.append("<path class=\"cpu\" d=\"").append(cpu).append("\"/>\n");
             }
             // Invisible hover targets so a pointer shows the figures of the nearest sample.
@@ -735,6 +748,8 @@ public final class HtmlReportRenderer {
             .ckpt-line.failed{stroke:#e03131;stroke-opacity:.9}
             path.rss{fill:none;stroke:#e8590c;stroke-width:1.8;stroke-linejoin:round}
             path.rss-area{fill:url(#rss-fill);stroke:none}
+            circle.rss-dot{fill:#e8590c}
+            circle.cpu-dot{fill:#1c7ed6}
             path.cpu{fill:none;stroke:#1c7ed6;stroke-width:1.6;stroke-linejoin:round}
             .chart-legend line.rss{stroke:#e8590c;stroke-width:2}
             .chart-legend line.cpu{stroke:#1c7ed6;stroke-width:2}
