@@ -469,6 +469,12 @@ public final class HtmlReportRenderer {
                     }
                 }
                 if (!cpuRun.isEmpty()) cpuRuns.add(cpuRun);
+                if (rss.size() == 1) {
+                    // one sample alone (a short attempt): a dot, a line needs two
+                    h.append("<circle class=\"rss-dot\" cx=\"").append(Fmt.c(rss.get(0)[0])).append("\" cy=\"").append(Fmt.c(rss.get(0)[1]))
+                            .append("\" r=\"2.5\"/>\n");
+                    continue;
+                }
                 String line = polyline(Decimator.minMax(rss, 1.5));
                 String first = Fmt.c(rss.get(0)[0]);
                 String last = Fmt.c(rss.get(rss.size() - 1)[0]);
@@ -476,7 +482,14 @@ public final class HtmlReportRenderer {
                         .append(line.substring(1)).append(" L").append(last).append(',').append(Fmt.c(bottom)).append(" Z\"/>\n")
                         .append("<path class=\"rss\" d=\"").append(line).append("\"/>\n");
                 StringBuilder cpu = new StringBuilder();
-                for (List<double[]> r : cpuRuns) cpu.append(cpu.length() == 0 ? "" : " ").append(polyline(Decimator.minMax(r, 1.5)));
+                for (List<double[]> r : cpuRuns) {
+                    if (r.size() == 1) {
+                        h.append("<circle class=\"cpu-dot\" cx=\"").append(Fmt.c(r.get(0)[0])).append("\" cy=\"").append(Fmt.c(r.get(0)[1]))
+                                .append("\" r=\"2.5\"/>\n");
+                        continue;
+                    }
+                    cpu.append(cpu.length() == 0 ? "" : " ").append(polyline(Decimator.minMax(r, 1.5)));
+                }
                 if (cpu.length() > 0) h.append("<path class=\"cpu\" d=\"").append(cpu).append("\"/>\n");
             }
             // Invisible hover targets so a pointer shows the figures of the nearest sample.
@@ -578,7 +591,8 @@ public final class HtmlReportRenderer {
                     .append(esc(a.host())).append("</td><td>").append(esc(Fmt.dateTime(a.start()))).append("</td><td>")
                     .append(esc(Fmt.time(a.end()))).append(a.endRecorded() || a.reason() == EndReason.RUNNING ? "" : " <span class=\"dim\">(last seen)</span>")
                     .append("</td><td class=\"n\">").append(esc(Fmt.duration(a.wallTime()))).append("</td><td><i class=\"sw reason-")
-                    .append(a.reason().token()).append("\"></i>").append(esc(a.reason().label())).append("</td><td class=\"n\">")
+                    .append(a.reason().token()).append("\"></i>").append(esc(a.reason().label()))
+                    .append(a.message().map(m -> "<div class=\"note\">" + esc(m) + "</div>").orElse("")).append("</td><td class=\"n\">")
                     .append(a.exitCode().isPresent() ? Integer.toString(a.exitCode().getAsInt()) : "").append("</td><td class=\"n\">")
                     .append(a.fromGeneration().isPresent() ? Integer.toString(a.fromGeneration().getAsInt()) : "<span class=\"dim\">fresh</span>")
                     .append("</td><td class=\"n\">").append(esc(lostCell)).append("</td></tr>");
@@ -734,6 +748,8 @@ public final class HtmlReportRenderer {
             .ckpt-line.failed{stroke:#e03131;stroke-opacity:.9}
             path.rss{fill:none;stroke:#e8590c;stroke-width:1.8;stroke-linejoin:round}
             path.rss-area{fill:url(#rss-fill);stroke:none}
+            circle.rss-dot{fill:#e8590c}
+            circle.cpu-dot{fill:#1c7ed6}
             path.cpu{fill:none;stroke:#1c7ed6;stroke-width:1.6;stroke-linejoin:round}
             .chart-legend line.rss{stroke:#e8590c;stroke-width:2}
             .chart-legend line.cpu{stroke:#1c7ed6;stroke-width:2}
@@ -752,6 +768,7 @@ public final class HtmlReportRenderer {
             tr.bad td{color:#c92a2a}
             .bad{color:#c92a2a}
             .dim{color:var(--dim)}
+            .note{color:var(--dim);font-size:11.5px;max-width:360px}
             .lost{display:inline-block;background:#fff4e6;color:#d9480f;border-radius:4px;padding:0 5px;margin:0 3px 2px 0;white-space:nowrap}
             a{color:var(--accent);text-decoration:none}
             a:hover{text-decoration:underline}

@@ -179,4 +179,14 @@ class HtmlReportRendererTest {
         assertTrue(html.contains("executor slurm") && html.contains("run ab12cd34"));
         assertTrue(html.contains("after <a href=\"#step-0\">prepare</a>"));
     }
+
+    @Test
+    void aLoneSampleIsADot() throws Exception {
+        Path root = tmp.resolve("dot");
+        new JournalFixture(root.resolve("short")).attemptStart(T0, 1, "1", "h", null).sample(T0.plusSeconds(1), 20L << 20, 0.5)
+                .attemptEnd(T0.plusSeconds(3), 1, "completed", 0, 3).write(null);
+        String html = new HtmlReportRenderer().render(RunReport.load(root, LATER));
+        assertEquals(1, count(html, "<circle class=\"rss-dot\""));
+        assertFalse(html.contains("<path class=\"rss\""));
+    }
 }

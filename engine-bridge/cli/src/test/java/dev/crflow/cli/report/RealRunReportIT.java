@@ -132,6 +132,57 @@ class RealRunReportIT {
         Files.copy(page, Path.of("target", "report-it", "report-example.html"), StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * {@code crflow run} with the embedded local executor (simulated walltime: warning signal at time − lead), then
+     * {@code crflow report} with its defaults: the page lands at {@link ReportLocator#defaultReportPath}.
+     */
+    @Test
+    void crflowRunLocallyThenReportWithTheDefaults() throws Exception {
+        coordinatorJar();
+        HeadlessChromium chromium = HeadlessChromium.require(Files.createDirectories(tmp.resolve("chromium")));
+        Path dir = Files.createDirectories(tmp.resolve("wf"));
+        try (InputStream in = getClass().getResourceAsStream("/report/busy_count.py")) {
+            Files.copy(in, dir.resolve("busy_count.py"));
+        }
+        Files.writeString(dir.resolve("wf.groovy"), """
+                workflow('report-example') {
+                  step('prepare') {
+                    workdir 'prepare'
+                    command 'python3 ../busy_count.py 6 0.2'
+                  }
+                  step('simulate') {
+                    after 'prepare'
+                    workdir 'simulate'
+                    command 'python3 ../busy_count.py 90 0.3'
+                    time '00:00:20'
+                    checkpoint {
+                      engine 'signal'
+                      signal 'USR1', lead: '8s'
+                      forward 'USR1'
+                      state 'state'
+                      interval '5s'
+                      keep 2
+                      maxRestarts 6; totalTime '10m'
+                    }
+                  }
+                }
+                """);
+        int rc = dev.crflow.cli.Main.run("run", dir.resolve("wf.groovy").toString(), "--workdir", dir.toString(), "--executor", "local", "--poll", "1s");
+        assertEquals(0, rc, "crflow run completes the workflow");
+
+        assertEquals(0, dev.crflow.cli.Main.run("report", "--workdir", dir.toString()));
+        Path page = ReportLocator.defaultReportPath(dir);
+        assertTrue(Files.isRegularFile(page), "written at the default path " + page);
+        int events = ReportInChromiumIT.checkpointEvents(dir.resolve(".crflow"));
+        assertTrue(events >= 2, "the simulated walltime's warning signal checkpoints: " + events);
+        ReportInChromiumIT.assertRendersCleanly(chromium, page, events, 2);
+        String dom = chromium.dumpDom(page).dom();
+        assertTrue(dom.contains("<h1>report-example</h1>"), "the workflow's name from run.json");
+        assertTrue(HtmlReportRendererTest.count(dom, "<rect class=\"attempt reason-walltime\"") >= 2, "requeued at the simulated walltime");
+        assertEquals(2, HtmlReportRendererTest.count(dom, "<rect class=\"attempt reason-completed\"") / 2, "both steps complete");
+        chromium.screenshot(page, Path.of("target", "report-it", "crflow-run.png"), 1280, 2400);
+    }
+
     private static Process start(Path jar, Path ctl, int restartCount) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx48m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run", "--control", ctl.toString(), "--local"));
