@@ -65,7 +65,8 @@ class ImageReferenceTest {
         assertEquals(new Bind("/data", "/data", true), Bind.parse("/data:ro"));
         assertEquals(new Bind("/a", "/b", false), Bind.parse("/a:/b"));
         assertThrows(IllegalArgumentException.class, () -> Bind.parse("data:/data"));
-        assertThrows(IllegalArgumentException.class, () -> Bind.parse("/a:/b:rx"));
+        assertEquals("/a:/b:ro,z", Bind.parse("/a:/b:ro,z").render());
+        assertThrows(IllegalArgumentException.class, () -> Bind.parse("/a:/b:r x"));
         assertThrows(IllegalArgumentException.class, () -> Bind.parse("/a,b:/b"));
     }
 }
