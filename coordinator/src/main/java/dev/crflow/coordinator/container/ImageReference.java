@@ -55,9 +55,9 @@ public record ImageReference(RuntimeKind runtime, String text, boolean local) {
             if (SHIFTER_ID.matcher(ref.substring(3)).matches()) return new ImageReference(RuntimeKind.SHIFTER, ref, false);
             throw malformed(RuntimeKind.SHIFTER, ref, "an image id after 'id:' is 12 to 64 hexadecimal digits");
         }
+        if (ref.contains("://")) throw malformed(RuntimeKind.SHIFTER, ref, "shifter takes 'docker:repo:tag', not a URL");
         if (ref.startsWith("docker:")) body = ref.substring("docker:".length());
         else if (ref.startsWith("custom:")) body = ref.substring("custom:".length());
-        else if (ref.contains("://")) throw malformed(RuntimeKind.SHIFTER, ref, "shifter takes 'docker:repo:tag', not a URL");
         registryReference(RuntimeKind.SHIFTER, ref, body);
         return new ImageReference(RuntimeKind.SHIFTER, ref, false);
     }
@@ -95,8 +95,8 @@ public record ImageReference(RuntimeKind runtime, String text, boolean local) {
         if (!m.matches()) {
             String why = body.chars().anyMatch(Character::isUpperCase) && !body.contains(":")
                     ? "repository names are lower case"
-                    : body.endsWith(":") ? "the tag after ':' is empty"
                     : body.contains("::") ? "'::' is not a tag separator"
+                    : body.endsWith(":") ? "the tag after ':' is empty"
                     : "it is not [registry/]repository[:tag][@sha256:digest]";
             throw malformed(runtime, whole, why);
         }

@@ -43,8 +43,10 @@ need_dmtcp() {
 }
 
 install_forwarding() {
-    # $1: pid to wait for
-    for s in $FORWARDED_SIGNALS; do
+    signals=$FORWARDED_SIGNALS
+    # under DMTCP, USR2 is DMTCP's own checkpoint signal: never touch it
+    [ -n "${DMTCP_COORD_PORT:-}" ] && signals=$(printf '%s\n' $signals | grep -vx USR2 | tr '\n' ' ')
+    for s in $signals; do
         if [ "$$" = 1 ]; then
             trap "kill -s $s -- -1 2>/dev/null" "$s"
         else
@@ -148,7 +150,7 @@ exec)
     [ $# -gt 0 ] || die 2 "exec: nothing to run"
     install_forwarding
     (
-        for s in $FORWARDED_SIGNALS; do trap - "$s"; done
+        for s in $signals; do trap - "$s"; done
         "$@"
     ) &
     child=$!
