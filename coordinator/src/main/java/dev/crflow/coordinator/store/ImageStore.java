@@ -293,8 +293,16 @@ public final class ImageStore {
         }
 
         /** Discards the partial generation (a failed checkpoint); the committed ones are untouched. */
-        public void abandon() {
+        public void abandon() { abandon(true); }
+
+        /**
+         * @param delete false when an engine may still be writing by path into the directory (a timed-out DMTCP
+         *               checkpoint): deleting it under DMTCP would crash the application; the next checkpoint or
+         *               the next start clears it.
+         */
+        public void abandon(boolean delete) {
             done = true;
+            if (!delete) return;
             try {
                 SafeFiles.deleteTree(partial);
             } catch (IOException ignored) {

@@ -338,10 +338,7 @@ final class Resolver {
 
     private void flushFindings() {
         findings.forEach((f, owners) -> {
-            String who = owners.isEmpty() ? "" : owners.size() == 1 ? " (step '" + owners.get(0) + "')"
-                    : owners.size() <= 3 ? " (steps " + owners.stream().map(o -> "'" + o + "'").collect(Collectors.joining(", ")) + ")"
-                    : " (steps " + owners.subList(0, 3).stream().map(o -> "'" + o + "'").collect(Collectors.joining(", "))
-                      + " and " + (owners.size() - 3) + " more)";
+            String who = DslSession.owners(owners);
             if (f.error()) session.error(f.line(), f.message() + who);
             else session.warning(f.line(), f.message() + who);
         });
