@@ -76,13 +76,13 @@ public interface Progress {
             StringBuilder b = new StringBuilder();
             if (drawn > 0) b.append("\u001b[").append(drawn).append("F");
             int lines = 0;
-            b.append(String.format("\u001b[2K%-24s %-13s %-10s %7s %8s %12s %12s%n", "STEP", "STATE", "JOB", "ATTEMPT",
+            b.append(String.format("\u001b[2K%-24s %-13s %-22s %7s %8s %12s %12s%n", "STEP", "STATE", "JOB", "ATTEMPT",
                     "RESTARTS", "CHECKPOINT", "BUDGET LEFT"));
             lines++;
             List<StepView> shown = steps.size() <= MAX_ROWS ? steps
                     : steps.stream().filter(s -> s.state().active() || s.state() == StepState.FAILED).limit(MAX_ROWS).toList();
             for (StepView s : shown) {
-                b.append(String.format("\u001b[2K%-24s %s%-13s\u001b[0m %-10s %7d %8d %12s %12s%n", truncate(s.name(), 24),
+                b.append(String.format("\u001b[2K%-24s %s%-13s\u001b[0m %-22s %7d %8d %12s %12s%n", truncate(s.name(), 24),
                         color(s.state()), s.state(), s.jobId() == null ? "-" : s.jobId(), Math.max(1, s.attempts()), s.restarts(),
                         s.lastCheckpoint() == null ? "-" : age(Duration.between(s.lastCheckpoint(), clock.instant())) + " ago",
                         s.budgetLeft().map(Terminal::age).orElse("-")));
