@@ -29,4 +29,22 @@ class LocalCountIT {
         assertTrue(step.path("restarts").asInt() >= 1, step.toString());
         assertTrue(c.log("run.log").contains("CHECKPOINTING") || c.events("checkpoint").size() >= 1, c.log("run.log"));
     }
+
+    @Test
+    void aKilledLocalDriverReattachesToItsRunningCoordinator() throws Exception {
+        Crflow c = new Crflow("local-driver-killed");
+        c.workflow("""
+                    env COUNT_STOP: '50', COUNT_DELAY: '0.4'
+                    time '40s'
+                    checkpoint { engine 'signal'; signal 'USR1', lead: '25s'; forward 'INT'; state 'state', 'count.out' }
+                """);
+        Process first = c.start("run1.log", "run", "count.groovy", "--poll", "500ms");
+        Crflow.await("counting", Duration.ofMinutes(2), Crflow.unchecked(() -> PreemptOnDemandIT.countedSoFar(c) >= 5));
+        first.destroyForcibly(); // SIGKILL of the driver only: its coordinator keeps running
+        first.waitFor();
+        int code = c.run(Duration.ofMinutes(3), "run2.log", "run", "count.groovy", "--poll", "500ms");
+        assertEquals(0, code, c.log("run2.log"));
+        assertTrue(c.log("run2.log").contains("reattached count to job"), c.log("run2.log"));
+        c.assertCountedExactlyOnce(50);
+    }
 }
