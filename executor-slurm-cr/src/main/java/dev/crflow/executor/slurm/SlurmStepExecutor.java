@@ -36,6 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SlurmStepExecutor implements StepExecutor {
     /** A heartbeat younger than this means the coordinator is alive somewhere, whatever squeue says. */
     static final Duration HEARTBEAT_FRESH = Duration.ofSeconds(30);
+    /** A coordinator silent this long (it beats every 5 s) when Slurm requeued its job: its node is gone. */
+    static final Duration NODE_LOSS_SILENCE = Duration.ofSeconds(8);
     private static final int SUBMIT_ATTEMPTS = 4;
 
     private final SlurmClient slurm;
@@ -341,6 +343,12 @@ public final class SlurmStepExecutor implements StepExecutor {
             }
         }
         if (lastStart == null || endedOrRequeued) return List.of();
+        // The coordinator's own requeue, seen between its scontrol requeue and its journal line: not a node failure.
+        // (Excluding the node then could leave a one-node cluster with nowhere to run the job.)
+        String phase = ctl.readCoordinatorPhase().orElse("");
+        if (phase.equals("REQUEUEING") || phase.equals("CHECKPOINTING")) return List.of();
+        Optional<Instant> beat = heartbeatTime(ctl);
+        if (beat.isPresent() && Duration.between(beat.get(), clock.instant()).compareTo(NODE_LOSS_SILENCE) < 0) return List.of();
         // Slurm's node name, not the hostname: on one machine several slurmd share a hostname.
         List<String> nodes = knownNodes(ctl, job);
         if (nodes.isEmpty()) {

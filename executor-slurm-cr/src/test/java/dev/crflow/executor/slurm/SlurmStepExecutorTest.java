@@ -133,4 +133,20 @@ class SlurmStepExecutorTest {
         assertTrue(r.calls.contains(List.of("scontrol", "update", "JobId=42", "StartTime=now")), r.calls.toString());
         assertTrue(Files.readString(l.controlDir().journal()).contains("\"attempt-lost\""));
     }
+
+    @Test
+    void theCoordinatorsOwnRequeueIsNotANodeFailure() throws Exception {
+        StepLaunch l = launch(1);
+        l.controlDir().create();
+        Files.writeString(l.controlDir().journal(), "{\"event\":\"attempt-start\",\"time\":\"2026-11-21T11:59:00Z\",\"attempt\":1,\"jobId\":\"42\",\"host\":\"node1\"}\n");
+        Files.writeString(l.controlDir().status(), "{\"phase\": \"REQUEUEING\", \"time\": \"" + clock.instant() + "\"}");
+        FakeRunner r = new FakeRunner(c -> c.get(0).equals("squeue") ? FakeRunner.ok("42|42|N/A|crflow-aaaaaaaa-a|PENDING|BeginTime|\n")
+                : new ProcessResult(0, "", "", false));
+        JobHandle h = new JobHandle("42", "crflow-aaaaaaaa-a", 1, "a");
+        JobObservation o = executor(r).observe(Map.of(h, l.controlDir())).get(h);
+        assertEquals(JobStatus.REQUEUED, o.status());
+        assertEquals(List.of(), o.lostNodes());
+        assertTrue(r.calls.stream().noneMatch(c -> c.toString().contains("ExcNodeList")), r.calls.toString());
+        assertTrue(r.calls.contains(List.of("scontrol", "update", "JobId=42", "StartTime=now")), "hold still released");
+    }
 }

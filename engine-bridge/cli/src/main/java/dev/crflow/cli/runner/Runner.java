@@ -101,9 +101,15 @@ public final class Runner {
                     // checked again when the job ends
                 }
             }
+            Optional<JobRecord> recorded = ctl.readJob();
+            if (st.state() == StepState.PENDING && recorded.isPresent() && recorded.get().attempt() > st.attempt()) {
+                st = st.submitted(recorded.get().jobId(), recorded.get().attempt());
+            }
             if (st.state().active()) {
                 Optional<JobRecord> rec = ctl.readJob();
-                if (rec.isPresent() && rec.get().attempt() == st.attempt()) {
+                if (rec.isPresent() && rec.get().attempt() >= st.attempt()) {
+                    // attempt > st.attempt: the driver died after the job was recorded but before driver.json was: adopt it.
+                    if (rec.get().attempt() > st.attempt()) st = st.submitted(rec.get().jobId(), rec.get().attempt());
                     active.put(step.name(), executor.reattach(launch(step, st, st.attempt()), rec.get()));
                     progress.message("reattached " + step.name() + " to job " + rec.get().jobId());
                 } else {

@@ -52,7 +52,7 @@ class RunnerTest {
     }
 
     /** Each submitted job goes through the observations scripted for its step, then ENDED with result COMPLETED. */
-    static final class ScriptedExecutor implements StepExecutor {
+    static class ScriptedExecutor implements StepExecutor {
         final List<StepLaunch> submissions = new ArrayList<>();
         final List<String> reattached = new ArrayList<>();
         final Map<String, Queue<BiFunction<JobHandle, StepControlDir, JobObservation>>> script = new HashMap<>();
@@ -187,6 +187,27 @@ class RunnerTest {
         assertEquals(3, dir.driverState("a").exitCode());
         assertEquals(StepState.PENDING, dir.driverState("b").state());
         assertTrue(Files.exists(dir.step("a").result().resolveSibling("result.json.1")), "first verdict archived");
+    }
+
+    @Test
+    void aDriverKilledBetweenJobJsonAndDriverJsonAdoptsTheJob() throws Exception {
+        Workflow wf = workflow(step("a", 0, 5));
+        ScriptedExecutor first = new ScriptedExecutor() {
+            @Override
+            public JobHandle submit(StepLaunch launch) {
+                super.submit(launch); // job.json written, as the real executors do right after sbatch
+                throw new IllegalStateException("driver killed before driver.json");
+            }
+        };
+        try {
+            run(wf, first, 4);
+        } catch (IllegalStateException expected) {
+            // died
+        }
+        ScriptedExecutor second = new ScriptedExecutor();
+        assertEquals(0, run(wf, second, 4));
+        assertEquals(List.of("100"), second.reattached);
+        assertEquals(0, second.submissions.size(), "never submitted twice");
     }
 
     @Test
