@@ -102,14 +102,19 @@ public final class RunCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> out.println("crflow: driver stopped; the jobs keep their state."
                 + " Run the same command again to reattach, or 'crflow cancel' to stop them."));
         Runtime.getRuntime().addShutdownHook(hook);
-        int code;
         try (StepExecutor exec = Executors.checked(info.executor(), options.pollInterval(), clock)) {
             Runner runner = new Runner(workflow, dir, info, exec, options, progress, clock, Sleeper.SYSTEM);
-            code = runner.run();
+            int code = runner.run();
             summarize(spec, runner.views(), code);
+            return code;
+        } finally {
+            // The hook is for an interrupted driver (Ctrl-C, kill), not for one that ended or gave up by itself.
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // already running: let it speak
+            }
         }
-        Runtime.getRuntime().removeShutdownHook(hook);
-        return code;
     }
 
     private static void summarize(CommandSpec spec, List<StepView> views, int code) {
