@@ -60,8 +60,9 @@ final class Crflow {
         }
     }
 
-    static long idleNodes() throws Exception {
-        return Run.sh("sinfo", "-h", "-N", "-o", "%N %T").lines().filter(l -> l.endsWith("idle") || l.endsWith("mixed") || l.endsWith("mix")).count();
+    static long usableNodes() throws Exception {
+        return Run.sh("sinfo", "-h", "-N", "-o", "%N %T").lines()
+                .filter(l -> l.matches(".* (idle|mixed|allocated|completing)")).count();
     }
 
     /** Writes a count workflow (the example's, with the given step body) into the work directory. */

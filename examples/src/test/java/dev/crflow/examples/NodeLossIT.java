@@ -19,7 +19,7 @@ class NodeLossIT {
     @Test
     void theStepResumesOnTheOtherNodeFromItsLastGeneration() throws Exception {
         Crflow.assumeSlurm();
-        Assumptions.assumeTrue(Crflow.idleNodes() >= 2, "SKIPPED: node loss needs two usable nodes (scripts/local-slurm up --nodes 2)");
+        Assumptions.assumeTrue(Crflow.usableNodes() >= 2, "SKIPPED: node loss needs two usable nodes (scripts/local-slurm up --nodes 2)");
         Crflow c = new Crflow("node-loss");
         c.workflow("""
                     env COUNT_STOP: '60', COUNT_DELAY: '0.5'
