@@ -121,7 +121,7 @@ public final class ContainerEngine implements CheckpointEngine {
         Map<String, String> env = new LinkedHashMap<>(ctx.env());
         env.putAll(d.environment());
         List<String> app = d.launchApplication(Optional.empty(), ctx.application());
-        ctx.log().accept("container: " + String.join(" ", app));
+        ctx.log().accept("container: " + display(app));
         return new EngineContext(ctx.spec(), ctx.ctl(), ctx.workdir(), app, env, ctx.launcher(), ctx.log());
     }
 
@@ -153,7 +153,7 @@ public final class ContainerEngine implements CheckpointEngine {
             Files.deleteIfExists(Path.of(runDir(ctx), "dmtcp.port"));
             Map<String, String> env = new LinkedHashMap<>(ctx.env());
             env.putAll(driver.environment());
-            ctx.log().accept("container: " + String.join(" ", cmd));
+            ctx.log().accept("container: " + display(cmd));
             return ctx.launcher().start(LaunchWrapper.groupLeader(cmd), env, ctx.workdir());
         } catch (IOException e) {
             throw new EngineException("cannot start " + cmd.get(0) + ": " + e.getMessage(), e);
@@ -238,6 +238,16 @@ public final class ContainerEngine implements CheckpointEngine {
     public void close() {
         if (driver != null) driver.removeLeftover(SIDE_TIMEOUT);
         inner.close();
+    }
+
+    /** The command as a shell would need it typed (for the job log only; it is never run through a shell). */
+    static String display(List<String> argv) {
+        StringBuilder b = new StringBuilder();
+        for (String a : argv) {
+            if (b.length() > 0) b.append(' ');
+            b.append(a.matches("[A-Za-z0-9_./:=@%+,-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        }
+        return b.toString();
     }
 
     private static int parseInt(String s) {
