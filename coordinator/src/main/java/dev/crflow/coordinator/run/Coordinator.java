@@ -713,7 +713,8 @@ public final class Coordinator {
     private void setPhase(Phase p, String message) {
         phase = p;
         try {
-            SafeFiles.writeAtomically(ctl.status(), SpecReader.mapper().writeValueAsString(status(message)));
+            SafeFiles.writeAtomically(ctl.status(), SpecReader.mapper().writeValueAsBytes(status(message)),
+                    p == Phase.COMPLETED || p == Phase.FAILED || p == Phase.STOPPED);
         } catch (IOException e) {
             say("cannot write " + ctl.status() + ": " + e.getMessage());
         }
@@ -738,7 +739,7 @@ public final class Coordinator {
 
     private void heartbeat() {
         try {
-            SafeFiles.writeAtomically(ctl.heartbeat(), SpecReader.mapper().writeValueAsString(status(null)));
+            SafeFiles.writeAtomically(ctl.heartbeat(), SpecReader.mapper().writeValueAsBytes(status(null)), false);
         } catch (IOException | RuntimeException e) {
             // a missed heartbeat is visible to readers as age; never stop the coordinator for it
         }
