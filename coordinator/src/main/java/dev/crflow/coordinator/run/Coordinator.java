@@ -381,7 +381,9 @@ public final class Coordinator {
                     config.jobId(), attempt, trigger, history.appSeconds() + appSecondsThisAttempt(), data));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             currentGeneration = g.number();
-            journal.append(JournalEvent.CHECKPOINT, checkpointFields(g.number(), trigger, ms, g.bytes(), true, null, requestId));
+            Map<String, Object> fields = checkpointFields(g.number(), trigger, ms, g.bytes(), true, null, requestId);
+            fields.put("commit", pending.timings());
+            journal.append(JournalEvent.CHECKPOINT, fields);
             say("checkpoint " + trigger + ": generation " + g.number() + " committed (" + g.bytes() + " bytes, " + ms + " ms)");
             try {
                 List<Integer> pruned = store.prune(spec.checkpoint().keep());

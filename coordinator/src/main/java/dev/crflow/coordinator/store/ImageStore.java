@@ -216,8 +216,12 @@ public final class ImageStore {
         private final Path partial;
         private final List<Manifest.FileEntry> copied = new ArrayList<>();
         private boolean done;
+        private final Map<String, Long> timings = new java.util.LinkedHashMap<>();
 
         Pending(Path partial) { this.partial = partial; }
+
+        /** Milliseconds of the commit's phases (checksumAndSyncMs, manifestMs, renameMs), for the journal and benchmarks. */
+        public Map<String, Long> timings() { return Map.copyOf(timings); }
 
         public Path dir() { return partial; }
 
@@ -270,6 +274,7 @@ public final class ImageStore {
         /** Checksums and fsyncs whatever the engine wrote here itself, writes the manifest, renames into place. */
         public Generation commit(Provenance who) throws IOException {
             if (done) throw new IllegalStateException("already committed or abandoned");
+            long t0 = System.nanoTime();
             List<Manifest.FileEntry> files = new ArrayList<>(copied);
             Set<String> known = new java.util.HashSet<>();
             for (Manifest.FileEntry f : copied) known.add(f.path());
@@ -289,6 +294,8 @@ public final class ImageStore {
             }
             // written by the engine inside the store: no copy; checksum + fsync in place, one file per core
             files.addAll(checksumAndSync(partial, inPlace));
+            long t1 = System.nanoTime();
+            timings.put("checksumAndSyncMs", (t1 - t0) / 1_000_000);
             files.sort(Comparator.comparing(Manifest.FileEntry::path));
             long total = files.stream().mapToLong(Manifest.FileEntry::bytes).sum();
             int number = nextNumber();
@@ -298,9 +305,13 @@ public final class ImageStore {
             SafeFiles.writeAtomically(partial.resolve(Manifest.FILE_NAME),
                     SpecReader.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
             for (Path d : dirs) SafeFiles.fsyncDir(d);
+            long t2 = System.nanoTime();
+            timings.put("manifestMs", (t2 - t1) / 1_000_000);
             pauseForFaultInjection();
             Path target = dir.resolve(String.format("gen-%06d", number));
+            long t3 = System.nanoTime();
             SafeFiles.renameDurably(partial, target);
+            timings.put("renameMs", (System.nanoTime() - t3) / 1_000_000);
             done = true;
             return new Generation(number, target, true, total, m.created());
         }
