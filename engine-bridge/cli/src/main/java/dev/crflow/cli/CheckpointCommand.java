@@ -1,13 +1,74 @@
 package dev.crflow.cli;
 
+import dev.crflow.cli.runner.DriverStepState;
+import dev.crflow.cli.runner.RunDirectory;
+import dev.crflow.coordinator.control.ControlDir;
+import dev.crflow.executor.control.JournalEntry;
+import dev.crflow.executor.control.PrivateFiles;
+import dev.crflow.executor.control.StepControlDir;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "checkpoint", mixinStandardHelpOptions = true, description = "Checkpoint a running step now (and stop it with --stop).")
+@Command(name = "checkpoint", mixinStandardHelpOptions = true,
+        description = {"Checkpoint a running step now (the seeds' manual strategy); with --stop, then stop it.",
+                "A stopped step resumes from that image with 'crflow restart STEP'."})
 public final class CheckpointCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin WorkdirOption workdir;
+
+    @Parameters(index = "0", paramLabel = "STEP") String step;
+
+    @Option(names = "--stop", description = "Stop the step after the checkpoint is committed.") boolean stop;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, description = "How long to wait for the checkpoint (default 300s).")
+    Duration timeout = Duration.ofSeconds(300);
+
     @Override
-    public Integer call() {
-        throw new CrflowException(ExitCodes.ENVIRONMENT, "'crflow checkpoint' is not implemented yet");
+    public Integer call() throws Exception {
+        RunDirectory dir = workdir.runDirectory();
+        StepControlDir ctl = CommandSupport.stepDir(dir, step);
+        DriverStepState st = dir.driverState(step);
+        if (!st.state().active()) {
+            throw new CrflowException(ExitCodes.INVALID_INPUT, "step " + step + " is not running (" + st.state() + "); nothing to checkpoint");
+        }
+        Instant asked = Instant.now().minusMillis(500);
+        if (stop) PrivateFiles.writeAtomically(ctl.path().resolve("stop-requested"), asked + "\n");
+        String requestId = ControlDir.of(ctl.path()).requestCheckpoint(stop);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("asked step " + step + " to checkpoint" + (stop ? " and stop" : "") + "; waiting...");
+        out.flush();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<JournalEntry> answer = answer(ctl.readJournal(), requestId);
+            if (answer.isPresent()) {
+                JournalEntry e = answer.get();
+                if (e.ok()) {
+                    out.println("checkpoint committed: generation " + e.text("generation") + " (" + e.text("bytes") + " bytes in "
+                            + e.text("durationMs") + " ms)" + (stop ? "; the step stops. Resume it with 'crflow restart " + step + "'" : ""));
+                    return ExitCodes.OK;
+                }
+                out.println("checkpoint failed: " + e.text("error") + " (the previous generation is kept)");
+                return ExitCodes.FAILED;
+            }
+            Thread.sleep(250);
+        }
+        throw new CrflowException(ExitCodes.FAILED, "no answer from step " + step + " within " + timeout.toSeconds()
+                + " s; is its job running? ('crflow status'). The request stays in " + ctl.requests() + " until the coordinator reads it.");
+    }
+
+    /** The coordinator's checkpoint event carrying our request id. */
+    private static Optional<JournalEntry> answer(List<JournalEntry> journal, String requestId) {
+        return journal.stream().filter(e -> e.event().equals("checkpoint") && requestId.equals(e.text("requestId"))).findFirst();
     }
 }

@@ -1,13 +1,84 @@
 package dev.crflow.cli;
 
+import dev.crflow.cli.runner.DriverStepState;
+import dev.crflow.cli.runner.Executors;
+import dev.crflow.cli.runner.RunDirectory;
+import dev.crflow.cli.runner.RunInfo;
+import dev.crflow.cli.runner.RunLock;
+import dev.crflow.cli.runner.StepState;
+import dev.crflow.dsl.model.Step;
+import dev.crflow.dsl.model.Workflow;
+import dev.crflow.executor.ExecutorException;
+import dev.crflow.executor.StepExecutor;
+import dev.crflow.executor.StepLaunch;
+import dev.crflow.executor.control.ImageGeneration;
+import dev.crflow.executor.control.StepControlDir;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "restart", mixinStandardHelpOptions = true, description = "Restart a step from its newest (or a chosen) image generation.")
+@Command(name = "restart", mixinStandardHelpOptions = true,
+        description = {"Restart a step from its newest valid image (or generation N) in a new job, then drive the run on.",
+                "A running job of the step is cancelled first."})
 public final class RestartCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin WorkdirOption workdir;
+
+    @Parameters(index = "0", paramLabel = "STEP") String step;
+
+    @Option(names = "--generation", paramLabel = "N", description = "Restore this generation instead of the newest valid one.")
+    Integer generation;
+
+    @Option(names = "--poll", paramLabel = "DURATION", converter = DurationConverter.class, description = "Time between two looks at the jobs.")
+    Duration poll;
+
     @Override
-    public Integer call() {
-        throw new CrflowException(ExitCodes.ENVIRONMENT, "'crflow restart' is not implemented yet");
+    public Integer call() throws Exception {
+        RunDirectory dir = workdir.runDirectory();
+        RunInfo info = dir.requireRun();
+        StepControlDir ctl = CommandSupport.stepDir(dir, step);
+        Workflow wf = CommandSupport.workflow(dir);
+        Step s = wf.step(step).orElseThrow();
+        try (RunLock lock = RunLock.acquire(dir.root(), "crflow restart")) {
+            if (generation != null) {
+                List<ImageGeneration> gens = ctl.generations();
+                boolean ok = gens.stream().anyMatch(g -> g.number() == generation && g.valid());
+                if (!ok) {
+                    throw new CrflowException(ExitCodes.INVALID_INPUT, "step " + step + " has no valid generation " + generation
+                            + "; valid ones: " + gens.stream().filter(ImageGeneration::valid).map(g -> String.valueOf(g.number())).toList());
+                }
+                dev.crflow.coordinator.control.ControlDir.of(ctl.path()).requestRestoreFrom(generation);
+            }
+            DriverStepState st = dir.driverState(step);
+            if (st.state().active() && ctl.readJob().isPresent()) {
+                try (StepExecutor exec = Executors.create(info.executor(), Duration.ofSeconds(1), Clock.systemUTC())) {
+                    var rec = ctl.readJob().get();
+                    var h = exec.reattach(new StepLaunch(s, ctl, rec.jobName(), rec.attempt(), List.of(), Optional.empty(), List.of()), rec);
+                    exec.cancel(h);
+                    spec.commandLine().getOut().println("cancelled job " + h.jobId() + " of step " + step);
+                } catch (ExecutorException e) {
+                    throw new CrflowException(ExitCodes.ENVIRONMENT, "could not cancel the step's job: " + e.getMessage(), e);
+                }
+            }
+            Files.deleteIfExists(ctl.path().resolve("stop-requested"));
+            if (Files.exists(ctl.result())) {
+                Files.move(ctl.result(), ctl.result().resolveSibling("result.json." + st.attempt()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            dir.writeDriverState(step, st.withFailures(0).withState(StepState.PENDING,
+                    "restart requested from " + (generation == null ? "the newest valid generation" : "generation " + generation)));
+        }
+        try (RunLock lock = RunLock.acquire(dir.root(), "crflow restart")) {
+            return RunCommand.drive(spec, dir, info, wf, poll, null);
+        }
     }
 }

@@ -1,0 +1,4 @@
+package dev.crflow.coordinator.control;
+
+/** The step's final state, as written once to {@code result.json}. */
+public enum Outcome { COMPLETED, FAILED, BUDGET_EXHAUSTED, ENGINE_ERROR }

@@ -1,0 +1,373 @@
+package dev.crflow.coordinator.engine;
+
+import dev.crflow.coordinator.control.SafeFiles;
+import dev.crflow.coordinator.proc.AppProcess;
+import dev.crflow.coordinator.proc.LaunchWrapper;
+import dev.crflow.coordinator.proc.ProcessLauncher;
+import dev.crflow.coordinator.proc.ProcessLauncher.CommandResult;
+import dev.crflow.coordinator.store.ImageStore;
+import dev.crflow.coordinator.store.Manifest;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Transparent checkpointing with DMTCP.
+ *
+ * <ul>
+ *   <li>A private coordinator per attempt: {@code dmtcp_coordinator --daemon --exit-on-last -p 0 --port-file F}
+ *   (never a fixed port: no stale or foreign coordinator is ever joined); the port is read from F.</li>
+ *   <li>The application runs under {@code dmtcp_launch --ckptdir <images/.partial-dmtcp>}: DMTCP writes each
+ *   checkpoint straight into the generation being written; the commit renames that directory to
+ *   {@code gen-NNNNNN} (no copy) and the next checkpoint gets a fresh one under the same name.</li>
+ *   <li>{@code dmtcp_command --bcheckpoint} blocks until every image is written; the image list found in the
+ *   directory goes into the manifest, and restart passes exactly those files to {@code dmtcp_restart}
+ *   (never a glob over a directory that may hold older images).</li>
+ *   <li>Exit status 99 of dmtcp_launch/dmtcp_restart without the completion marker is DMTCP's own failure.</li>
+ *   <li>Status is parsed by key ({@code RUNNING=}, {@code NUM_PEERS=}), never by word position.</li>
+ * </ul>
+ */
+public final class DmtcpEngine implements CheckpointEngine {
+    public static final String PARTIAL = ImageStore.PARTIAL_PREFIX + "dmtcp";
+    public static final int DMTCP_FAIL_RC = 99;
+    private static final Pattern VERSION = Pattern.compile("(\\d+\\.\\d+(?:\\.\\d+)?(?:[-.+][A-Za-z0-9.]+)?)");
+
+    private final ProcessLauncher launcher;
+    private final Optional<Path> bin;
+    private String version = "unknown";
+    private int port = -1;
+    private Path portFile;
+    private Duration restoreTimeout = Duration.ofSeconds(120);
+
+    public DmtcpEngine(ProcessLauncher launcher, Optional<Path> bin) {
+        this.launcher = launcher;
+        this.bin = bin;
+    }
+
+    /** The directory holding dmtcp_launch: $DMTCP_HOME/bin, then PATH, then /opt/dmtcp/bin. */
+    public static Optional<Path> locate(Map<String, String> env) {
+        return locate(env, List.of(Path.of("/opt/dmtcp/bin")));
+    }
+
+    public static Optional<Path> locate(Map<String, String> env, List<Path> fallbacks) {
+        List<Path> candidates = new ArrayList<>();
+        String home = env.get("DMTCP_HOME");
+        if (home != null && !home.isBlank()) candidates.add(Path.of(home, "bin"));
+        String path = env.getOrDefault("PATH", "");
+        for (String p : path.split(":")) if (!p.isBlank()) candidates.add(Path.of(p));
+        candidates.addAll(fallbacks);
+        for (Path c : candidates) {
+            if (Files.isExecutable(c.resolve("dmtcp_launch")) && Files.isExecutable(c.resolve("dmtcp_coordinator"))
+                    && Files.isExecutable(c.resolve("dmtcp_command")) && Files.isExecutable(c.resolve("dmtcp_restart"))) {
+                return Optional.of(c.toAbsolutePath());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String tool(String name) { return bin.orElseThrow().resolve(name).toString(); }
+
+    @Override public String name() { return "dmtcp"; }
+    @Override public String version() { return version; }
+    @Override public boolean canCheckpoint() { return true; }
+    @Override public Optional<String> partialDirectoryName() { return Optional.of(PARTIAL); }
+
+    @Override
+    public void check() throws EngineException {
+        if (bin.isEmpty()) {
+            throw new EngineException("engine 'dmtcp': DMTCP not found (looked for dmtcp_launch, dmtcp_coordinator, dmtcp_command"
+                    + " and dmtcp_restart in $DMTCP_HOME/bin, on PATH and in /opt/dmtcp/bin). Load it (module load dmtcp),"
+                    + " set DMTCP_HOME, or choose engine 'signal' or 'none'");
+        }
+        version = detectVersion();
+    }
+
+    String detectVersion() {
+        try {
+            CommandResult r = launcher.run(List.of(tool("dmtcp_launch"), "--version"), Map.of(), Duration.ofSeconds(20));
+            return parseVersion(r.output()).orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static Optional<String> parseVersion(String text) {
+        for (String line : text.split("\n")) {
+            if (line.toLowerCase().contains("dmtcp")) {
+                Matcher m = VERSION.matcher(line);
+                if (m.find()) return Optional.of(m.group(1));
+            }
+        }
+        Matcher m = VERSION.matcher(text);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    private Path ckptDir(EngineContext ctx) { return ctx.ctl().images().resolve(PARTIAL); }
+
+    /** Starts the private coordinator and learns its port. */
+    private void startCoordinator(EngineContext ctx) throws EngineException {
+        Path ckpt = ckptDir(ctx);
+        try {
+            SafeFiles.ensureDir(ckpt);
+            portFile = ctx.ctl().root().resolve("dmtcp-coordinator.port");
+            Files.deleteIfExists(portFile);
+            CommandResult r = launcher.run(List.of(tool("dmtcp_coordinator"), "--daemon", "--exit-on-last", "-p", "0",
+                    "--port-file", portFile.toString(), "--ckptdir", ckpt.toString()), Map.of(), Duration.ofSeconds(30));
+            if (!r.ok()) throw new EngineException("dmtcp_coordinator failed (" + r.exitCode() + "): " + r.output());
+            for (int i = 0; i < 200; i++) {
+                if (Files.exists(portFile)) {
+                    String s = Files.readString(portFile).trim();
+                    if (!s.isEmpty()) {
+                        port = Integer.parseInt(s);
+                        ctx.log().accept("private DMTCP " + version + " coordinator on port " + port);
+                        return;
+                    }
+                }
+                Thread.sleep(25);
+            }
+            throw new EngineException("dmtcp_coordinator did not write its port to " + portFile + " within 5 s");
+        } catch (IOException | NumberFormatException e) {
+            throw new EngineException("cannot start dmtcp_coordinator: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while starting dmtcp_coordinator");
+        }
+    }
+
+    private List<String> coordArgs() {
+        return List.of("--coord-host", "127.0.0.1", "--coord-port", Integer.toString(port));
+    }
+
+    @Override
+    public AppProcess launch(EngineContext ctx) throws EngineException {
+        startCoordinator(ctx);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(tool("dmtcp_launch"));
+        cmd.add("--join-coordinator");
+        cmd.addAll(coordArgs());
+        cmd.addAll(List.of("--ckptdir", ckptDir(ctx).toString(), "--no-gzip"));
+        cmd.addAll(LaunchWrapper.withCompletionMarker(ctx.ctl().exitMarker(), LaunchWrapper.TRAPPED_UNDER_DMTCP, ctx.application()));
+        return start(ctx, cmd);
+    }
+
+    @Override
+    public AppProcess restart(EngineContext ctx, Path generation, Manifest manifest) throws EngineException {
+        Object images = manifest.engineData().get("images");
+        if (!(images instanceof List<?> list) || list.isEmpty()) {
+            throw new EngineException("generation " + generation.getFileName() + " lists no DMTCP images in its manifest");
+        }
+        // DMTCP records the absolute checkpoint directory in its images (saved copies of open files live in
+        // <ckptdir>/ckpt_*_files/). That directory was images/.partial-dmtcp when it was written and has been
+        // renamed to gen-NNNNNN since: while the restart reads, .partial-dmtcp points at the generation; once every
+        // process runs again it becomes an empty directory for the next checkpoint (never a write into gen-NNNNNN).
+        Path ckpt = ckptDir(ctx);
+        try {
+            SafeFiles.deleteTree(ckpt);
+            Files.createSymbolicLink(ckpt, ckpt.getParent().relativize(generation));
+        } catch (IOException e) {
+            throw new EngineException("cannot prepare " + ckpt + " for the restart: " + e.getMessage(), e);
+        }
+        startCoordinator(ctx);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(tool("dmtcp_restart"));
+        cmd.add("--join-coordinator");
+        cmd.addAll(coordArgs());
+        cmd.addAll(List.of("--ckptdir", ckptDir(ctx).toString()));
+        for (Object image : list) {
+            Path p = generation.resolve(image.toString()).normalize();
+            if (!p.startsWith(generation)) throw new EngineException("image path escapes the generation: " + image);
+            cmd.add(p.toString());
+        }
+        AppProcess app = start(ctx, cmd);
+        int expected = manifest.engineData().get("processes") instanceof Number n ? n.intValue() : list.size();
+        awaitRestored(ctx, app, expected);
+        try {
+            Files.deleteIfExists(ckpt);
+            SafeFiles.ensureDir(ckpt);
+        } catch (IOException e) {
+            throw new EngineException("cannot reset " + ckpt + " after the restart: " + e.getMessage(), e);
+        }
+        return app;
+    }
+
+    /** A restart that asserts half-way hangs instead of exiting: wait for every process to run again, or give up. */
+    private void awaitRestored(EngineContext ctx, AppProcess app, int expected) throws EngineException {
+        long end = System.nanoTime() + restoreTimeout.toNanos();
+        String last = "";
+        try {
+            while (System.nanoTime() < end) {
+                if (!app.isAlive()) {
+                    if (Files.exists(ctx.ctl().exitMarker())) return; // restored and already finished by itself
+                    throw new EngineException("dmtcp_restart ended before the application ran again (see the job's log)");
+                }
+                Map<String, String> st = parseStatus(command("-s").output());
+                last = st.toString();
+                if ("yes".equals(st.get("RUNNING")) && parseInt(st.getOrDefault("NUM_PEERS", "0")) >= expected) return;
+                Thread.sleep(100);
+            }
+            Apps.terminate(app, Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new EngineException("DMTCP restart did not bring back " + expected + " processes within "
+                + restoreTimeout.toSeconds() + " s (last status " + last + "); see the job's log for DMTCP's own message");
+    }
+
+    private AppProcess start(EngineContext ctx, List<String> cmd) throws EngineException {
+        Map<String, String> env = new LinkedHashMap<>(ctx.env());
+        env.put("DMTCP_COORD_HOST", "127.0.0.1");
+        env.put("DMTCP_COORD_PORT", Integer.toString(port));
+        try {
+            return ctx.launcher().start(LaunchWrapper.groupLeader(cmd), env, ctx.workdir());
+        } catch (IOException e) {
+            throw new EngineException("cannot start " + cmd.get(0) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private CommandResult command(String... args) throws EngineException {
+        return command(Duration.ofSeconds(30), args);
+    }
+
+    private CommandResult command(Duration timeout, String... args) throws EngineException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(tool("dmtcp_command"));
+        cmd.addAll(coordArgs());
+        cmd.addAll(List.of(args));
+        try {
+            return launcher.run(cmd, Map.of(), timeout);
+        } catch (IOException e) {
+            throw new EngineException("dmtcp_command " + String.join(" ", args) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code dmtcp_command -s} by key: NUM_PEERS=n, RUNNING=yes|no. */
+    static Map<String, String> parseStatus(String text) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) m.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+        }
+        return m;
+    }
+
+    @Override
+    public Map<String, Object> checkpoint(EngineContext ctx, AppProcess app, ImageStore.Pending target, boolean stop,
+                                          Deadline deadline) throws EngineException {
+        if (port < 0) throw new EngineException("no DMTCP coordinator");
+        if (Files.isSymbolicLink(target.dir())) throw new EngineException(target.dir() + " is still the restart's link");
+        if (!target.dir().equals(ckptDir(ctx))) throw new EngineException("DMTCP writes into " + ckptDir(ctx) + ", not " + target.dir());
+        Map<String, String> st = parseStatus(command("-s").output());
+        if (parseInt(st.getOrDefault("NUM_PEERS", "0")) <= 0) {
+            throw new EngineException("the DMTCP coordinator has no peers (the application is gone)");
+        }
+        long t0 = System.nanoTime();
+        // stop: --kcheckpoint kills every process right after its image is written, so nothing runs (and writes
+        // output) between the checkpoint and the end; it may exit 2 after "checkpointed and killed", so the
+        // images and DMTCP's restart script decide, not its exit code
+        String how = stop ? "--kcheckpoint" : "--bcheckpoint";
+        CommandResult r = stop ? command(how) : runWithin(deadline, how);
+        if (r.timedOut() || (!r.ok() && !(stop && r.exitCode() == 2))) {
+            throw new EngineException("dmtcp_command " + how + " failed (" + (r.timedOut() ? "timed out" : "exit " + r.exitCode()) + "): " + r.output());
+        }
+        if (stop) {
+            // the kill follows the checkpoint: once every process is gone, every image has been renamed into place
+            boolean gone;
+            try {
+                gone = Apps.awaitGroupExit(app, deadline);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                gone = false;
+            }
+            if (!gone) throw new EngineException("DMTCP did not finish the checkpoint-and-kill before the deadline");
+        }
+        try (DirectoryStream<Path> temp = Files.newDirectoryStream(target.dir(), "*.temp")) {
+            for (Path t : temp) throw new EngineException("DMTCP left a half-written image " + t.getFileName() + "; not a usable checkpoint");
+        } catch (IOException e) {
+            throw new EngineException("cannot list " + target.dir() + ": " + e.getMessage(), e);
+        }
+        List<String> images = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(target.dir(), "ckpt_*.dmtcp")) {
+            for (Path p : ds) images.add(p.getFileName().toString());
+        } catch (IOException e) {
+            throw new EngineException("cannot list the images DMTCP wrote: " + e.getMessage(), e);
+        }
+        images.sort(String::compareTo);
+        if (images.isEmpty()) throw new EngineException("dmtcp_command --bcheckpoint returned but no image was written to " + target.dir());
+        // DMTCP's own record of this checkpoint: the restart script the coordinator writes once every image is in
+        Optional<List<String>> listed = imagesInRestartScript(target.dir());
+        if (listed.isPresent() && !listed.get().equals(images)) {
+            throw new EngineException("the images in " + target.dir() + " " + images + " differ from those DMTCP's restart script lists "
+                    + listed.get() + "; not a usable checkpoint");
+        }
+        int expected = images.size();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("images", images);
+        data.put("processes", expected);
+        data.put("writeMs", (System.nanoTime() - t0) / 1_000_000);
+        return data;
+    }
+
+    private CommandResult runWithin(Deadline deadline, String arg) throws EngineException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(tool("dmtcp_command"));
+        cmd.addAll(coordArgs());
+        cmd.add(arg);
+        try {
+            Duration d = deadline.remaining();
+            return launcher.run(cmd, Map.of(), d.isZero() ? Duration.ofSeconds(1) : d);
+        } catch (IOException e) {
+            throw new EngineException("dmtcp_command " + arg + ": " + e.getMessage(), e);
+        }
+    }
+
+    static final Pattern IMAGE = Pattern.compile("(ckpt_[A-Za-z0-9_.+-]*\\.dmtcp)");
+
+    /** The image names that {@code dmtcp_restart_script*.sh} in {@code dir} lists, if DMTCP wrote one. */
+    static Optional<List<String>> imagesInRestartScript(Path dir) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "dmtcp_restart_script_*.sh")) {
+            for (Path script : ds) {
+                java.util.TreeSet<String> names = new java.util.TreeSet<>();
+                Matcher m = IMAGE.matcher(Files.readString(script));
+                while (m.find()) names.add(Path.of(m.group(1)).getFileName().toString());
+                return Optional.of(new ArrayList<>(names));
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private static int parseInt(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public boolean isEngineFailure(int exitStatus, boolean markerPresent) {
+        return !markerPresent && exitStatus == DMTCP_FAIL_RC;
+    }
+
+    @Override
+    public void close() {
+        if (port > 0) {
+            try {
+                command(Duration.ofSeconds(5), "--quit");
+            } catch (EngineException ignored) {
+                // --exit-on-last ends it anyway when the last process is gone
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.crflow.coordinator.spec;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The coordinator's own, tolerant view of the dsl's resolved {@code Step} ({@code <ctl>/spec.json}).
+ * Only the fields the coordinator needs; unknown fields are ignored so the dsl may grow freely.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record StepSpec(
+        String name,
+        CommandSpec command,
+        String workdir,
+        ResourcesSpec resources,
+        Map<String, String> env,
+        PolicySpec checkpoint,
+        Optional<ContainerSpec> container,
+        int retry) {
+
+    public StepSpec {
+        env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+        resources = resources == null ? ResourcesSpec.defaults() : resources;
+        checkpoint = checkpoint == null ? PolicySpec.none() : checkpoint;
+        container = container == null ? Optional.empty() : container;
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CommandSpec(Kind kind, String text) {
+        public enum Kind { COMMAND, SCRIPT }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ResourcesSpec(Optional<Duration> time, Optional<Duration> timeMin) {
+        public ResourcesSpec {
+            time = time == null ? Optional.empty() : time;
+            timeMin = timeMin == null ? Optional.empty() : timeMin;
+        }
+
+        public static ResourcesSpec defaults() { return new ResourcesSpec(Optional.empty(), Optional.empty()); }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ContainerSpec(String image, String runtime, List<String> mounts, List<String> modules) {
+        public ContainerSpec {
+            mounts = mounts == null ? List.of() : List.copyOf(mounts);
+            modules = modules == null ? List.of() : List.copyOf(modules);
+        }
+    }
+
+    /** See the dsl's CheckpointPolicy for the meaning of each field. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PolicySpec(
+            EngineKind engine,
+            Optional<Duration> interval,
+            String signal,
+            Duration lead,
+            Optional<String> forward,
+            List<String> state,
+            int keep,
+            int maxRestarts,
+            Optional<Duration> totalTime) {
+
+        public PolicySpec {
+            engine = engine == null ? EngineKind.NONE : engine;
+            interval = interval == null ? Optional.empty() : interval;
+            signal = signal == null ? "USR1" : signal;
+            lead = lead == null ? Duration.ofSeconds(60) : lead;
+            forward = forward == null ? Optional.empty() : forward;
+            state = state == null ? List.of() : List.copyOf(state);
+            keep = Math.max(1, keep);
+            totalTime = totalTime == null ? Optional.empty() : totalTime;
+        }
+
+        public static PolicySpec none() {
+            return new PolicySpec(EngineKind.NONE, Optional.empty(), "USR1", Duration.ofSeconds(60), Optional.empty(),
+                    List.of(), 2, 50, Optional.empty());
+        }
+    }
+
+    public enum EngineKind { DMTCP, CRIU, SIGNAL, NONE }
+}

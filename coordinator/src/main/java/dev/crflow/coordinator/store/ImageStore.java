@@ -1,0 +1,326 @@
+package dev.crflow.coordinator.store;
+
+import dev.crflow.coordinator.control.ControlDir;
+import dev.crflow.coordinator.control.SafeFiles;
+import dev.crflow.coordinator.spec.SpecReader;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The step's numbered image generations, {@code <ctl>/images/gen-NNNNNN/}.
+ *
+ * <p>Commit protocol (a crash at any point leaves the previous generations untouched and valid):
+ * files are written into {@code images/.partial-*}, each fsync'd; {@code MANIFEST.json} is written to a
+ * temporary name, fsync'd and renamed inside the partial directory; the partial directory is fsync'd and
+ * renamed to {@code gen-NNNNNN}; {@code images/} is fsync'd. Only then are old generations pruned.
+ */
+public final class ImageStore {
+    private static final Pattern GEN = Pattern.compile("gen-(\\d{6,})");
+    public static final String PARTIAL_PREFIX = ".partial-";
+    /** Test hook: milliseconds to pause after the manifest is written and before the rename (fault injection). */
+    public static final String COMMIT_PAUSE_ENV = "CRFLOW_TEST_COMMIT_PAUSE_MS";
+
+    private final Path dir;
+
+    private ImageStore(Path dir) { this.dir = dir; }
+
+    /** The store of control directory {@code ctl} (read-only until something is written). */
+    public static ImageStore open(Path ctl) { return new ImageStore(ControlDir.of(ctl).images()); }
+
+    public static ImageStore atDirectory(Path imagesDir) { return new ImageStore(imagesDir.toAbsolutePath()); }
+
+    public Path directory() { return dir; }
+
+    /** Every generation directory, oldest first; {@code valid} is a cheap check (manifest + sizes), see {@link #verify}. */
+    public List<Generation> list() throws IOException {
+        List<Generation> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return out;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                Matcher m = GEN.matcher(p.getFileName().toString());
+                if (!m.matches() || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
+                out.add(describe(Integer.parseInt(m.group(1)), p));
+            }
+        }
+        out.sort(Comparator.comparingInt(Generation::number));
+        return out;
+    }
+
+    public Optional<Generation> get(int number) throws IOException {
+        return list().stream().filter(g -> g.number() == number).findFirst();
+    }
+
+    private Generation describe(int number, Path p) {
+        Optional<Manifest> manifest = readManifest(p);
+        if (manifest.isPresent()) {
+            Manifest m = manifest.get();
+            boolean sizesMatch = true;
+            for (Manifest.FileEntry f : m.files()) {
+                Path file = p.resolve(f.path());
+                try {
+                    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != f.bytes()) sizesMatch = false;
+                } catch (IOException e) {
+                    sizesMatch = false;
+                }
+            }
+            return new Generation(number, p, sizesMatch, m.totalBytes(), m.created());
+        }
+        long bytes = 0;
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) bytes += Files.size(f);
+        } catch (IOException ignored) {
+            // an unreadable, invalid generation: its size is what we could count
+        }
+        Instant created;
+        try {
+            created = Files.getLastModifiedTime(p).toInstant();
+        } catch (IOException e) {
+            created = Instant.EPOCH;
+        }
+        return new Generation(number, p, false, bytes, created);
+    }
+
+    public static Optional<Manifest> readManifest(Path generationDir) {
+        try {
+            return Optional.of(SpecReader.mapper().readValue(generationDir.resolve(Manifest.FILE_NAME).toFile(), Manifest.class));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The result of checking every file of a generation against its manifest. */
+    public record Verification(Generation generation, boolean ok, String problem, Optional<Manifest> manifest) {}
+
+    public Verification verify(Generation g) {
+        Optional<Manifest> manifest = readManifest(g.path());
+        if (manifest.isEmpty()) return new Verification(g, false, "no readable " + Manifest.FILE_NAME, manifest);
+        Manifest m = manifest.get();
+        if (!Checksums.ALGORITHM.equals(m.checksumAlgorithm())) {
+            return new Verification(g, false, "unknown checksum algorithm " + m.checksumAlgorithm(), manifest);
+        }
+        for (Manifest.FileEntry f : m.files()) {
+            Path file = g.path().resolve(f.path()).normalize();
+            if (!file.startsWith(g.path())) return new Verification(g, false, "manifest path escapes the generation: " + f.path(), manifest);
+            try {
+                if (Files.size(file) != f.bytes()) {
+                    return new Verification(g, false, f.path() + ": " + Files.size(file) + " bytes, manifest says " + f.bytes(), manifest);
+                }
+                String sum = Checksums.of(file);
+                if (!sum.equals(f.checksum())) {
+                    return new Verification(g, false, f.path() + ": checksum " + sum + ", manifest says " + f.checksum(), manifest);
+                }
+            } catch (IOException e) {
+                return new Verification(g, false, f.path() + ": " + e, manifest);
+            }
+        }
+        return new Verification(g, true, "", manifest);
+    }
+
+    /** Removes generations being written by a coordinator that died; they never became generations. */
+    public List<Path> removePartials() throws IOException {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return removed;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, PARTIAL_PREFIX + "*")) {
+            for (Path p : ds) {
+                SafeFiles.deleteTree(p);
+                removed.add(p);
+            }
+        }
+        return removed;
+    }
+
+    /** Starts a new generation in {@code images/.partial-<tag>-<random>}. */
+    public Pending begin(String tag) throws IOException {
+        SafeFiles.ensureDir(dir);
+        Path p = dir.resolve(PARTIAL_PREFIX + tag + "-" + UUID.randomUUID().toString().substring(0, 8));
+        SafeFiles.ensureDir(p);
+        return new Pending(p);
+    }
+
+    /** Starts a new generation in a fixed directory name (emptied first), for engines that write by path. */
+    public Pending beginNamed(String name) throws IOException {
+        if (!name.startsWith(PARTIAL_PREFIX)) throw new IllegalArgumentException("partial names start with " + PARTIAL_PREFIX);
+        SafeFiles.ensureDir(dir);
+        Path p = dir.resolve(name);
+        SafeFiles.deleteTree(p);
+        SafeFiles.ensureDir(p);
+        return new Pending(p);
+    }
+
+    /** Next number: one past every generation directory present, valid or not, so numbers never repeat. */
+    int nextNumber() throws IOException {
+        return list().stream().mapToInt(Generation::number).max().orElse(0) + 1;
+    }
+
+    /**
+     * Keeps the newest {@code keep} valid generations and deletes every generation older than the oldest
+     * of them. Called only after a commit succeeded, so the newest good generation is never at risk.
+     */
+    public List<Integer> prune(int keep) throws IOException {
+        List<Generation> all = list();
+        List<Generation> valid = all.stream().filter(Generation::valid).toList();
+        List<Integer> removed = new ArrayList<>();
+        if (valid.size() <= keep) return removed;
+        int oldestKept = valid.get(valid.size() - keep).number();
+        for (Generation g : all) {
+            if (g.number() < oldestKept) {
+                // rename first so a crash mid-delete never leaves a half-deleted gen-NNNNNN that looks like a generation
+                Path doomed = dir.resolve(PARTIAL_PREFIX + "pruned-" + g.path().getFileName());
+                SafeFiles.renameDurably(g.path(), doomed);
+                SafeFiles.deleteTree(doomed);
+                removed.add(g.number());
+            }
+        }
+        return removed;
+    }
+
+    /** What the manifest records about who wrote a generation. */
+    public record Provenance(String engine, String engineVersion, String host, String jobId, int attempt,
+                             String trigger, double appSeconds, Map<String, Object> engineData) {}
+
+    /** A generation being written: files go in {@link #dir()}; {@link #commit} makes it a generation. */
+    public final class Pending {
+        private final Path partial;
+        private final List<Manifest.FileEntry> copied = new ArrayList<>();
+        private boolean done;
+
+        Pending(Path partial) { this.partial = partial; }
+
+        public Path dir() { return partial; }
+
+        /**
+         * Copies {@code source} (a file or a directory tree) to {@code relative} inside the generation,
+         * checksumming while copying (one pass), files 0600 and directories 0700.
+         */
+        public long copyIn(Path source, String relative) throws IOException {
+            Path target = partial.resolve(relative).normalize();
+            if (!target.startsWith(partial)) throw new IOException("refusing to write outside the generation: " + relative);
+            if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+                long total = 0;
+                SafeFiles.ensureDir(target);
+                try (Stream<Path> walk = Files.walk(source)) {
+                    for (Path p : (Iterable<Path>) walk::iterator) {
+                        if (p.equals(source)) continue;
+                        Path rel = source.relativize(p);
+                        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                            SafeFiles.ensureDir(target.resolve(rel.toString()));
+                        } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                            total += copyFile(p, target.resolve(rel.toString()));
+                        }
+                    }
+                }
+                return total;
+            }
+            SafeFiles.ensureDir(target.getParent());
+            return copyFile(source, target);
+        }
+
+        private long copyFile(Path src, Path dst) throws IOException {
+            CRC32C crc = new CRC32C();
+            long bytes = 0;
+            ByteBuffer buf = ByteBuffer.allocateDirect(Checksums.BUFFER);
+            try (FileChannel in = FileChannel.open(src, StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(dst, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                         PosixFilePermissions.asFileAttribute(SafeFiles.FILE_PERMS))) {
+                while (in.read(buf) >= 0) {
+                    buf.flip();
+                    crc.update(buf.duplicate());
+                    while (buf.hasRemaining()) bytes += out.write(buf);
+                    buf.clear();
+                }
+                out.force(true);
+            }
+            copied.add(new Manifest.FileEntry(partial.relativize(dst).toString(), bytes, Checksums.format(crc.getValue())));
+            return bytes;
+        }
+
+        /** Checksums and fsyncs whatever the engine wrote here itself, writes the manifest, renames into place. */
+        public Generation commit(Provenance who) throws IOException {
+            if (done) throw new IllegalStateException("already committed or abandoned");
+            List<Manifest.FileEntry> files = new ArrayList<>(copied);
+            Set<String> known = new java.util.HashSet<>();
+            for (Manifest.FileEntry f : copied) known.add(f.path());
+            List<Path> dirs = new ArrayList<>();
+            try (Stream<Path> walk = Files.walk(partial)) {
+                for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
+                    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                        SafeFiles.makePrivate(p);
+                        dirs.add(p);
+                        continue;
+                    }
+                    String rel = partial.relativize(p).toString();
+                    if (known.contains(rel) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) continue;
+                    // written by the engine inside the store: no copy, checksum + fsync in place
+                    SafeFiles.makePrivate(p);
+                    SafeFiles.fsyncFile(p);
+                    files.add(new Manifest.FileEntry(rel, Files.size(p), Checksums.of(p)));
+                }
+            }
+            files.sort(Comparator.comparing(Manifest.FileEntry::path));
+            long total = files.stream().mapToLong(Manifest.FileEntry::bytes).sum();
+            int number = nextNumber();
+            Manifest m = new Manifest(Manifest.FORMAT, number, who.engine(), who.engineVersion(), who.host(), who.jobId(),
+                    who.attempt(), who.trigger(), Instant.now(), who.appSeconds(), Checksums.ALGORITHM, total, files,
+                    who.engineData() == null ? Map.of() : who.engineData());
+            SafeFiles.writeAtomically(partial.resolve(Manifest.FILE_NAME),
+                    SpecReader.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+            for (Path d : dirs) SafeFiles.fsyncDir(d);
+            pauseForFaultInjection();
+            Path target = dir.resolve(String.format("gen-%06d", number));
+            SafeFiles.renameDurably(partial, target);
+            done = true;
+            return new Generation(number, target, true, total, m.created());
+        }
+
+        /** Discards the partial generation (a failed checkpoint); the committed ones are untouched. */
+        public void abandon() { abandon(true); }
+
+        /**
+         * @param delete false when an engine may still be writing by path into the directory (a timed-out DMTCP
+         *               checkpoint): deleting it under DMTCP would crash the application; the next checkpoint or
+         *               the next start clears it.
+         */
+        public void abandon(boolean delete) {
+            done = true;
+            if (!delete) return;
+            try {
+                SafeFiles.deleteTree(partial);
+            } catch (IOException ignored) {
+                // the next start removes every .partial-* anyway
+            }
+        }
+    }
+
+    private static void pauseForFaultInjection() {
+        String ms = System.getenv(COMMIT_PAUSE_ENV);
+        if (ms == null) return;
+        try {
+            Thread.sleep(Long.parseLong(ms));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (NumberFormatException ignored) {
+            // not a number: no pause
+        }
+    }
+
+}

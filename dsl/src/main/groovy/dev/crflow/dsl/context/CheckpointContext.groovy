@@ -1,0 +1,91 @@
+package dev.crflow.dsl.context
+
+import dev.crflow.dsl.internal.DslSession
+import dev.crflow.dsl.internal.Durations
+import dev.crflow.dsl.internal.Keywords
+import dev.crflow.dsl.internal.Located
+import dev.crflow.dsl.internal.Specs
+import dev.crflow.dsl.internal.Suggest
+import groovy.transform.CompileStatic
+
+import java.time.Duration
+
+/** The {@code checkpoint { … }} block. */
+@CompileStatic
+class CheckpointContext extends DslContext {
+    /** Slurm's --signal takes the lead time in seconds, up to 0xffff. */
+    private static final long MAX_LEAD_SECONDS = 65535
+    private final Specs.CheckpointDecl c
+
+    CheckpointContext(DslSession session, Specs.CheckpointDecl c) {
+        super(session)
+        this.c = c
+    }
+
+    @Override protected String blockName() { 'checkpoint' }
+
+    @Override protected List<String> keywords() { Keywords.CHECKPOINT }
+
+    /** dmtcp | criu | signal | none. */
+    void engine(Object v) { c.engine = session.set(c.engine, session.engine(v), 'engine') }
+
+    /** Periodic checkpoint interval ('5m'); without it, checkpoints happen only on the warning signal. */
+    void interval(Object v) { c.interval = session.set(c.interval, session.duration(v, 'interval', false), 'interval') }
+
+    /** The warning signal Slurm sends before the time limit (--signal=B:SIG@lead). */
+    void signal(Object name) { c.signal = session.set(c.signal, session.signal(name, 'signal'), 'signal') }
+
+    /** {@code signal 'USR1', lead: '60s'}. */
+    void signal(Map options, Object name) {
+        signal(name)
+        signalOptions(options)
+    }
+
+    /** {@code signal lead: '90s'}: the default signal with another lead time. */
+    void signal(Map options) { signalOptions(options) }
+
+    private void signalOptions(Map options) {
+        // a plain loop: a closure here would reach the fields through getProperty, which reports unknown keywords
+        for (Map.Entry e : (Set<Map.Entry>) options.entrySet()) {
+            Object k = e.key
+            Object v = e.value
+            if (k != 'lead') {
+                String hint = Suggest.closest(String.valueOf(k), ['lead']).map { String x -> "; did you mean '${x}'?".toString() }.orElse(" (the only option is lead)")
+                session.error("unknown option '${k}' for signal${hint}".toString())
+                continue
+            }
+            Duration lead = session.duration(v, 'lead', false)
+            if (lead != null && lead.seconds > MAX_LEAD_SECONDS) {
+                session.error("lead '${v}' is longer than Slurm allows (65535 seconds, about 18h)".toString())
+                lead = null
+            }
+            c.lead = session.set(c.lead, lead, 'lead')
+        }
+    }
+
+    /** Engine 'signal': the signal sent to the application so that it writes its checkpoint. */
+    void forward(Object v) { c.forward = session.set(c.forward, session.signal(v, 'forward'), 'forward') }
+
+    /** Engine 'signal': files and folders (relative to the workdir) kept as a checkpoint generation. */
+    void state(Object... paths) {
+        if (c.state == null) c.state = new ArrayList<Located<String>>()
+        for (String p : session.strings(paths, 'state')) {
+            if (p.startsWith('/')) {
+                session.error("state '${p}' must be relative to the step's workdir".toString())
+            } else if (p.split('/').any { it == '..' }) {
+                session.error("state '${p}' must stay inside the step's workdir (no '..')".toString())
+            } else {
+                c.state.add(new Located<String>(p, session.line()))
+            }
+        }
+    }
+
+    /** Checkpoint generations kept, at least 1. */
+    void keep(Object v) { c.keep = session.set(c.keep, session.count(v, 'keep', 1), 'keep') }
+
+    /** Requeues allowed after a walltime, preemption or lost node; 0 disables requeueing. */
+    void maxRestarts(Object v) { c.maxRestarts = session.set(c.maxRestarts, session.count(v, 'maxRestarts', 0), 'maxRestarts') }
+
+    /** Compute budget summed over all attempts ('72h'). */
+    void totalTime(Object v) { c.totalTime = session.set(c.totalTime, session.duration(v, 'totalTime', false), 'totalTime') }
+}

@@ -1,0 +1,4 @@
+package dev.crflow.dsl;
+
+/** How bad a {@link Diagnostic} is: an ERROR stops the file from loading, a WARNING never does. */
+public enum Severity { ERROR, WARNING }

@@ -1,0 +1,482 @@
+package dev.crflow.dsl.internal;
+
+import dev.crflow.dsl.Diagnostic;
+import dev.crflow.dsl.Severity;
+import dev.crflow.dsl.model.ContainerRuntime;
+import dev.crflow.dsl.model.Engine;
+import groovy.lang.Closure;
+import groovy.lang.MissingMethodException;
+import groovy.lang.MissingPropertyException;
+import groovy.lang.Script;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The state of one file being loaded: its diagnostics, the line being executed (kept current by
+ * {@link LineInstrumenter}), what the script declared, and the value checks every context shares.
+ * Reached from the context classes through {@link #current()} (one session per thread at a time).
+ */
+public final class DslSession {
+    private static final ThreadLocal<DslSession> CURRENT = new ThreadLocal<>();
+
+    /** Returned for an unknown property so that follow-up checks stay quiet (the problem is already reported). */
+    public static final Object UNRESOLVED = new Object() {
+        @Override public String toString() { return "<unresolved>"; }
+    };
+
+    private static final Pattern SLURM_WORD = Pattern.compile("[^\\s'\"`$;\\\\]+");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+
+    private final String file;
+    private final String sourceName;
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+    /** For each diagnostic, the step whose block was running (null outside steps): to name it in loops. */
+    private final List<String> stepOf = new ArrayList<>();
+    private String currentStep;
+    private int line = 1;
+    private Script script;
+
+    public Specs.WorkflowDecl workflow;
+    public final List<Specs.RuleDecl> rules = new ArrayList<>();
+    public int policyBlocks;
+    public int firstPolicyLine;
+
+    DslSession(String file, String sourceName) {
+        this.file = file;
+        this.sourceName = sourceName;
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------
+
+    public static DslSession current() {
+        DslSession s = CURRENT.get();
+        if (s == null) throw new IllegalStateException("crflow DSL keywords are only available while WorkflowLoader runs a file");
+        return s;
+    }
+
+    /** Called before every statement of the script (inserted by {@link LineInstrumenter}). */
+    public static void at(int line) {
+        DslSession s = CURRENT.get();
+        if (s != null) s.line = line;
+    }
+
+    void enter(Script script) {
+        this.script = script;
+        CURRENT.set(this);
+    }
+
+    void leave() {
+        CURRENT.remove();
+        this.script = null;
+    }
+
+    public int line() { return line; }
+
+    public String file() { return file; }
+
+    List<Diagnostic> diagnostics() { return diagnostics; }
+
+    // ---- diagnostics ----------------------------------------------------------------------------
+
+    public void error(int at, String message) { add(new Diagnostic(file, at, Severity.ERROR, message)); }
+
+    public void warning(int at, String message) { add(new Diagnostic(file, at, Severity.WARNING, message)); }
+
+    private int errors;
+
+    private void add(Diagnostic d) {
+        diagnostics.add(d);
+        stepOf.add(currentStep);
+        if (d.isError()) errors++;
+    }
+
+    public int errorCount() { return errors; }
+
+    /** Runs a step's block with the step as context of its diagnostics; true when the block reported an error. */
+    public boolean runStepBlock(@groovy.lang.DelegatesTo(strategy = Closure.DELEGATE_ONLY) Closure<?> body, Object context, String stepName) {
+        String outer = currentStep;
+        currentStep = stepName;
+        try {
+            return runBlock(body, context);
+        } finally {
+            currentStep = outer;
+        }
+    }
+
+    /**
+     * Diagnostics raised inside a step declared on a line that declares several steps (a loop) name
+     * the step, since the line alone does not say which iteration is wrong.
+     */
+    List<Diagnostic> diagnosticsNamingLoopSteps(java.util.Set<String> stepsInLoops) {
+        // the same problem on the same line for many generated steps is one diagnostic naming them
+        Map<Diagnostic, List<String>> grouped = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < diagnostics.size(); i++) {
+            Diagnostic d = diagnostics.get(i);
+            String step = stepOf.get(i);
+            List<String> steps = grouped.computeIfAbsent(d, k -> new ArrayList<>());
+            if (step != null && stepsInLoops.contains(step) && !d.message().contains("step '" + step + "'")) steps.add(step);
+        }
+        List<Diagnostic> out = new ArrayList<>(grouped.size());
+        grouped.forEach((d, steps) -> out.add(steps.isEmpty() ? d
+                : new Diagnostic(d.file(), d.line(), d.severity(), d.message() + owners(steps))));
+        return out;
+    }
+
+    /** " (step 'a')", " (steps 'a', 'b')" or " (steps 'a', 'b', 'c' and 97 more)". */
+    static String owners(List<String> steps) {
+        if (steps.isEmpty()) return "";
+        if (steps.size() == 1) return " (step '" + steps.get(0) + "')";
+        StringBuilder b = new StringBuilder(" (steps ");
+        for (int i = 0; i < Math.min(3, steps.size()); i++) {
+            if (i > 0) b.append(", ");
+            b.append('\'').append(steps.get(i)).append('\'');
+        }
+        if (steps.size() > 3) b.append(" and ").append(steps.size() - 3).append(" more");
+        return b.append(')').toString();
+    }
+
+    public void error(String message) { error(line, message); }
+
+    public void warning(String message) { warning(line, message); }
+
+    /**
+     * Runs a block's closure against its context with DELEGATE_ONLY: a name the context does not know
+     * is reported by the context, never resolved against the script. An exception thrown by the user's
+     * own code is reported with its line, and loading goes on with the next statement after the block.
+     */
+    public boolean runBlock(@groovy.lang.DelegatesTo(strategy = Closure.DELEGATE_ONLY) Closure<?> body, Object context) {
+        if (body == null) return false;
+        int errorsBefore = errorCount();
+        Closure<?> c = (Closure<?>) body.clone();
+        c.setResolveStrategy(Closure.DELEGATE_ONLY);
+        c.setDelegate(context);
+        int blockLine = line;
+        try {
+            if (c.getMaximumNumberOfParameters() > 0) c.call(context);
+            else c.call();
+        } catch (StackOverflowError e) {
+            error(blockLine, "stack overflow while running this block (endless recursion?)");
+        } catch (RuntimeException e) {
+            reportException(e);
+        }
+        return errorCount() > errorsBefore;
+    }
+
+    /** An exception escaping the user's code: the line of the script frame that threw it, a readable message. */
+    public void reportException(Throwable e) {
+        int at = line;
+        for (StackTraceElement el : e.getStackTrace()) {
+            if (sourceName.equals(el.getFileName()) && el.getLineNumber() > 0) {
+                at = el.getLineNumber();
+                break;
+            }
+        }
+        error(at, describe(e));
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof MissingMethodException m) {
+            String type = m.getType() == null ? "this object" : m.isStatic() ? "class " + m.getType().getSimpleName() : "a " + m.getType().getSimpleName();
+            return "no method " + m.getMethod() + "(" + argTypes(m.getArguments()) + ") on " + type;
+        }
+        if (e instanceof MissingPropertyException m) {
+            String type = m.getType() == null ? "" : " on a " + m.getType().getSimpleName();
+            return "unknown property '" + m.getProperty() + "'" + type;
+        }
+        String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+        return "the script failed: " + e.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg);
+    }
+
+    private static String argTypes(Object[] args) {
+        if (args == null) return "";
+        StringBuilder b = new StringBuilder();
+        for (Object a : args) {
+            if (b.length() > 0) b.append(", ");
+            b.append(a == null ? "null" : a.getClass().getSimpleName());
+        }
+        return b.toString();
+    }
+
+    // ---- unknown names --------------------------------------------------------------------------
+
+    /**
+     * A call or property a block does not know. The message names the block, suggests the one closest
+     * keyword, says where a keyword of another block belongs, and explains DELEGATE_ONLY when the name is
+     * a script method or binding variable the user expected to reach.
+     */
+    public void unknownKeyword(String block, String name, Collection<String> keywords, boolean isCall, Object args) {
+        String where = block.equals("top level") ? "at the top level of the file" : "in " + block + " block";
+        if (keywords.contains(name)) {
+            error("wrong arguments for '" + name + "' " + where + ": " + Keywords.usage(name)
+                    + (isCall ? " (got " + describeArgs(args) + ")" : ""));
+            return;
+        }
+        Optional<String> home = Keywords.homeOf(name, block);
+        if (home.isPresent()) {
+            error("'" + name + "' cannot be used " + where + ": " + home.get());
+            return;
+        }
+        if (script != null && !block.equals("top level")) {
+            if (isCall && script.getMetaClass().respondsTo(script, name).size() > 0) {
+                error("unknown keyword '" + name + "' " + where + ": methods of the script are not visible inside blocks;"
+                        + " define a closure in a local variable instead (def " + name + " = { … })");
+                return;
+            }
+            if (script.getBinding().hasVariable(name)) {
+                error("unknown keyword '" + name + "' " + where + ": script binding variables are not visible inside blocks;"
+                        + " declare it as a local variable (def " + name + " = …)");
+                return;
+            }
+        }
+        List<String> known = List.copyOf(keywords);
+        Optional<String> guess = Keywords.alias(name, known).or(() -> Suggest.closest(name, known));
+        if (guess.isPresent()) {
+            error("unknown keyword '" + name + "' " + where + "; did you mean '" + guess.get() + "'?");
+        } else {
+            error("unknown keyword '" + name + "' " + where + " (known: " + String.join(", ", keywords) + ")");
+        }
+    }
+
+    /** {@code time = '1h'} instead of {@code time '1h'}. */
+    public void assignment(String block, String name, Collection<String> keywords) {
+        if (keywords.contains(name)) {
+            error("'" + name + " = …' is not supported in " + block + " block: write " + name + " VALUE (a call, without '=')");
+        } else {
+            unknownKeyword(block, name, keywords, false, null);
+        }
+    }
+
+    private static String describeArgs(Object args) {
+        Object[] a = args instanceof Object[] arr ? arr : new Object[]{args};
+        if (a.length == 0) return "no arguments";
+        List<String> parts = new ArrayList<>();
+        for (Object o : a) parts.add(o == null ? "null" : o instanceof Closure ? "a { } block" : o instanceof Map ? "named arguments" : o.getClass().getSimpleName());
+        return String.join(", ", parts);
+    }
+
+    // ---- value checks: each reports at the current line and returns null when the value is bad ----
+
+    public static boolean unresolved(Object v) { return v == UNRESOLVED; }
+
+    public String string(Object v, String keyword) {
+        if (unresolved(v)) return null;
+        if (!(v instanceof CharSequence)) {
+            error(keyword + " expects a string, got " + typeOf(v));
+            return null;
+        }
+        String s = v.toString();
+        if (s.isBlank()) {
+            error(keyword + " is empty");
+            return null;
+        }
+        if (s.indexOf('\0') >= 0) {
+            error(keyword + " contains a NUL character");
+            return null;
+        }
+        return s;
+    }
+
+    /** A Slurm name-like value (partition, account, qos): no whitespace, no commas for a single name. */
+    public String slurmWord(Object v, String keyword) {
+        String s = string(v, keyword);
+        if (s == null) return null;
+        if (!SLURM_WORD.matcher(s).matches()) {
+            error(keyword + " '" + s + "' contains whitespace, quotes or shell characters");
+            return null;
+        }
+        return s;
+    }
+
+    public Duration duration(Object v, String keyword, boolean bareNumberIsMinutes) {
+        if (unresolved(v)) return null;
+        Parsed<Duration> p;
+        if (v instanceof Duration d) {
+            p = Parsed.ok(d);
+        } else if (v instanceof Number n && bareNumberIsMinutes && isWhole(n)) {
+            p = Parsed.ok(Duration.ofMinutes(n.longValue()));
+        } else if (v instanceof Number && !bareNumberIsMinutes) {
+            error(keyword + " " + v + " has no unit: write '" + v + "s' (seconds) or '" + v + "m' (minutes)");
+            return null;
+        } else if (v instanceof CharSequence cs) {
+            p = Durations.parse(cs.toString(), bareNumberIsMinutes);
+        } else {
+            error(keyword + " expects a duration (" + Durations.FORMS + "), got " + typeOf(v));
+            return null;
+        }
+        if (!p.isOk()) {
+            if (p.error().equals("has no unit")) {
+                error(keyword + " '" + v + "' has no unit: write '" + v + "s' (seconds) or '" + v + "m' (minutes)");
+            } else {
+                error(keyword + " '" + v + "' " + p.error() + ": " + Durations.FORMS);
+            }
+            return null;
+        }
+        if (p.value().isNegative() || p.value().isZero()) {
+            error(keyword + " must be longer than zero, got '" + v + "'");
+            return null;
+        }
+        return p.value();
+    }
+
+    public Long memory(Object v, String keyword) {
+        if (unresolved(v)) return null;
+        Parsed<Long> p;
+        if (v instanceof Number n && isWhole(n)) {
+            p = n.longValue() > 0 ? Parsed.ok(n.longValue()) : Parsed.fail("is zero");
+            if (n.longValue() < 0) { error(keyword + " must be positive, got " + v); return null; }
+        } else if (v instanceof CharSequence cs) {
+            p = Memory.parseMb(cs.toString());
+        } else {
+            error(keyword + " expects a size such as '4G', '500M' or 4096 (MB), got " + typeOf(v));
+            return null;
+        }
+        if (!p.isOk()) {
+            error(keyword + " '" + v + "' " + p.error() + ": write e.g. '4G', '500M' or 4096 (MB)");
+            return null;
+        }
+        return p.value();
+    }
+
+    /** A whole number >= min; digit strings are accepted. */
+    public Integer count(Object v, String keyword, int min) {
+        if (unresolved(v)) return null;
+        Long n = null;
+        if (v instanceof Number num && isWhole(num)) n = num.longValue();
+        else if (v instanceof CharSequence cs && cs.toString().trim().matches("-?\\d{1,10}")) n = Long.parseLong(cs.toString().trim());
+        if (n == null) {
+            error(keyword + " expects a whole number, got " + (v instanceof CharSequence ? "'" + v + "'" : typeOf(v)));
+            return null;
+        }
+        if (n < min) {
+            error(keyword + " must be at least " + min + ", got " + n);
+            return null;
+        }
+        if (n > Integer.MAX_VALUE) {
+            error(keyword + " is too large: " + n);
+            return null;
+        }
+        return n.intValue();
+    }
+
+    /** A signal's canonical name; KILL and STOP are refused because no process can handle them. */
+    public String signal(Object v, String keyword) {
+        if (unresolved(v)) return null;
+        if (!(v instanceof CharSequence) && !(v instanceof Number)) {
+            error(keyword + " expects a signal name or number such as 'USR1', got " + typeOf(v));
+            return null;
+        }
+        Parsed<String> p = Signals.canonical(v);
+        if (!p.isOk()) {
+            String raw = String.valueOf(v).toUpperCase(Locale.ROOT).replaceFirst("^SIG", "");
+            List<String> names = new ArrayList<>();
+            Signals.names().forEach(names::add);
+            String hint = Suggest.closest(raw, names).map(s -> "; did you mean '" + s + "'?").orElse(" (e.g. 'USR1', 'SIGTERM' or 10)");
+            error("unknown signal '" + v + "'" + (keyword.equals("signal") ? "" : " for " + keyword) + hint);
+            return null;
+        }
+        if (Signals.untrappable(p.value())) {
+            error(keyword + " SIG" + p.value() + " cannot be caught or handled by any process: use a signal such as 'USR1'");
+            return null;
+        }
+        return p.value();
+    }
+
+    public Engine engine(Object v) {
+        if (unresolved(v)) return null;
+        String s = v instanceof CharSequence ? v.toString() : null;
+        if (s != null) {
+            for (Engine e : Engine.values()) if (e.dslName().equals(s)) return e;
+        }
+        List<String> names = Arrays.stream(Engine.values()).map(Engine::dslName).toList();
+        String hint = s == null ? "" : Suggest.closest(s, names).map(x -> "; did you mean '" + x + "'?").orElse("");
+        error("unknown checkpoint engine '" + v + "'" + (hint.isEmpty() ? " (known: dmtcp, criu, signal, none)" : hint));
+        return null;
+    }
+
+    public ContainerRuntime runtime(Object v) {
+        if (unresolved(v)) return null;
+        String s = v instanceof CharSequence ? v.toString() : null;
+        if (s != null) {
+            Optional<ContainerRuntime> r = ContainerRuntime.fromDsl(s);
+            if (r.isPresent()) return r.get();
+        }
+        List<String> names = Arrays.stream(ContainerRuntime.values()).map(ContainerRuntime::dslName).toList();
+        String hint = s == null ? "" : Suggest.closest(s, names).map(x -> "; did you mean '" + x + "'?").orElse("");
+        error("unknown container runtime '" + v + "'" + (hint.isEmpty() ? " (known: shifter, podman-hpc, podman, apptainer)" : hint));
+        return null;
+    }
+
+    /** Flattens varargs and lists into strings; a non-string element is reported and skipped. */
+    public List<String> strings(Object[] args, String keyword) {
+        List<String> out = new ArrayList<>();
+        if (args == null || args.length == 0) {
+            error(keyword + " needs at least one value");
+            return out;
+        }
+        flatten(Arrays.asList(args), keyword, out);
+        return out;
+    }
+
+    private void flatten(Collection<?> items, String keyword, List<String> out) {
+        for (Object o : items) {
+            if (unresolved(o)) continue;
+            if (o instanceof Collection<?> c) flatten(c, keyword, out);
+            else if (o instanceof Object[] arr) flatten(Arrays.asList(arr), keyword, out);
+            else {
+                String s = string(o, keyword);
+                if (s != null) out.add(s);
+            }
+        }
+    }
+
+    /** Step, workflow and profile names: they become directory and job names. */
+    public String name(Object v, String what) {
+        if (unresolved(v)) return null;
+        if (!(v instanceof CharSequence)) {
+            error(what + " name must be a string, got " + typeOf(v));
+            return null;
+        }
+        String s = v.toString();
+        if (!NAME.matcher(s).matches()) {
+            error(what + " name '" + s.replace("\n", "\\n") + "' may only contain letters, digits, '.', '_' and '-' (and must not start with '.' or '-')");
+            return null;
+        }
+        if (s.length() > 100) {
+            error(what + " name '" + s.substring(0, 20) + "…' is longer than 100 characters");
+            return null;
+        }
+        return s;
+    }
+
+    /** Warns when a single-valued keyword is given twice in the same block. */
+    public <T> Located<T> set(Located<T> previous, T value, String keyword) {
+        if (value == null) return previous;
+        if (previous != null) warning(keyword + " is set twice in this block (first on line " + previous.line() + "); the last value wins");
+        return new Located<>(value, line);
+    }
+
+    static String typeOf(Object v) {
+        if (v == null) return "null";
+        if (v instanceof Closure) return "a { } block";
+        if (v instanceof Map) return "named arguments";
+        if (v instanceof Collection) return "a list";
+        if (v instanceof CharSequence) return "a string";
+        if (v instanceof Number) return "the number " + v;
+        if (v instanceof Boolean) return v.toString();
+        return "a " + v.getClass().getSimpleName();
+    }
+
+    private static boolean isWhole(Number n) {
+        if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte || n instanceof java.math.BigInteger) return true;
+        double d = n.doubleValue();
+        return d == Math.rint(d) && !Double.isInfinite(d);
+    }
+}

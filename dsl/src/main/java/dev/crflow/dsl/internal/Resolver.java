@@ -1,0 +1,362 @@
+package dev.crflow.dsl.internal;
+
+import dev.crflow.dsl.model.CheckpointPolicy;
+import dev.crflow.dsl.model.ContainerRuntime;
+import dev.crflow.dsl.model.ContainerSpec;
+import dev.crflow.dsl.model.Engine;
+import dev.crflow.dsl.model.PolicyRule;
+import dev.crflow.dsl.model.Resources;
+import dev.crflow.dsl.model.SourceLocation;
+import dev.crflow.dsl.model.Step;
+import dev.crflow.dsl.model.StepCommand;
+import dev.crflow.dsl.model.Workflow;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Turns what the script declared into the resolved model: defaults, then the chosen profile's defaults,
+ * then the step (later wins; env merged by name, modules/sbatch/mounts appended). Checks that need the
+ * effective values (lead vs time, engine-specific settings) and the whole graph (after, cycles) live here.
+ * Linear in the number of steps and dependencies.
+ */
+final class Resolver {
+    private final DslSession session;
+    private final Path baseDir;
+    private final String baseName;
+    private final Optional<String> profileName;
+    private final DslCompiler.Mode mode;
+    /** Findings on values shared by many steps (e.g. set in defaults) are reported once, naming the steps. */
+    private final Map<Finding, List<String>> findings = new LinkedHashMap<>();
+
+    private record Finding(int line, boolean error, String message) {}
+
+    Resolver(DslSession session, Path baseDir, String baseName, Optional<String> profile, DslCompiler.Mode mode) {
+        this.session = session;
+        this.baseDir = baseDir;
+        this.baseName = baseName;
+        this.profileName = profile;
+        this.mode = mode;
+    }
+
+    Workflow resolve() {
+        boolean clean = session.diagnostics().stream().noneMatch(d -> d.isError());
+        Specs.WorkflowDecl wf = session.workflow;
+        if (mode == DslCompiler.Mode.WORKFLOW && wf == null && clean) {
+            session.error(0, "no workflow('name') { … } block in this file");
+        }
+        if (mode == DslCompiler.Mode.ANY && wf == null && session.policyBlocks == 0 && clean) {
+            session.error(0, "no workflow('name') { … } or policy { … } block in this file");
+        }
+        if (mode == DslCompiler.Mode.POLICY && session.policyBlocks == 0 && clean) {
+            session.error(0, "no policy { match('glob') { … } } block in this file");
+        }
+        List<Step> steps = wf == null ? List.of() : steps(wf);
+        List<PolicyRule> rules = rules();
+        flushFindings();
+        String name = wf != null ? wf.name : baseName.replaceFirst("\\.[^.]*$", "");
+        return new Workflow(name, baseDir.resolve(baseName).toString(), baseDir.toString(),
+                profileName, steps, rules);
+    }
+
+    // ---- steps --------------------------------------------------------------------------------
+
+    private List<Step> steps(Specs.WorkflowDecl wf) {
+        List<Specs.Settings> base = new ArrayList<>();
+        base.add(wf.defaults);
+        Map<String, Specs.ProfileDecl> profiles = new LinkedHashMap<>();
+        for (Specs.ProfileDecl p : wf.profiles) {
+            Specs.ProfileDecl first = profiles.putIfAbsent(p.name, p);
+            if (first != null) session.error(p.line, "duplicate profile '" + p.name + "' (first declared on line " + first.line + ")");
+        }
+        if (profileName.isPresent()) {
+            Specs.ProfileDecl chosen = profiles.get(profileName.get());
+            if (chosen == null) {
+                String known = profiles.isEmpty() ? "this workflow declares no profiles"
+                        : "known profiles: " + String.join(", ", profiles.keySet());
+                session.error(wf.line, "unknown profile '" + profileName.get() + "' (" + known + ")");
+            } else {
+                base.add(chosen.defaults);
+            }
+        }
+        Map<String, Specs.StepDecl> byName = new HashMap<>();
+        List<Specs.StepDecl> unique = new ArrayList<>();
+        for (Specs.StepDecl s : wf.steps) {
+            Specs.StepDecl first = byName.putIfAbsent(s.name, s);
+            if (first != null) session.error(s.line, "duplicate step '" + s.name + "' (first declared on line " + first.line + ")");
+            else unique.add(s);
+        }
+        List<Step> out = new ArrayList<>(unique.size());
+        for (Specs.StepDecl s : unique) {
+            List<Specs.Settings> layers = new ArrayList<>(base);
+            layers.add(s);
+            out.add(step(s, layers));
+        }
+        checkGraph(unique, byName);
+        return out;
+    }
+
+    private Step step(Specs.StepDecl s, List<Specs.Settings> layers) {
+        StepCommand command = null;
+        if (s.command == null && s.script == null) {
+            if (!s.hadErrors) session.error(s.line, "step '" + s.name + "' has no command: add command '…' or script '''…'''");
+        } else if (s.command != null && s.script != null) {
+            session.error(s.script.line(), "step '" + s.name + "' has both command (line " + s.command.line() + ") and script: keep one");
+        } else {
+            command = s.command != null ? new StepCommand(StepCommand.Kind.COMMAND, s.command.value())
+                    : new StepCommand(StepCommand.Kind.SCRIPT, s.script.value());
+        }
+        Located<Duration> time = last(layers, x -> x.time);
+        Located<Duration> timeMin = last(layers, x -> x.timeMin);
+        if (time != null && timeMin != null && timeMin.value().compareTo(time.value()) > 0) {
+            find(timeMin.line(), true, "timeMin " + fmt(timeMin.value()) + " is longer than time " + fmt(time.value()), s.name);
+        }
+        Located<Long> mem = last(layers, x -> x.memMb);
+        Resources resources = new Resources(
+                value(last(layers, x -> x.partition)), value(last(layers, x -> x.account)),
+                value(last(layers, x -> x.qos)), value(last(layers, x -> x.constraint)),
+                value(time), value(timeMin),
+                orDefault(last(layers, x -> x.nodes), 1), orDefault(last(layers, x -> x.ntasks), 1),
+                orDefault(last(layers, x -> x.cpusPerTask), 1), value(mem));
+
+        Located<String> workdir = last(layers, x -> x.workdir);
+        String dir = workdir == null ? baseDir.toString() : baseDir.resolve(workdir.value()).normalize().toString();
+
+        Map<String, String> env = new LinkedHashMap<>();
+        Set<String> modules = new LinkedHashSet<>();
+        Set<String> sbatch = new LinkedHashSet<>();
+        Located<String> memPer = null;
+        for (Specs.Settings l : layers) {
+            l.env.forEach((k, v) -> env.put(k, v.value()));
+            l.modules.forEach(m -> modules.add(m.value()));
+            for (Located<String> o : l.sbatch) {
+                sbatch.add(o.value());
+                if (o.value().startsWith("--mem-per-cpu") || o.value().startsWith("--mem-per-gpu")) memPer = o;
+            }
+        }
+        if (memPer != null && mem != null) {
+            find(memPer.line(), true, "sbatch '" + memPer.value() + "' conflicts with mem " + Memory.format(mem.value())
+                    + " (line " + mem.line() + "): Slurm accepts only one of --mem, --mem-per-cpu and --mem-per-gpu", s.name);
+        }
+
+        List<Specs.CheckpointDecl> cps = new ArrayList<>();
+        List<Specs.ContainerDecl> cts = new ArrayList<>();
+        for (Specs.Settings l : layers) {
+            if (l.checkpoint != null) cps.add(l.checkpoint);
+            if (l.container != null) cts.add(l.container);
+        }
+        CheckpointPolicy checkpoint = checkpoint(cps, time, timeMin, s.name);
+        Optional<ContainerSpec> container = container(cts, s.name);
+        int retry = orDefault(last(layers, x -> x.retry), 0);
+
+        List<String> after = s.after.stream().map(Located::value).distinct().toList();
+        return new Step(s.name, after, command, dir, resources, env, List.copyOf(modules), List.copyOf(sbatch),
+                checkpoint, container, retry, new SourceLocation(session.file(), s.line));
+    }
+
+    private CheckpointPolicy checkpoint(List<Specs.CheckpointDecl> layers, Located<Duration> time,
+                                        Located<Duration> timeMin, String step) {
+        Located<Engine> engine = null;
+        Located<Duration> interval = null, lead = null, totalTime = null;
+        Located<String> signal = null, forward = null;
+        List<Located<String>> state = null;
+        Located<Integer> keep = null, maxRestarts = null;
+        for (Specs.CheckpointDecl c : layers) {
+            if (c.engine != null) {
+                // settings inherited for another engine do not carry over to this one
+                if (c.engine.value() != Engine.SIGNAL) { forward = null; state = null; }
+                if (c.engine.value() == Engine.NONE) interval = null;
+                engine = c.engine;
+            }
+            if (c.interval != null) interval = c.interval;
+            if (c.lead != null) lead = c.lead;
+            if (c.totalTime != null) totalTime = c.totalTime;
+            if (c.signal != null) signal = c.signal;
+            if (c.forward != null) forward = c.forward;
+            if (c.state != null) state = c.state;
+            if (c.keep != null) keep = c.keep;
+            if (c.maxRestarts != null) maxRestarts = c.maxRestarts;
+        }
+        Engine e = engine == null ? Engine.NONE : engine.value();
+        if (e == Engine.NONE && interval != null) {
+            find(interval.line(), true, "interval has no effect without a checkpoint engine: add engine 'dmtcp', 'criu' or 'signal'", step);
+        }
+        if (e != Engine.SIGNAL && forward != null) {
+            find(forward.line(), false, "forward is only used by engine 'signal'; ignored with engine '" + e.dslName() + "'", step);
+        }
+        if (e != Engine.SIGNAL && state != null && !state.isEmpty()) {
+            find(state.get(0).line(), false, "state is only used by engine 'signal'; ignored with engine '" + e.dslName() + "', which checkpoints the whole process", step);
+        }
+        String sig = signal == null ? CheckpointPolicy.DEFAULT_SIGNAL : signal.value();
+        Duration leadValue = lead == null ? CheckpointPolicy.DEFAULT_LEAD : lead.value();
+        if (e == Engine.SIGNAL && (state == null || state.isEmpty()) && engine != null) {
+            find(engine.line(), false, "engine 'signal' without state: no files are kept as a checkpoint generation;"
+                    + " name the files your application writes (state 'checkpoint.dat')", step);
+        }
+        if (time != null && step != null) {
+            String what = lead == null ? "the warning signal's lead (default " + fmt(leadValue) + ")" : "signal lead " + fmt(leadValue);
+            int at = lead == null ? time.line() : lead.line();
+            if (leadValue.compareTo(time.value()) >= 0) {
+                find(at, true, what + " is not shorter than time " + fmt(time.value())
+                        + ": give a longer time or a shorter lead (checkpoint { signal '" + sig + "', lead: '30s' })", step);
+            } else if (timeMin != null && leadValue.compareTo(timeMin.value()) >= 0) {
+                find(lead == null ? timeMin.line() : lead.line(), true, what + " is not shorter than timeMin " + fmt(timeMin.value()), step);
+            }
+            if (interval != null && interval.value().compareTo(time.value()) >= 0) {
+                find(interval.line(), false, "interval " + fmt(interval.value()) + " is not shorter than time " + fmt(time.value())
+                        + ": only the warning signal will trigger a checkpoint", step);
+            }
+            if (totalTime != null && totalTime.value().compareTo(time.value()) < 0) {
+                find(totalTime.line(), false, "totalTime " + fmt(totalTime.value()) + " is shorter than time " + fmt(time.value())
+                        + ": the budget ends the first attempt early", step);
+            }
+        }
+        Optional<String> fwd = e != Engine.SIGNAL ? Optional.empty()
+                : Optional.of(forward == null ? sig : forward.value());
+        List<String> stateList = e != Engine.SIGNAL || state == null ? List.of() : state.stream().map(Located::value).distinct().toList();
+        return new CheckpointPolicy(e, e == Engine.NONE ? Optional.empty() : value(interval), sig, leadValue, fwd, stateList,
+                orDefault(keep, CheckpointPolicy.DEFAULT_KEEP), orDefault(maxRestarts, CheckpointPolicy.DEFAULT_MAX_RESTARTS),
+                value(totalTime));
+    }
+
+    private Optional<ContainerSpec> container(List<Specs.ContainerDecl> layers, String owner) {
+        if (layers.isEmpty()) return Optional.empty();
+        String image = null;
+        Located<ContainerRuntime> runtime = null;
+        Set<String> mounts = new LinkedHashSet<>();
+        Set<String> modules = new LinkedHashSet<>();
+        Specs.ContainerDecl lastDecl = null;
+        for (Specs.ContainerDecl c : layers) {
+            lastDecl = c;
+            image = c.image;
+            if (c.runtime != null) runtime = c.runtime;
+            c.mounts.forEach(m -> mounts.add(m.value()));
+            c.modules.forEach(m -> modules.add(m.value()));
+        }
+        if (image == null) return Optional.empty();   // invalid image, already reported
+        if (runtime == null) {
+            if (!lastDecl.hadErrors) find(lastDecl.line, true, "container '" + image + "' has no runtime: add runtime 'shifter', 'podman-hpc', 'podman' or 'apptainer' in its block", owner);
+            return Optional.empty();
+        }
+        return Optional.of(new ContainerSpec(image, runtime.value(), List.copyOf(mounts), List.copyOf(modules)));
+    }
+
+    // ---- the dependency graph -------------------------------------------------------------------
+
+    private void checkGraph(List<Specs.StepDecl> steps, Map<String, Specs.StepDecl> byName) {
+        Map<String, List<String>> edges = new HashMap<>();
+        for (Specs.StepDecl s : steps) {
+            List<String> known = new ArrayList<>();
+            for (Located<String> a : s.after) {
+                if (byName.containsKey(a.value())) {
+                    if (!known.contains(a.value())) known.add(a.value());
+                } else {
+                    String hint = Suggest.closest(a.value(), byName.keySet()).map(x -> "; did you mean '" + x + "'?").orElse("");
+                    session.error(a.line(), "step '" + s.name + "' runs after unknown step '" + a.value() + "'" + hint);
+                }
+            }
+            edges.put(s.name, known);
+        }
+        // iterative depth-first search: white (absent) / grey (on the path) / black (done)
+        Map<String, Integer> color = new HashMap<>();
+        for (Specs.StepDecl root : steps) {
+            if (color.containsKey(root.name)) continue;
+            ArrayDeque<String> path = new ArrayDeque<>();
+            ArrayDeque<java.util.Iterator<String>> its = new ArrayDeque<>();
+            color.put(root.name, 1);
+            path.push(root.name);
+            its.push(edges.get(root.name).iterator());
+            while (!its.isEmpty()) {
+                java.util.Iterator<String> it = its.peek();
+                if (!it.hasNext()) {
+                    color.put(path.pop(), 2);
+                    its.pop();
+                    continue;
+                }
+                String next = it.next();
+                Integer c = color.get(next);
+                if (c == null) {
+                    color.put(next, 1);
+                    path.push(next);
+                    its.push(edges.get(next).iterator());
+                } else if (c == 1) {
+                    reportCycle(path, next, byName);
+                }
+            }
+        }
+    }
+
+    /** path holds the current DFS path (top = deepest); {@code to} is on it. Prints it in "runs after" order. */
+    private void reportCycle(ArrayDeque<String> path, String to, Map<String, Specs.StepDecl> byName) {
+        List<String> cycle = new ArrayList<>();
+        for (String n : path) {            // deepest first
+            cycle.add(n);
+            if (n.equals(to)) break;
+        }
+        // edges point from a step to the steps it runs after; read the cycle from 'to'
+        java.util.Collections.reverse(cycle);
+        String text = cycle.stream().collect(Collectors.joining(" -> ")) + " -> " + to;
+        session.error(byName.get(to).line, "dependency cycle: " + text + " (each step runs after the next)");
+    }
+
+    // ---- policy rules ---------------------------------------------------------------------------
+
+    private List<PolicyRule> rules() {
+        List<PolicyRule> out = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (Specs.RuleDecl r : session.rules) {
+            Integer first = seen.putIfAbsent(r.glob, r.line);
+            if (first != null) {
+                session.warning(r.line, "match '" + r.glob + "' repeats the rule on line " + first + "; the first matching rule wins, so this one is never used");
+            }
+            Optional<CheckpointPolicy> cp = r.checkpoint == null ? Optional.empty()
+                    : Optional.of(checkpoint(List.of(r.checkpoint), null, null, null));
+            Optional<ContainerSpec> ct = r.container == null ? Optional.empty() : container(List.of(r.container), null);
+            out.add(new PolicyRule(r.glob, cp, ct, value(r.retry), new SourceLocation(session.file(), r.line)));
+        }
+        return out;
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    /** A finding about one step (owner) or a policy rule (owner null). */
+    private void find(int line, boolean error, String message, String owner) {
+        List<String> owners = findings.computeIfAbsent(new Finding(line, error, message), k -> new ArrayList<>());
+        if (owner != null) owners.add(owner);
+    }
+
+    private void flushFindings() {
+        findings.forEach((f, owners) -> {
+            String who = DslSession.owners(owners);
+            if (f.error()) session.error(f.line(), f.message() + who);
+            else session.warning(f.line(), f.message() + who);
+        });
+        findings.clear();
+    }
+
+    private static <T> Located<T> last(List<Specs.Settings> layers, Function<Specs.Settings, Located<T>> get) {
+        Located<T> v = null;
+        for (Specs.Settings l : layers) {
+            Located<T> x = get.apply(l);
+            if (x != null) v = x;
+        }
+        return v;
+    }
+
+    private static <T> Optional<T> value(Located<T> l) { return l == null ? Optional.empty() : Optional.of(l.value()); }
+
+    private static int orDefault(Located<Integer> l, int d) { return l == null ? d : l.value(); }
+
+    private static String fmt(Duration d) { return Durations.format(d); }
+}

@@ -1,0 +1,6 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    time '1hour'
+  }
+}

@@ -1,0 +1,8 @@
+cores = 4
+
+workflow('demo') {
+  step('a') {
+    command './sim'
+    cpusPerTask cores
+  }
+}

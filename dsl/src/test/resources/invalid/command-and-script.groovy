@@ -1,0 +1,9 @@
+workflow('demo') {
+  step('a') {
+    command './a'
+    script '''
+      set -e
+      ./a
+    '''
+  }
+}

@@ -1,0 +1,7 @@
+workflow('demo') {
+  defaults {
+    command 'true'
+    after 'a'
+  }
+  step('a') { command 'true' }
+}

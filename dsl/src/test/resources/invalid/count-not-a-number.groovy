@@ -1,0 +1,7 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    ntasks 'two'
+    cpusPerTask 1.5
+  }
+}

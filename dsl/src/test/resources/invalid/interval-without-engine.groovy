@@ -1,0 +1,8 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    checkpoint {
+      interval '10m'
+    }
+  }
+}

@@ -1,0 +1,9 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    checkpoint {
+      engine 'dmtcp'
+      keep 0
+    }
+  }
+}

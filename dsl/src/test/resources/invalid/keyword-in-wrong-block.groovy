@@ -1,0 +1,7 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    interval '5m'
+    runtime 'podman'
+  }
+}

@@ -1,0 +1,2 @@
+// only a variable, no workflow
+def partition = 'debug'

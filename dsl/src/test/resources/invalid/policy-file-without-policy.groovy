@@ -1,0 +1,4 @@
+// test-mode: policy
+workflow('demo') {
+  step('a') { command './a' }
+}

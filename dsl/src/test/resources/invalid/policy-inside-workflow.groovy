@@ -1,0 +1,6 @@
+workflow('demo') {
+  step('a') { command './a' }
+  policy {
+    match('a') { retry 1 }
+  }
+}

@@ -1,0 +1,6 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    sbatch '--requeue', '--no-requeue', '--open-mode=append'
+  }
+}

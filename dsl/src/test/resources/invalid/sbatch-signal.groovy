@@ -1,0 +1,6 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    sbatch '--signal=B:USR1@60'
+  }
+}

@@ -1,0 +1,6 @@
+workflow('demo') {
+  step('a') {
+    after 'a'
+    command './a'
+  }
+}

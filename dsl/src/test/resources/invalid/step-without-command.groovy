@@ -1,0 +1,5 @@
+workflow('demo') {
+  step('a') {
+    time '01:00:00'
+  }
+}

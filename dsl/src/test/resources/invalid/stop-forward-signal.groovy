@@ -1,0 +1,10 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    checkpoint {
+      engine 'signal'
+      forward 'SIGSTOP'
+      state 'state.dat'
+    }
+  }
+}

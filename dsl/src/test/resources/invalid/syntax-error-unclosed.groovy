@@ -1,0 +1,5 @@
+workflow('demo') {
+  step('a') {
+    command './sim
+  }
+}

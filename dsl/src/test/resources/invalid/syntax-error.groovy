@@ -1,0 +1,9 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    time '01:00:00'
+  }
+  step('b' {
+    command './b'
+  }
+}

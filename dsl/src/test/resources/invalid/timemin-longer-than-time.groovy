@@ -1,0 +1,7 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    time '01:00:00'
+    timeMin '90m'
+  }
+}

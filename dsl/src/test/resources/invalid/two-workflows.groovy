@@ -1,0 +1,6 @@
+workflow('one') {
+  step('a') { command './a' }
+}
+workflow('two') {
+  step('b') { command './b' }
+}

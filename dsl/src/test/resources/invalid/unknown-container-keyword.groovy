@@ -1,0 +1,8 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    container('localhost/sim:1') {
+      runtim 'podman'
+    }
+  }
+}

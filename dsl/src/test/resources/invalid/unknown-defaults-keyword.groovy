@@ -1,0 +1,6 @@
+workflow('demo') {
+  defaults {
+    partiton 'debug'
+  }
+  step('a') { command 'true' }
+}

@@ -1,0 +1,10 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    checkpoint { engine 'dmtc' }
+  }
+  step('b') {
+    command './sim'
+    checkpoint { engine 'blcr' }
+  }
+}

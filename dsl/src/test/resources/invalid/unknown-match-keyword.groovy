@@ -1,0 +1,5 @@
+policy {
+  match('sim*') {
+    checkpiont { engine 'dmtcp' }
+  }
+}

@@ -1,0 +1,5 @@
+policy {
+  macth('sim*') {
+    checkpoint { engine 'dmtcp' }
+  }
+}

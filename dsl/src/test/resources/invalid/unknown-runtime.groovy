@@ -1,0 +1,6 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    container('localhost/sim:1') { runtime 'docker' }
+  }
+}

@@ -1,0 +1,5 @@
+workflow('demo') {
+  step('a') {
+    comand 'python3 run.py'
+  }
+}

@@ -1,0 +1,3 @@
+workflw('demo') {
+  step('a') { command 'true' }
+}

@@ -1,0 +1,4 @@
+workflow('demo') {
+  stpe('a') { command 'true' }
+  step('b') { command 'true' }
+}

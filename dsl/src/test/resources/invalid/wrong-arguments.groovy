@@ -1,0 +1,10 @@
+workflow('demo') {
+  step('a') {
+    command './sim'
+    checkpoint {
+      engine 'dmtcp'
+      signal 'USR1', '60s'
+    }
+  }
+  step('b')
+}

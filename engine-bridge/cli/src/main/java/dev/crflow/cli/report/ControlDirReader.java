@@ -1,0 +1,422 @@
+package dev.crflow.cli.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crflow.cli.report.StepModel.Attempt;
+import dev.crflow.cli.report.StepModel.Budgets;
+import dev.crflow.cli.report.StepModel.Checkpoint;
+import dev.crflow.cli.report.StepModel.Heartbeat;
+import dev.crflow.cli.report.StepModel.Requeue;
+import dev.crflow.cli.report.StepModel.Restore;
+import dev.crflow.cli.report.StepModel.Result;
+import dev.crflow.cli.report.StepModel.Sample;
+import dev.crflow.cli.report.StepModel.Source;
+import dev.crflow.cli.report.StepModel.StoredGeneration;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Builds a {@link StepReport} from one step control directory (docs/contracts.md §2–3) using only its files:
+ * no Slurm calls, so it works on a login node, after the fact, and for Nextflow/Snakemake roots alike.
+ * Every file is optional; a torn journal tail is ignored.
+ */
+public final class ControlDirReader {
+    /** A heartbeat older than this (the coordinator rewrites it every 5 s) means nobody is alive in the step. */
+    static final Duration HEARTBEAT_STALE = Duration.ofSeconds(60);
+    private static final Pattern GENERATION_DIR = Pattern.compile("gen-(\\d+)");
+
+    private final Clock clock;
+
+    public ControlDirReader(Clock clock) {
+        this.clock = clock;
+    }
+
+    public StepReport read(Source source) {
+        Path ctl = source.controlDir();
+        List<String> warnings = new ArrayList<>();
+        List<JsonNode> events = JsonLines.read(ctl.resolve("journal.jsonl"), warnings::add);
+
+        Map<Integer, AttemptBuilder> byNumber = new TreeMap<>();
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        List<Restore> restores = new ArrayList<>();
+        List<Requeue> requeues = new ArrayList<>();
+        int lineNo = 0;
+        for (JsonNode e : events) {
+            lineNo++;
+            String type = text(e, "event").orElse("");
+            Optional<Instant> time = instant(e, "time");
+            if (time.isEmpty()) {
+                warnings.add("journal.jsonl: event " + lineNo + " (" + type + ") has no readable time; skipped");
+                continue;
+            }
+            Instant t = time.get();
+            OptionalInt attemptField = integer(e, "attempt");
+            int attempt = attemptField.orElse(-1);
+            switch (type) {
+                case "attempt-start" -> {
+                    AttemptBuilder a = byNumber.computeIfAbsent(attempt, AttemptBuilder::new);
+                    a.start = t;
+                    a.jobId = text(e, "jobId").orElse(a.jobId);
+                    a.host = text(e, "host").orElse(a.host);
+                    a.fromGeneration = integer(e, "fromGeneration");
+                    a.engine = text(e, "engine").orElse("");
+                    a.engineVersion = text(e, "engineVersion").orElse("");
+                    a.active(t);
+                }
+                case "attempt-end" -> {
+                    AttemptBuilder a = byNumber.computeIfAbsent(attempt, AttemptBuilder::new);
+                    a.end = t;
+                    a.reason = EndReason.fromJournal(text(e, "reason").orElse(null));
+                    a.exitCode = integer(e, "exitCode");
+                    a.computeSeconds = number(e, "computeSeconds");
+                    a.message = text(e, "message");
+                    a.seen(t);
+                }
+                case "checkpoint" -> {
+                    double ms = number(e, "durationMs").orElse(0);
+                    checkpoints.add(new Checkpoint(attempt, integer(e, "generation"), text(e, "trigger").orElse("?"), t,
+                            Duration.ofMillis(Math.max(0, Math.round(ms))),
+                            number(e, "bytes").isPresent() ? OptionalLong.of(Math.round(number(e, "bytes").getAsDouble())) : OptionalLong.empty(),
+                            bool(e, "ok", true), text(e, "error")));
+                    if (attemptField.isPresent()) byNumber.computeIfAbsent(attempt, AttemptBuilder::new).active(t);
+                }
+                case "restore" -> {
+                    restores.add(new Restore(attempt, t, integer(e, "generation"), bool(e, "ok", true),
+                            integer(e, "fallbackFrom"), text(e, "message")));
+                    if (attemptField.isPresent()) byNumber.computeIfAbsent(attempt, AttemptBuilder::new).active(t);
+                }
+                case "requeue" -> {
+                    requeues.add(new Requeue(attempt, t, bool(e, "ok", true), text(e, "kind"), text(e, "message")));
+                    if (attemptField.isPresent()) byNumber.computeIfAbsent(attempt, AttemptBuilder::new).active(t);
+                }
+                case "attempt-lost" -> {
+                    // the driver's word (crflow run): the job is gone; when it noticed is not when the attempt ended
+                    String why = "lost (" + text(e, "reason").orElse("?") + text(e, "node").filter(n -> !n.isBlank()).map(n -> " on " + n).orElse("")
+                            + ")" + text(e, "message").map(m -> ": " + m).orElse("");
+                    Optional<String> job = text(e, "jobId");
+                    AttemptBuilder target = attemptField.isPresent() ? byNumber.get(attempt) : null;
+                    if (target == null && job.isPresent()) {
+                        for (AttemptBuilder b : byNumber.values()) if (job.get().equals(b.jobId) && b.start != null && !b.start.isAfter(t)) target = b;
+                    }
+                    if (target != null) target.driverNote = Optional.of(why);
+                    else warnings.add("job " + job.orElse("?") + " " + why + " before its coordinator started");
+                }
+                default -> { /* events of later versions: not ours to judge */ }
+            }
+        }
+
+        Optional<Heartbeat> heartbeat = readHeartbeat(ctl, warnings);
+        Optional<Result> result = readResult(ctl, warnings);
+        List<Sample> rawSamples = readSamples(ctl, warnings);
+        Instant now = clock.instant();
+        boolean alive = heartbeat.isPresent()
+                && Duration.between(heartbeat.get().time(), now).compareTo(HEARTBEAT_STALE) < 0
+                && result.isEmpty();
+
+        List<AttemptBuilder> builders = new ArrayList<>(byNumber.values());
+        builders.removeIf(b -> b.firstSeen == null);
+        List<Attempt> attempts = new ArrayList<>();
+        for (int i = 0; i < builders.size(); i++) {
+            AttemptBuilder b = builders.get(i);
+            boolean lastAttempt = i == builders.size() - 1;
+            Instant nextStart = lastAttempt ? null : builders.get(i + 1).startOrFirstSeen();
+            attempts.add(b.build(lastAttempt && alive, nextStart, rawSamples, heartbeat, now));
+        }
+        List<Sample> samples = deriveCpu(rawSamples, attempts);
+        checkpoints.sort(Comparator.comparing(Checkpoint::time));
+
+        return new StepReport(source, state(attempts, result, alive, ctl), attempts, checkpoints, restores, requeues,
+                samples, readBudgets(ctl, warnings), result, readGenerations(ctl, warnings), heartbeat,
+                readSubmittedJobId(ctl, warnings), readSpecName(ctl), warnings);
+    }
+
+    private static StepState state(List<Attempt> attempts, Optional<Result> result, boolean alive, Path ctl) {
+        if (result.isPresent()) {
+            return switch (result.get().outcome().toUpperCase(java.util.Locale.ROOT)) {
+                case "COMPLETED" -> StepState.COMPLETED;
+                case "BUDGET_EXHAUSTED" -> StepState.BUDGET_EXHAUSTED;
+                case "ENGINE_ERROR" -> StepState.ENGINE_ERROR;
+                default -> StepState.FAILED;
+            };
+        }
+        if (attempts.isEmpty()) return StepState.NOT_STARTED;
+        Attempt last = attempts.get(attempts.size() - 1);
+        if (alive && !last.endRecorded()) return StepState.RUNNING;
+        if (last.reason() == EndReason.STOPPED) return StepState.STOPPED;
+        if (last.endRecorded() && last.reason() != EndReason.COMPLETED && !last.reason().equals(EndReason.BUDGET_EXHAUSTED)) {
+            // A requeue was journalled or the attempt ended interrupted/failed with budget left: another attempt is due.
+            return StepState.WAITING;
+        }
+        if (last.reason() == EndReason.COMPLETED) return StepState.COMPLETED;
+        return StepState.UNKNOWN;
+    }
+
+    /** CPU % between consecutive samples of the same attempt (cpuSeconds is cumulative per application tree). */
+    private static List<Sample> deriveCpu(List<Sample> raw, List<Attempt> attempts) {
+        List<Sample> out = new ArrayList<>(raw.size());
+        Sample prev = null;
+        int prevAttempt = Integer.MIN_VALUE;
+        for (Sample s : raw) {
+            int attempt = s.attempt().orElse(attemptAt(attempts, s.time()));
+            OptionalDouble cpu = OptionalDouble.empty();
+            if (prev != null && attempt == prevAttempt && s.cpuSeconds() >= prev.cpuSeconds()) {
+                double dt = Duration.between(prev.time(), s.time()).toMillis() / 1000.0;
+                if (dt > 0) cpu = OptionalDouble.of(100.0 * (s.cpuSeconds() - prev.cpuSeconds()) / dt);
+            }
+            out.add(new Sample(s.time(), s.rssBytes(), s.cpuSeconds(), s.processes(), s.attempt(), cpu));
+            prev = s;
+            prevAttempt = attempt;
+        }
+        return out;
+    }
+
+    /** The attempt number whose [start, end] holds t, or -1 (between attempts). */
+    static int attemptAt(List<Attempt> attempts, Instant t) {
+        for (Attempt a : attempts) {
+            if (!t.isBefore(a.start()) && !t.isAfter(a.end())) return a.number();
+        }
+        return -1;
+    }
+
+    private static List<Sample> readSamples(Path ctl, List<String> warnings) {
+        List<Sample> out = new ArrayList<>();
+        int skipped = 0;
+        for (JsonNode n : JsonLines.read(ctl.resolve("samples.jsonl"), warnings::add)) {
+            Optional<Instant> t = instant(n, "time");
+            if (t.isEmpty()) { skipped++; continue; }
+            out.add(new Sample(t.get(), Math.round(number(n, "rssBytes").orElse(0)), number(n, "cpuSeconds").orElse(0),
+                    integer(n, "processes").orElse(0), integer(n, "attempt"), OptionalDouble.empty()));
+        }
+        if (skipped > 0) warnings.add("samples.jsonl: " + skipped + " samples without a readable time; skipped");
+        out.sort(Comparator.comparing(Sample::time));
+        return out;
+    }
+
+    private static Optional<Heartbeat> readHeartbeat(Path ctl, List<String> warnings) {
+        JsonNode n = JsonLines.readObject(ctl.resolve("heartbeat"), warnings::add);
+        if (n == null) return Optional.empty();
+        return instant(n, "time").map(t -> new Heartbeat(t, text(n, "host").orElse(""), text(n, "jobId").orElse(""),
+                text(n, "phase").orElse(""), integer(n, "attempt")));
+    }
+
+    private static Optional<Result> readResult(Path ctl, List<String> warnings) {
+        JsonNode n = JsonLines.readObject(ctl.resolve("result.json"), warnings::add);
+        if (n == null) return Optional.empty();
+        return Optional.of(new Result(text(n, "outcome").orElse("UNKNOWN"), integer(n, "exitCode"), integer(n, "attempts"),
+                integer(n, "restarts"), integer(n, "retries"), text(n, "message")));
+    }
+
+    private static Optional<String> readSubmittedJobId(Path ctl, List<String> warnings) {
+        JsonNode n = JsonLines.readObject(ctl.resolve("job.json"), warnings::add);
+        return n == null ? Optional.empty() : text(n, "jobId");
+    }
+
+    private static Optional<String> readSpecName(Path ctl) {
+        // The Nextflow bridge records the task it serves ("COUNT (1)"): the name users know from Nextflow's log.
+        JsonNode identity = JsonLines.readObject(ctl.resolve("identity.json"), w -> {});
+        if (identity != null) {
+            Optional<String> task = text(identity, "firstTask").or(() -> text(identity, "process")).filter(n -> !n.isBlank());
+            if (task.isPresent()) return task;
+        }
+        JsonNode spec = JsonLines.readObject(ctl.resolve("spec.json"), w -> {}); // unreadable: reported by readBudgets
+        return spec == null ? Optional.empty() : text(spec, "name").filter(n -> !n.isBlank());
+    }
+
+    private static Budgets readBudgets(Path ctl, List<String> warnings) {
+        JsonNode spec = JsonLines.readObject(ctl.resolve("spec.json"), warnings::add);
+        if (spec == null) return Budgets.unknown();
+        JsonNode cp = spec.path("checkpoint");
+        return new Budgets(integer(cp, "maxRestarts"), duration(cp, "totalTime"), integer(spec, "retry"),
+                text(cp, "engine"), duration(cp, "interval"));
+    }
+
+    private static List<StoredGeneration> readGenerations(Path ctl, List<String> warnings) {
+        Path images = ctl.resolve("images");
+        if (!Files.isDirectory(images)) return List.of();
+        List<StoredGeneration> out = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(images)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                Matcher m = GENERATION_DIR.matcher(dir.getFileName().toString());
+                // No manifest = not a generation (contracts §2): partial writes are never counted.
+                if (!m.matches() || !Files.isRegularFile(dir.resolve("MANIFEST.json"))) continue;
+                JsonNode manifest = JsonLines.readObject(dir.resolve("MANIFEST.json"), w -> {});
+                Optional<Instant> created = manifest == null ? Optional.empty() : instant(manifest, "created");
+                out.add(new StoredGeneration(Integer.parseInt(m.group(1)), sizeOf(dir), created));
+            }
+        } catch (IOException | NumberFormatException e) {
+            warnings.add("images/: cannot list (" + e.getMessage() + ")");
+        }
+        out.sort(Comparator.comparingInt(StoredGeneration::number));
+        return out;
+    }
+
+    private static long sizeOf(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    // ---- tolerant field access: absent, null or mistyped fields read as empty ----
+
+    static Optional<String> text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull() || v.isContainerNode()) return Optional.empty();
+        return Optional.of(v.asText());
+    }
+
+    static OptionalInt integer(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return OptionalInt.empty();
+        if (v.isNumber()) return OptionalInt.of(v.intValue());
+        if (v.isTextual()) {
+            try {
+                return OptionalInt.of(Integer.parseInt(v.asText().trim()));
+            } catch (NumberFormatException e) {
+                return OptionalInt.empty();
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    static OptionalDouble number(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return OptionalDouble.empty();
+        if (v.isNumber()) return OptionalDouble.of(v.doubleValue());
+        if (v.isTextual()) {
+            try {
+                return OptionalDouble.of(Double.parseDouble(v.asText().trim()));
+            } catch (NumberFormatException e) {
+                return OptionalDouble.empty();
+            }
+        }
+        return OptionalDouble.empty();
+    }
+
+    static boolean bool(JsonNode n, String field, boolean dflt) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return dflt;
+        if (v.isBoolean()) return v.booleanValue();
+        return Boolean.parseBoolean(v.asText());
+    }
+
+    static Optional<Instant> instant(JsonNode n, String field) {
+        Optional<String> s = text(n, field);
+        if (s.isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(Instant.parse(s.get()));
+        } catch (DateTimeParseException e) {
+            try {
+                return Optional.of(OffsetDateTime.parse(s.get()).toInstant());
+            } catch (DateTimeParseException e2) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    static Optional<Duration> duration(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return Optional.empty();
+        if (v.isNumber()) return Optional.of(Duration.ofMillis(Math.round(v.doubleValue() * 1000))); // seconds
+        try {
+            return Optional.of(Duration.parse(v.asText().trim()));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static final class AttemptBuilder {
+        final int number;
+        Instant start;
+        Instant end;
+        Instant firstSeen;
+        /** Latest event of this attempt other than its attempt-end. */
+        Instant lastActivity;
+        String jobId = "";
+        String host = "";
+        String engine = "";
+        String engineVersion = "";
+        OptionalInt fromGeneration = OptionalInt.empty();
+        EndReason reason;
+        OptionalInt exitCode = OptionalInt.empty();
+        OptionalDouble computeSeconds = OptionalDouble.empty();
+        Optional<String> message = Optional.empty();
+        /** From the driver's attempt-lost event. */
+        Optional<String> driverNote = Optional.empty();
+
+        AttemptBuilder(int number) { this.number = number; }
+
+        void seen(Instant t) {
+            if (firstSeen == null || t.isBefore(firstSeen)) firstSeen = t;
+        }
+
+        void active(Instant t) {
+            seen(t);
+            if (lastActivity == null || t.isAfter(lastActivity)) lastActivity = t;
+        }
+
+        Instant startOrFirstSeen() { return start != null ? start : firstSeen; }
+
+        Attempt build(boolean running, Instant nextStart, List<Sample> samples, Optional<Heartbeat> heartbeat, Instant now) {
+            Instant s = startOrFirstSeen();
+            if (end != null && reason != EndReason.LOST) {
+                return new Attempt(number, jobId, host, s, end, true, reason, exitCode, computeSeconds, fromGeneration, engine,
+                        engineVersion, message);
+            }
+            if (end == null && running) {
+                return new Attempt(number, jobId, host, s, now.isAfter(s) ? now : s, false, EndReason.RUNNING, OptionalInt.empty(),
+                        OptionalDouble.empty(), fromGeneration, engine, engineVersion, message);
+            }
+            // Lost: nobody wrote its end when it ended. A later coordinator may have journalled the loss (at the time
+            // it noticed, with the compute charged up to the last heartbeat); either way the best end we have is the
+            // last sign of life: an event, a sample or the heartbeat of this attempt, or the charged compute.
+            Instant bound = end != null ? end : nextStart;
+            Instant last = lastActivity != null ? lastActivity : s;
+            for (Sample x : samples) {
+                boolean mine = x.attempt().isPresent() ? x.attempt().getAsInt() == number
+                        : !x.time().isBefore(s) && (bound == null || x.time().isBefore(bound));
+                if (mine && x.time().isAfter(last)) last = x.time();
+            }
+            if (heartbeat.isPresent()) {
+                Heartbeat hb = heartbeat.get();
+                boolean mine = hb.attempt().isPresent() ? hb.attempt().getAsInt() == number
+                        : !hb.time().isBefore(s) && (bound == null || hb.time().isBefore(bound));
+                if (mine && hb.time().isAfter(last)) last = hb.time();
+            }
+            if (computeSeconds.isPresent() && computeSeconds.getAsDouble() > 0) {
+                Instant charged = s.plusMillis(Math.round(computeSeconds.getAsDouble() * 1000));
+                if (charged.isAfter(last)) last = charged;
+            }
+            if (bound != null && last.isAfter(bound)) last = bound;
+            Optional<String> note = driverNote.isPresent() && message.isPresent() ? Optional.of(driverNote.get() + "; " + message.get())
+                    : driverNote.or(() -> message);
+            return new Attempt(number, jobId, host, s, last, false, EndReason.LOST, exitCode, computeSeconds,
+                    fromGeneration, engine, engineVersion, note);
+        }
+    }
+}

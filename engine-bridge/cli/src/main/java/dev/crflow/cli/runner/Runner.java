@@ -1,0 +1,357 @@
+package dev.crflow.cli.runner;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crflow.cli.CrflowException;
+import dev.crflow.cli.ExitCodes;
+import dev.crflow.dsl.model.ModelJson;
+import dev.crflow.dsl.model.Step;
+import dev.crflow.dsl.model.Workflow;
+import dev.crflow.executor.ExecutorException;
+import dev.crflow.executor.JobHandle;
+import dev.crflow.executor.JobObservation;
+import dev.crflow.executor.JobStatus;
+import dev.crflow.executor.StepExecutor;
+import dev.crflow.executor.StepLaunch;
+import dev.crflow.executor.control.JobRecord;
+import dev.crflow.executor.control.JournalEntry;
+import dev.crflow.executor.control.StepControlDir;
+import dev.crflow.executor.control.StepResult;
+import dev.crflow.executor.process.Sleeper;
+import dev.crflow.executor.slurm.JobNames;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The standalone driver of {@code crflow run}: walks the DAG, submits ready steps (bounded), watches every job with
+ * one query per poll, restarts lost jobs on a new attempt, retries failed steps within {@code retry}. All state is
+ * in files under {@code .crflow/}, so the driver may die at any moment: the next run reattaches.
+ */
+public final class Runner {
+    private final Workflow workflow;
+    private final RunDirectory dir;
+    private final RunInfo info;
+    private final StepExecutor executor;
+    private final RunOptions options;
+    private final Progress progress;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Dag dag;
+    private final Map<String, DriverStepState> states = new HashMap<>();
+    private final Map<String, JobHandle> active = new LinkedHashMap<>();
+
+    public Runner(Workflow workflow, RunDirectory dir, RunInfo info, StepExecutor executor, RunOptions options,
+                  Progress progress, Clock clock, Sleeper sleeper) {
+        this.workflow = workflow;
+        this.dir = dir;
+        this.info = info;
+        this.executor = executor;
+        this.options = options;
+        this.progress = progress;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        try {
+            this.dag = Dag.plan(workflow.steps());
+        } catch (IllegalArgumentException e) {
+            throw new CrflowException(ExitCodes.INVALID_INPUT, e.getMessage());
+        }
+    }
+
+    /** Drives the run to its end; answers the exit code. */
+    public int run() throws InterruptedException {
+        resume();
+        while (true) {
+            if (Files.exists(dir.cancelRequest())) {
+                cancelAll("cancelled by 'crflow cancel'");
+                break;
+            }
+            submitReady();
+            observe();
+            progress.update(views());
+            if (active.isEmpty() && !anythingSubmittable()) break;
+            sleeper.sleep(options.pollInterval());
+        }
+        List<StepView> views = views();
+        progress.finish(views);
+        return exitCode(views);
+    }
+
+    /** Completed steps are skipped; running jobs reattached; failed steps with retries left go again. */
+    private void resume() {
+        for (Step step : dag.order()) {
+            DriverStepState st = dir.driverState(step.name());
+            StepControlDir ctl = dir.step(step.name());
+            if (st.state() == StepState.FAILED && retriesUsed(st, ctl) < step.retry() && ctl.readResult().map(r -> "FAILED".equals(r.outcome())).orElse(true)) {
+                archiveResult(ctl, st.attempt());
+                st = st.withFailures(retriesUsed(st, ctl)).withState(StepState.PENDING, "retrying after failure");
+            } else if (st.state() == StepState.CANCELLED) {
+                st = st.withState(StepState.PENDING, "resumed after cancel");
+                try {
+                    Files.deleteIfExists(ctl.path().resolve(STOP_MARKER));
+                } catch (IOException ignored) {
+                    // checked again when the job ends
+                }
+            }
+            if (st.state().active()) {
+                Optional<JobRecord> rec = ctl.readJob();
+                if (rec.isPresent() && rec.get().attempt() == st.attempt()) {
+                    active.put(step.name(), executor.reattach(launch(step, st, st.attempt()), rec.get()));
+                    progress.message("reattached " + step.name() + " to job " + rec.get().jobId());
+                } else {
+                    // Died between the intent and job.json: submit() with the same attempt reconciles instead of duplicating.
+                    st = new DriverStepState(StepState.PENDING, st.attempt() - 1, st.jobIds(), st.excludeNodes(), st.failures(),
+                            null, "resubmitting after a driver crash", clock.instant());
+                }
+            }
+            save(step.name(), st);
+        }
+    }
+
+    private void submitReady() {
+        for (Step step : dag.order()) {
+            if (active.size() >= options.maxParallel()) return;
+            DriverStepState st = states.get(step.name());
+            if (st.state() != StepState.PENDING) continue;
+            if (!step.after().stream().allMatch(d -> states.get(d).state() == StepState.COMPLETED)) continue;
+            submit(step, st, st.message());
+        }
+    }
+
+    private void submit(Step step, DriverStepState st, String why) {
+        int attempt = st.attempt() + 1;
+        try {
+            JobHandle h = executor.submit(launch(step, st, attempt));
+            active.put(step.name(), h);
+            save(step.name(), st.submitted(h.jobId(), attempt).withState(StepState.SUBMITTED, why));
+        } catch (ExecutorException e) {
+            if (e.environment()) throw new CrflowException(ExitCodes.ENVIRONMENT, e.getMessage(), e);
+            save(step.name(), st.failed(null, e.getMessage(), false));
+        }
+    }
+
+    private StepLaunch launch(Step step, DriverStepState st, int attempt) {
+        StepControlDir ctl = dir.step(step.name());
+        Optional<Duration> budget = step.checkpoint().totalTime().map(t -> t.minus(StepView.computeUsed(ctl.readJournal())));
+        return new StepLaunch(step, ctl, JobNames.forStep(info.runId(), step.name()), attempt, st.excludeNodes(), budget, st.jobIds());
+    }
+
+    private void observe() {
+        if (active.isEmpty()) return;
+        Map<JobHandle, StepControlDir> jobs = new LinkedHashMap<>();
+        for (JobHandle h : active.values()) jobs.put(h, dir.step(h.stepName()));
+        Map<JobHandle, JobObservation> seen = executor.observe(jobs);
+        for (Map.Entry<JobHandle, JobObservation> e : seen.entrySet()) handle(e.getKey(), e.getValue());
+    }
+
+    private void handle(JobHandle h, JobObservation o) {
+        Step step = dag.step(h.stepName());
+        StepControlDir ctl = dir.step(step.name());
+        DriverStepState st = states.get(step.name());
+        if (!o.lostNodes().isEmpty()) st = st.excluding(o.lostNodes());
+        switch (o.status()) {
+            // Back in the queue after it ran (requeued by Slurm, e.g. its node failed): REQUEUED, not SUBMITTED.
+            case QUEUED -> save(step.name(), st.withState(st.state() == StepState.SUBMITTED || st.state() == StepState.PENDING
+                    ? StepState.SUBMITTED : StepState.REQUEUED, o.detail()));
+            case RUNNING, SUSPENDED -> save(step.name(), st.withState(
+                    ctl.readCoordinatorPhase().filter("CHECKPOINTING"::equals).isPresent() ? StepState.CHECKPOINTING : StepState.RUNNING,
+                    o.status() == JobStatus.SUSPENDED ? "suspended" : ""));
+            case REQUEUED -> {
+                if (restartsExhausted(step, ctl)) {
+                    cancelQuietly(h);
+                    active.remove(step.name());
+                    save(step.name(), st.failed(null, "restarted " + StepView.restarts(ctl.readJournal()) + " times: maxRestarts "
+                            + step.checkpoint().maxRestarts() + " exhausted", false));
+                } else {
+                    save(step.name(), st.withState(StepState.REQUEUED, o.detail()));
+                }
+            }
+            case UNKNOWN -> save(step.name(), st.withState(st.state(), "status unknown: " + o.detail()));
+            case CANCELLED -> {
+                active.remove(step.name());
+                save(step.name(), st.withState(StepState.CANCELLED, "cancelled"));
+            }
+            case ENDED -> ended(step, h, ctl, st, o);
+            case LOST -> lost(step, h, ctl, st, o.lostReason().orElse("lost"), o.detail(), o.nodes());
+        }
+    }
+
+    private void ended(Step step, JobHandle h, StepControlDir ctl, DriverStepState st, JobObservation o) {
+        Optional<StepResult> result = ctl.readResult();
+        if (result.isEmpty() && (stopRequested(ctl) || ctl.readCoordinatorPhase().filter("STOPPED"::equals).isPresent())) {
+            active.remove(step.name());
+            save(step.name(), st.withState(StepState.CANCELLED, "stopped after 'crflow checkpoint --stop'; resume with 'crflow restart "
+                    + step.name() + "' or 'crflow run'"));
+            return;
+        }
+        if (result.isEmpty()) {
+            // The job ended but the coordinator wrote no verdict: it died (killed, node trouble). Resume from the last image.
+            lost(step, h, ctl, st, "vanished", "job ended without a result (" + o.detail() + ")", o.nodes());
+            return;
+        }
+        active.remove(step.name());
+        StepResult r = result.get();
+        if (r.completed()) {
+            save(step.name(), st.completed(r.exitCode()));
+            return;
+        }
+        // The coordinator retries failures inside the job and reports how many it used; the driver only retries
+        // what the coordinator did not (e.g. a failure before the application ran).
+        int coordinatorRetries = r.retries() == null ? 0 : r.retries();
+        int used = Math.max(st.failures(), coordinatorRetries) + 1;
+        if ("FAILED".equals(r.outcome()) && coordinatorRetries < step.retry() && used <= step.retry()) {
+            archiveResult(ctl, st.attempt());
+            DriverStepState retry = st.withFailures(used);
+            submit(step, retry, "retry " + used + " of " + step.retry() + " after exit " + r.exitCode());
+            return;
+        }
+        String why = switch (r.outcome() == null ? "" : r.outcome()) {
+            case "BUDGET_EXHAUSTED" -> "compute budget (totalTime or maxRestarts) exhausted";
+            case "ENGINE_ERROR" -> "checkpoint engine error (see " + ctl.stderr() + ")";
+            default -> "exit code " + r.exitCode() + (step.retry() > 0 ? " after " + step.retry() + " retries" : "")
+                    + " (see " + ctl.stdout() + " and stderr.log)";
+        };
+        save(step.name(), st.withFailures(used).failed(r.exitCode(), why, false));
+    }
+
+    /** Written by {@code crflow checkpoint --stop}: the job's end is a stop, not a loss. */
+    static final String STOP_MARKER = "stop-requested";
+
+    private static boolean stopRequested(StepControlDir ctl) {
+        return Files.exists(ctl.path().resolve(STOP_MARKER));
+    }
+
+    /** A job gone without finishing its step: a new attempt resumes from the newest valid generation, elsewhere. */
+    private void lost(Step step, JobHandle h, StepControlDir ctl, DriverStepState st, String reason, String detail, List<String> nodes) {
+        active.remove(step.name());
+        if (stopRequested(ctl) && ctl.readResult().isEmpty()) {
+            save(step.name(), st.withState(StepState.CANCELLED, "stopped after 'crflow checkpoint --stop'"));
+            return;
+        }
+        boolean alreadyNoted = ctl.readJournal().stream().anyMatch(e -> e.event().equals("attempt-lost") && h.jobId().equals(e.text("jobId"))
+                && !"slurm".equals(e.text("requeuedBy")));
+        if (!alreadyNoted) {
+            ObjectNode ev = ModelJson.mapper().createObjectNode();
+            ev.put("event", "attempt-lost");
+            ev.put("time", clock.instant().toString());
+            ev.put("jobId", h.jobId());
+            lastAttempt(ctl).ifPresent(a -> ev.put("attempt", a));
+            ev.put("reason", reason);
+            ev.put("node", String.join(",", nodes));
+            ev.put("message", detail);
+            try {
+                ctl.appendJournal(ev);
+            } catch (IOException e) {
+                throw new CrflowException(ExitCodes.ENVIRONMENT, "cannot write " + ctl.journal() + ": " + e.getMessage(), e);
+            }
+        }
+        if (restartsExhausted(step, ctl)) {
+            save(step.name(), st.failed(null, "lost (" + reason + ") and maxRestarts " + step.checkpoint().maxRestarts() + " exhausted", false));
+            return;
+        }
+        DriverStepState next = reason.equals("node-fail") || reason.equals("boot-fail") ? st.excluding(nodes) : st;
+        progress.message(step.name() + ": job " + h.jobId() + " lost (" + detail + "); resuming from its last image in a new job"
+                + (next.excludeNodes().isEmpty() ? "" : ", avoiding " + String.join(",", next.excludeNodes())));
+        submit(step, next, "resumed after " + reason);
+    }
+
+    private static Optional<Integer> lastAttempt(StepControlDir ctl) {
+        List<JournalEntry> j = ctl.readJournal();
+        for (int i = j.size() - 1; i >= 0; i--) {
+            if (j.get(i).event().equals("attempt-start")) return j.get(i).integer("attempt");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean restartsExhausted(Step step, StepControlDir ctl) {
+        return StepView.restarts(ctl.readJournal()) > step.checkpoint().maxRestarts();
+    }
+
+    private static int retriesUsed(DriverStepState st, StepControlDir ctl) {
+        return Math.max(st.failures(), ctl.readResult().map(r -> r.retries() == null ? 0 : r.retries()).orElse(0));
+    }
+
+    /** The coordinator writes result.json once per step end; a retry keeps the old one as result.json.N. */
+    private static void archiveResult(StepControlDir ctl, int attempt) {
+        try {
+            if (Files.exists(ctl.result())) {
+                Files.move(ctl.result(), ctl.result().resolveSibling("result.json." + attempt), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new CrflowException(ExitCodes.ENVIRONMENT, "cannot archive " + ctl.result() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean anythingSubmittable() {
+        for (Step step : dag.order()) {
+            DriverStepState st = states.get(step.name());
+            if (st.state() == StepState.PENDING
+                    && step.after().stream().allMatch(d -> states.get(d).state() == StepState.COMPLETED)) return true;
+        }
+        return false;
+    }
+
+    private void cancelAll(String why) {
+        for (JobHandle h : new ArrayList<>(active.values())) {
+            cancelQuietly(h);
+            save(h.stepName(), states.get(h.stepName()).withState(StepState.CANCELLED, why));
+        }
+        active.clear();
+        for (Step step : dag.order()) {
+            DriverStepState st = states.get(step.name());
+            if (st.state() == StepState.PENDING) save(step.name(), st.withState(StepState.CANCELLED, why));
+        }
+        try {
+            Files.deleteIfExists(dir.cancelRequest());
+        } catch (IOException ignored) {
+            // harmless: the next run clears it
+        }
+        progress.message(why);
+    }
+
+    private void cancelQuietly(JobHandle h) {
+        try {
+            executor.cancel(h);
+        } catch (ExecutorException e) {
+            progress.message("could not cancel job " + h.jobId() + ": " + e.getMessage());
+        }
+    }
+
+    private void save(String step, DriverStepState st) {
+        DriverStepState old = states.put(step, st);
+        if (!st.equals(old)) {
+            if (old == null || old.state() != st.state() || old.attempt() != st.attempt() || !old.message().equals(st.message())
+                    || !old.excludeNodes().equals(st.excludeNodes()) || old.failures() != st.failures()) {
+                dir.writeDriverState(step, st);
+            }
+        }
+    }
+
+    public List<StepView> views() {
+        List<StepView> out = new ArrayList<>(dag.size());
+        for (Step step : dag.order()) {
+            DriverStepState st = states.getOrDefault(step.name(), DriverStepState.initial());
+            if (st.state() == StepState.PENDING && st.attempt() == 0 && dag.size() > 200) {
+                out.add(new StepView(step.name(), st.state(), null, 0, 0, 0, null, null, st.message(), Optional.empty(), Optional.empty()));
+            } else {
+                out.add(StepView.of(step, st, dir.step(step.name())));
+            }
+        }
+        return out;
+    }
+
+    static int exitCode(List<StepView> views) {
+        boolean allDone = views.stream().allMatch(v -> v.state() == StepState.COMPLETED);
+        return allDone ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    public Workflow workflow() { return workflow; }
+}

@@ -1,0 +1,124 @@
+package dev.crflow.snakemake;
+
+import dev.crflow.executor.control.StepResult;
+import dev.crflow.executor.slurm.QueueEntry;
+import dev.crflow.executor.slurm.QueueQuery;
+import dev.crflow.executor.slurm.QueueSnapshot;
+import dev.crflow.executor.slurm.SlurmClient;
+import dev.crflow.executor.slurm.SlurmException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Print running, success or failed for one job (Snakemake's --cluster-status).",
+                "Requeued and pending-after-requeue jobs are running; when squeue does",
+                "not answer the job is running (never failed). success only when crflow's coordinator recorded",
+                "completion. All status calls share one squeue snapshot (a file cache with a short time-to-live)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:a status was printed", "2:JOBID is not a Slurm job id"})
+public final class StatusCommand implements Callable<Integer> {
+    private static final Pattern JOB_ID = Pattern.compile("\\d+(_\\d+)?");
+    static final Duration HEARTBEAT_FRESH = Duration.ofSeconds(30);
+    /** Written once this command told Snakemake "success": a later submission of the same job is a real rerun. */
+    static final String REPORTED = "reported-success";
+
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "JOBID") String jobId;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "the bridge's root (as given to submit); default: $CRFLOW_SNAKEMAKE_ROOT or ./.crflow/snakemake")
+    Path root;
+
+    @Option(names = "--ttl", paramLabel = "SECONDS", defaultValue = "2",
+            description = "how long one squeue snapshot serves every status call (default: ${DEFAULT-VALUE} s)")
+    double ttlSeconds;
+
+    @Option(names = "--verbose", description = "say why on stderr, whatever the answer (failed always says why)")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String id = jobId.strip();
+        if (!JOB_ID.matcher(id).matches()) {
+            err.println("crflow: '" + jobId + "' is not a Slurm job id");
+            return BridgeExit.INVALID_INPUT;
+        }
+        SlurmClient slurm = Slurm.client();
+        String user = System.getProperty("user.name");
+        SharedQueueSnapshot shared = new SharedQueueSnapshot(SharedQueueSnapshot.defaultCacheDir(), user,
+                Duration.ofMillis(Math.round(ttlSeconds * 1000)), Clock.systemUTC(), () -> slurm.queue(QueueQuery.byUser(user)));
+        SnakemakeStatus.Decision d = decide(id, shared, SubmitCommand.bridgeRoot(root, Path.of("").toAbsolutePath()), slurm);
+        out.println(d.status().word());
+        out.flush();
+        if (verbose || d.status() == SnakemakeStatus.FAILED) err.println("crflow: job " + id + ": " + d.why());
+        return BridgeExit.OK;
+    }
+
+    static SnakemakeStatus.Decision decide(String id, SharedQueueSnapshot shared, BridgeRoot bridge, SlurmClient slurm) {
+        QueueSnapshot snap;
+        try {
+            snap = shared.get();
+        } catch (IOException e) {
+            snap = QueueSnapshot.unknown(Instant.now(), "cannot use the squeue cache " + shared.cacheFile() + ": " + e.getMessage());
+        }
+        Optional<BridgeRoot.IndexedJob> indexed = bridge.lookup(id);
+        Optional<StepResult> result = indexed.flatMap(j -> j.control().readResult());
+        Optional<QueueEntry> entry = snap.job(id);
+        QueueSnapshot s = snap;
+        boolean listedSinceSubmit = indexed.map(j -> !s.takenAt().isBefore(j.submitted())).orElse(true);
+        boolean alive = indexed.flatMap(j -> j.control().readTree(j.control().heartbeat()))
+                .map(n -> n.path("time").asText(""))
+                .flatMap(StatusCommand::instant)
+                .map(t -> Duration.between(t, Instant.now()).compareTo(HEARTBEAT_FRESH) < 0).orElse(false);
+        if (entry.isPresent() && entry.get().inRequeueHold() && indexed.isPresent() && result.isEmpty()) {
+            try {
+                slurm.releaseRequeueHold(id);   // the coordinator does it too; this is the driver's half
+            } catch (SlurmException ignored) {
+                // still running; the next call tries again
+            }
+        }
+        SnakemakeStatus.Decision d = SnakemakeStatus.decide(snap.known(), entry, result, listedSinceSubmit, alive);
+        indexed.ifPresent(j -> tendOutputs(j, d.status()));
+        return d;
+    }
+
+    /** Keeps a running job's outputs netted and puts back any that a restarted Snakemake deleted (see OutputNet). */
+    private static void tendOutputs(BridgeRoot.IndexedJob job, SnakemakeStatus status) {
+        Optional<OutputNet.JobFacts> facts = OutputNet.readFacts(job.control().path());
+        if (facts.isEmpty()) return;
+        OutputNet.restore(facts.get());
+        if (status == SnakemakeStatus.RUNNING) {
+            OutputNet.guard(facts.get());
+        } else if (status == SnakemakeStatus.SUCCESS) {
+            try {
+                dev.crflow.executor.control.PrivateFiles.writeAtomically(job.control().path().resolve(REPORTED), Instant.now() + "\n");
+            } catch (IOException ignored) {
+                // then a rerun of the same job reports it again instead of recomputing: harmless
+            }
+            OutputNet.release(facts.get());
+        }
+    }
+
+    private static Optional<Instant> instant(String text) {
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.crflow.executor.slurm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a job starts the coordinator: which java, which jar, which JVM flags.
+ *
+ * @param java     absolute path of the java executable the job runs
+ * @param jar      absolute path of {@code crflow-coordinator.jar} (on storage the compute nodes see)
+ * @param jvmFlags flags for a small, fast-starting in-job JVM
+ */
+public record CoordinatorLaunch(Path java, Path jar, List<String> jvmFlags) {
+    /** A coordinator only watches and signals: serial GC, a small heap and C1 only start fast and stay small. */
+    public static final List<String> DEFAULT_JVM_FLAGS =
+            List.of("-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+
+    public CoordinatorLaunch {
+        jvmFlags = List.copyOf(jvmFlags);
+    }
+
+    /**
+     * From what {@code ./crflow} passes: system properties {@code crflow.java} and {@code crflow.home};
+     * the environment variable {@code CRFLOW_COORDINATOR_JAR} overrides the jar. Falls back to the running JVM.
+     */
+    public static CoordinatorLaunch fromEnvironment() {
+        return fromEnvironment(System.getenv(), System.getProperties());
+    }
+
+    static CoordinatorLaunch fromEnvironment(Map<String, String> env, java.util.Properties props) {
+        String javaProp = props.getProperty("crflow.java");
+        Path java = javaProp != null && !javaProp.isBlank()
+                ? Path.of(javaProp)
+                : Path.of(props.getProperty("java.home"), "bin", "java");
+        Path jar;
+        String override = env.get("CRFLOW_COORDINATOR_JAR");
+        if (override != null && !override.isBlank()) {
+            jar = Path.of(override);
+        } else {
+            String home = props.getProperty("crflow.home");
+            jar = home != null ? Path.of(home, "coordinator", "target", "crflow-coordinator.jar") : findFromWorkingDirectory();
+        }
+        return new CoordinatorLaunch(java.toAbsolutePath().normalize(), jar.toAbsolutePath().normalize(), DEFAULT_JVM_FLAGS);
+    }
+
+    /** Tests and embedded use: the jar built in this source tree, looked up from the working directory upwards. */
+    private static Path findFromWorkingDirectory() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            Path candidate = d.resolve("coordinator/target/crflow-coordinator.jar");
+            if (Files.exists(candidate)) return candidate;
+        }
+        return dir.resolve("coordinator/target/crflow-coordinator.jar");
+    }
+
+    /** The argument list of {@code java <flags> -jar <jar> run --control <ctl> [extra...]}. */
+    public List<String> command(Path controlDir, String... extra) {
+        java.util.ArrayList<String> cmd = new java.util.ArrayList<>();
+        cmd.add(java.toString());
+        cmd.addAll(jvmFlags);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        cmd.add("run");
+        cmd.add("--control");
+        cmd.add(controlDir.toString());
+        cmd.addAll(List.of(extra));
+        return cmd;
+    }
+}

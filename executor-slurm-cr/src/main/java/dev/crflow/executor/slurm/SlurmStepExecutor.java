@@ -1,0 +1,432 @@
+package dev.crflow.executor.slurm;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crflow.dsl.model.ModelJson;
+import dev.crflow.executor.ExecutorException;
+import dev.crflow.executor.JobHandle;
+import dev.crflow.executor.JobObservation;
+import dev.crflow.executor.JobStatus;
+import dev.crflow.executor.StepExecutor;
+import dev.crflow.executor.StepLaunch;
+import dev.crflow.executor.control.JobRecord;
+import dev.crflow.executor.control.JournalEntry;
+import dev.crflow.executor.control.StepControlDir;
+import dev.crflow.executor.control.SubmitIntent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Steps as Slurm jobs. One {@code squeue} per poll for all of them (a shared {@link QueueSnapshotCache});
+ * a job missing from squeue is "vanished" only once {@code scontrol show job} does not know it either and
+ * the control directory shows no live coordinator; a requeue hold is released at once; a job Slurm requeued
+ * after a node failure is kept off that node.
+ */
+public final class SlurmStepExecutor implements StepExecutor {
+    /** A heartbeat younger than this means the coordinator is alive somewhere, whatever squeue says. */
+    static final Duration HEARTBEAT_FRESH = Duration.ofSeconds(30);
+    private static final int SUBMIT_ATTEMPTS = 4;
+
+    private final SlurmClient slurm;
+    private final BatchScriptRenderer renderer;
+    private final CoordinatorLaunch coordinator;
+    private final Clock clock;
+    private final RetryPolicy retry;
+    private final Set<String> trackedNames = ConcurrentHashMap.newKeySet();
+    private final QueueSnapshotCache queue;
+    /** Where each job was last seen running: the node to avoid when Slurm requeues it after a node failure. */
+    private final Map<String, List<String>> lastRunningNodes = new ConcurrentHashMap<>();
+    private final Set<String> cancelledByUs = ConcurrentHashMap.newKeySet();
+
+    public SlurmStepExecutor(SlurmClient slurm, CoordinatorLaunch coordinator, Clock clock, Duration pollTtl, RetryPolicy retry) {
+        this.slurm = slurm;
+        this.renderer = new BatchScriptRenderer();
+        this.coordinator = coordinator;
+        this.clock = clock;
+        this.retry = retry;
+        this.queue = new QueueSnapshotCache(slurm, () -> QueueQuery.byNames(trackedNames), pollTtl, clock);
+    }
+
+    @Override
+    public String name() { return "slurm"; }
+
+    public SlurmClient client() { return slurm; }
+
+    @Override
+    public void check() throws ExecutorException {
+        try {
+            slurm.ping();
+        } catch (SlurmException e) {
+            throw new ExecutorException(e.getMessage(), true, e);
+        }
+        if (!Files.isRegularFile(coordinator.jar())) {
+            throw new ExecutorException("the coordinator jar " + coordinator.jar() + " is missing: build it (./crflow builds it"
+                    + " on first use; or mvn -pl coordinator -am package) or set CRFLOW_COORDINATOR_JAR", true);
+        }
+    }
+
+    public String render(StepLaunch launch) {
+        return renderer.render(new RenderRequest(launch.step(), launch.jobName(), launch.controlDir().path(), coordinator,
+                launch.remainingBudget(), launch.excludeNodes()));
+    }
+
+    @Override
+    public JobHandle submit(StepLaunch launch) throws ExecutorException {
+        StepControlDir ctl = launch.controlDir();
+        trackedNames.add(launch.jobName());
+        try {
+            ctl.create();
+            createWorkdir(launch);
+            Optional<SubmitIntent> earlier = ctl.readSubmitIntent();
+            Optional<JobRecord> recorded = ctl.readJob();
+            boolean unfinishedIntent = earlier.isPresent() && earlier.get().attempt() == launch.attempt()
+                    && earlier.get().jobName().equals(launch.jobName())
+                    && (recorded.isEmpty() || recorded.get().attempt() < launch.attempt());
+            if (unfinishedIntent) {
+                Optional<String> adopted = findSubmitted(launch, earlier.get());
+                if (adopted.isPresent()) return record(launch, adopted.get());
+            }
+            ctl.writeSpec(launch.step());
+            ctl.writeScript(render(launch));
+            ctl.writeJson(ctl.submitIntent(), new SubmitIntent(launch.jobName(), launch.attempt(), clock.instant(), launch.knownJobIds()));
+            SlurmException last = null;
+            for (int i = 1; i <= SUBMIT_ATTEMPTS; i++) {
+                try {
+                    String jobId = slurm.submit(ctl.script(), List.of());
+                    return record(launch, jobId);
+                } catch (SlurmException e) {
+                    last = e;
+                    if (!e.isTransient()) break;
+                    // The failed sbatch may have reached the controller: look before submitting again.
+                    sleep(retry.delayBefore(i));
+                    Optional<String> adopted = findSubmitted(launch, ctl.readSubmitIntent().orElseThrow());
+                    if (adopted.isPresent()) return record(launch, adopted.get());
+                }
+            }
+            throw new ExecutorException("could not submit step '" + launch.step().name() + "': " + last.getMessage(),
+                    last.isTransient(), last);
+        } catch (IOException e) {
+            throw new ExecutorException("cannot write the control directory " + ctl + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    /**
+     * A job of this name whose id the step has not used before, in squeue or in the journal (a coordinator that
+     * already started wrote its job id there): the submission an earlier driver made.
+     */
+    private Optional<String> findSubmitted(StepLaunch launch, SubmitIntent intent) throws ExecutorException {
+        Set<String> known = new HashSet<>(intent.knownJobIds());
+        known.addAll(launch.knownJobIds());
+        QueueSnapshot snap = slurm.queue(QueueQuery.byNames(List.of(launch.jobName())));
+        if (!snap.known()) {
+            throw new ExecutorException("cannot tell whether step '" + launch.step().name() + "' was already submitted ("
+                    + snap.problem() + "); not submitting twice. Check that `squeue` answers, then run again.", true);
+        }
+        Optional<String> inQueue = snap.withName(launch.jobName()).stream().map(QueueEntry::jobId)
+                .filter(id -> !known.contains(id)).max((a, b) -> Long.compare(numeric(a), numeric(b)));
+        if (inQueue.isPresent()) return inQueue;
+        return launch.controlDir().readJournal().stream().filter(e -> e.event().equals("attempt-start"))
+                .filter(e -> e.time().map(t -> !t.isBefore(intent.time())).orElse(false))
+                .map(e -> e.text("jobId")).filter(id -> !id.isEmpty() && !known.contains(id)).reduce((a, b) -> b);
+    }
+
+    private JobHandle record(StepLaunch launch, String jobId) throws IOException {
+        StepControlDir ctl = launch.controlDir();
+        ctl.writeJson(ctl.job(), new JobRecord(jobId, launch.jobName(), launch.attempt(), clock.instant(), name(), null,
+                launch.knownJobIds(), List.of()));
+        queue.invalidate();
+        return new JobHandle(jobId, launch.jobName(), launch.attempt(), launch.step().name());
+    }
+
+    /**
+     * Several steps as ONE job array (e.g. {@code crflow rerun --failed}); resources from the first launch.
+     * The intent is recorded in {@code arrayDir} first and reconciled by name like a single submission.
+     */
+    public List<JobHandle> submitArray(List<StepLaunch> launches, String arrayName, java.nio.file.Path arrayDir)
+            throws ExecutorException {
+        trackedNames.add(arrayName);
+        StepControlDir arrayCtl = new StepControlDir(arrayDir);
+        try {
+            arrayCtl.create();
+            List<java.nio.file.Path> ctls = new ArrayList<>();
+            for (StepLaunch l : launches) {
+                l.controlDir().create();
+                l.controlDir().writeSpec(l.step());
+                ctls.add(l.controlDir().path());
+            }
+            StepLaunch first = launches.get(0);
+            String script = renderer.renderArray(new RenderRequest(first.step(), arrayName, first.controlDir().path(), coordinator,
+                    first.remainingBudget(), first.excludeNodes()), ctls, arrayDir);
+            String arrayId = null;
+            Optional<SubmitIntent> earlier = arrayCtl.readSubmitIntent();
+            if (earlier.isPresent() && arrayCtl.readJob().isEmpty()) {
+                QueueSnapshot snap = slurm.queue(QueueQuery.byNames(List.of(arrayName)));
+                if (!snap.known()) throw new ExecutorException("cannot tell whether the array was submitted: " + snap.problem(), true);
+                arrayId = snap.withName(arrayName).stream().map(QueueEntry::arrayJobId).findFirst().orElse(null);
+            }
+            if (arrayId == null) {
+                arrayCtl.writeScript(script);
+                arrayCtl.writeJson(arrayCtl.submitIntent(), new SubmitIntent(arrayName, 1, clock.instant(), List.of()));
+                arrayId = slurm.submit(arrayCtl.script(), List.of());
+            }
+            arrayCtl.writeJson(arrayCtl.job(), new JobRecord(arrayId, arrayName, 1, clock.instant(), name(), null, List.of(), List.of()));
+            List<JobHandle> handles = new ArrayList<>();
+            for (int i = 0; i < launches.size(); i++) {
+                StepLaunch l = launches.get(i);
+                String id = arrayId + "_" + i;
+                l.controlDir().writeJson(l.controlDir().job(), new JobRecord(id, arrayName, l.attempt(), clock.instant(), name(), null,
+                        l.knownJobIds(), List.of()));
+                handles.add(new JobHandle(id, arrayName, l.attempt(), l.step().name()));
+            }
+            queue.invalidate();
+            return handles;
+        } catch (SlurmException e) {
+            throw new ExecutorException("could not submit the job array: " + e.getMessage(), e.isTransient(), e);
+        } catch (IOException e) {
+            throw new ExecutorException("cannot write " + arrayDir + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    /** The step's workdir is the user's (normal permissions); made here so a fresh checkout runs as is. */
+    static void createWorkdir(StepLaunch launch) throws IOException {
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of(launch.step().workdir()));
+    }
+
+    @Override
+    public JobHandle reattach(StepLaunch launch, JobRecord record) {
+        trackedNames.add(record.jobName());
+        return new JobHandle(record.jobId(), record.jobName(), record.attempt(), launch.step().name());
+    }
+
+    @Override
+    public Map<JobHandle, JobObservation> observe(Map<JobHandle, StepControlDir> jobs) {
+        Map<JobHandle, JobObservation> out = new LinkedHashMap<>();
+        if (jobs.isEmpty()) return out;
+        for (JobHandle h : jobs.keySet()) trackedNames.add(h.jobName());
+        QueueSnapshot snap = queue.snapshot();
+        for (Map.Entry<JobHandle, StepControlDir> e : jobs.entrySet()) {
+            out.put(e.getKey(), observeOne(e.getKey(), e.getValue(), snap));
+        }
+        return out;
+    }
+
+    public QueueSnapshotCache queueCache() { return queue; }
+
+    private JobObservation observeOne(JobHandle job, StepControlDir ctl, QueueSnapshot snap) {
+        if (!snap.known()) return JobObservation.of(JobStatus.UNKNOWN, snap.problem());
+        Optional<QueueEntry> entry = snap.job(job.jobId());
+        if (entry.isPresent()) return fromQueue(job, ctl, entry.get());
+        // Not in squeue: ask scontrol before concluding anything.
+        Optional<JobDetails> details;
+        try {
+            details = slurm.showJob(job.jobId());
+        } catch (SlurmException ex) {
+            return JobObservation.of(JobStatus.UNKNOWN, "not in squeue; scontrol failed: " + ex.getMessage());
+        }
+        if (details.isPresent()) {
+            JobDetails d = details.get();
+            return fromState(job, ctl, d.state(), d.reason(), d.nodes().isEmpty() ? d.batchHost().stream().toList() : d.nodes(),
+                    d.exitCode());
+        }
+        // Slurm has forgotten the job (MinJobAge) or never had it. The control directory decides.
+        if (ctl.readResult().isPresent()) return JobObservation.of(JobStatus.ENDED, "finished (Slurm no longer lists it)");
+        Optional<Instant> beat = heartbeatTime(ctl);
+        if (beat.isPresent() && Duration.between(beat.get(), clock.instant()).compareTo(HEARTBEAT_FRESH) < 0) {
+            return JobObservation.of(JobStatus.UNKNOWN, "not listed by Slurm but its coordinator's heartbeat is fresh");
+        }
+        return JobObservation.lost("vanished", "vanished: neither squeue nor scontrol know job " + job.jobId(),
+                knownNodes(ctl, job));
+    }
+
+    private JobObservation fromQueue(JobHandle job, StepControlDir ctl, QueueEntry e) {
+        return fromState(job, ctl, e.state(), e.reason(), e.nodes(), Optional.empty());
+    }
+
+    private JobObservation fromState(JobHandle job, StepControlDir ctl, SlurmState state, String reason, List<String> nodes,
+                                     Optional<Integer> exitCode) {
+        String detail = state.name() + (reason.isEmpty() || reason.equals("None") ? "" : " (" + reason + ")");
+        switch (state.phase()) {
+            case RUNNING -> {
+                if (!nodes.isEmpty() && !nodes.equals(lastRunningNodes.put(job.jobId(), nodes))) rememberNodes(ctl, job, nodes);
+                return new JobObservation(JobStatus.RUNNING, detail, nodes, List.of(), Optional.empty(), exitCode);
+            }
+            case QUEUED, REQUEUED -> {
+                boolean hold = state == SlurmState.REQUEUE_HOLD || state == SlurmState.PENDING && "BeginTime".equalsIgnoreCase(reason);
+                List<String> lost = List.of();
+                if (hold || state.phase() == JobPhase.REQUEUED) {
+                    lost = requeuedWithoutCheckpoint(job, ctl);
+                    if (!lost.isEmpty()) {
+                        try {
+                            slurm.excludeNodes(job.jobId(), lost);
+                        } catch (SlurmException ignored) {
+                            // still released below; the next poll tries again
+                        }
+                    }
+                    if (hold) {
+                        try {
+                            slurm.releaseRequeueHold(job.jobId());
+                        } catch (SlurmException ignored) {
+                            // the coordinator releases it too; retried next poll
+                        }
+                    }
+                }
+                JobStatus s = state.phase() == JobPhase.REQUEUED || hold ? JobStatus.REQUEUED : JobStatus.QUEUED;
+                return new JobObservation(s, detail, nodes, lost, lost.isEmpty() ? Optional.empty() : Optional.of("node-fail"), exitCode);
+            }
+            case SUSPENDED -> {
+                return new JobObservation(JobStatus.SUSPENDED, detail, nodes, List.of(), Optional.empty(), exitCode);
+            }
+            case ENDED, FAILED -> {
+                return new JobObservation(JobStatus.ENDED, detail, nodes, List.of(), Optional.empty(), exitCode);
+            }
+            case CANCELLED -> {
+                if (cancelledByUs.contains(job.jobId())) return JobObservation.of(JobStatus.CANCELLED, detail);
+                if (ctl.readResult().isPresent()) return JobObservation.of(JobStatus.ENDED, detail);
+                return new JobObservation(JobStatus.LOST, detail + ": cancelled outside crflow", nodes, List.of(),
+                        Optional.of("cancelled"), exitCode);
+            }
+            case LOST -> {
+                if (ctl.readResult().isPresent()) return JobObservation.of(JobStatus.ENDED, detail);
+                List<String> where = nodes.isEmpty() ? knownNodes(ctl, job) : nodes;
+                String why = switch (state) {
+                    case NODE_FAIL -> "node-fail";
+                    case BOOT_FAIL -> "boot-fail";
+                    case TIMEOUT -> "timeout";
+                    case PREEMPTED -> "preempted";
+                    default -> "lost";
+                };
+                boolean nodeProblem = state == SlurmState.NODE_FAIL || state == SlurmState.BOOT_FAIL;
+                return new JobObservation(JobStatus.LOST, detail, where, nodeProblem ? where : List.of(), Optional.of(why), exitCode);
+            }
+            default -> {
+                return JobObservation.of(JobStatus.UNKNOWN, detail);
+            }
+        }
+    }
+
+    /**
+     * A job back in the queue although its coordinator did not requeue it (no {@code requeue} event for its latest
+     * attempt, no attempt-end): Slurm requeued it after its node failed. Answers the node(s) to avoid, once per attempt.
+     */
+    private List<String> requeuedWithoutCheckpoint(JobHandle job, StepControlDir ctl) {
+        List<JournalEntry> journal = ctl.readJournal();
+        JournalEntry lastStart = null;
+        boolean endedOrRequeued = false;
+        boolean alreadyNoted = false;
+        for (JournalEntry e : journal) {
+            switch (e.event()) {
+                case "attempt-start" -> {
+                    if (job.jobId().equals(e.text("jobId"))) {
+                        lastStart = e;
+                        endedOrRequeued = false;
+                        alreadyNoted = false;
+                    }
+                }
+                case "requeue", "attempt-end" -> endedOrRequeued = true;
+                case "attempt-lost" -> {
+                    if (job.jobId().equals(e.text("jobId"))) alreadyNoted = true;
+                }
+                default -> { }
+            }
+        }
+        if (lastStart == null || endedOrRequeued) return List.of();
+        // Slurm's node name, not the hostname: on one machine several slurmd share a hostname.
+        List<String> nodes = knownNodes(ctl, job);
+        if (nodes.isEmpty()) {
+            String node = lastStart.text("node").isEmpty() ? lastStart.text("host") : lastStart.text("node");
+            if (!node.isEmpty()) nodes = List.of(shortHost(node));
+        }
+        if (!alreadyNoted) {
+            ObjectNode ev = ModelJson.mapper().createObjectNode();
+            ev.put("event", "attempt-lost");
+            ev.put("time", clock.instant().toString());
+            ev.put("jobId", job.jobId());
+            lastStart.integer("attempt").ifPresent(a -> ev.put("attempt", a));
+            ev.put("reason", "node-fail");
+            ev.put("node", String.join(",", nodes));
+            ev.put("requeuedBy", "slurm");
+            try {
+                ctl.appendJournal(ev);
+            } catch (IOException ignored) {
+                // counted on the next poll
+            }
+        }
+        return nodes;
+    }
+
+    /** Persisted in job.json so a restarted driver still knows which node to avoid. */
+    private void rememberNodes(StepControlDir ctl, JobHandle job, List<String> nodes) {
+        ctl.readJob().filter(r -> r.jobId().equals(job.jobId())).ifPresent(r -> {
+            try {
+                ctl.writeJson(ctl.job(), r.withNodes(nodes));
+            } catch (IOException ignored) {
+                // memory still has it
+            }
+        });
+    }
+
+    private List<String> knownNodes(StepControlDir ctl, JobHandle job) {
+        List<String> mem = lastRunningNodes.get(job.jobId());
+        if (mem != null) return mem;
+        return ctl.readJob().filter(r -> r.jobId().equals(job.jobId())).map(JobRecord::nodes).orElse(List.of());
+    }
+
+    private static String shortHost(String host) {
+        int dot = host.indexOf('.');
+        return dot > 0 ? host.substring(0, dot) : host;
+    }
+
+    private Optional<Instant> heartbeatTime(StepControlDir ctl) {
+        return ctl.readTree(ctl.heartbeat()).map(n -> n.path("time").asText("")).flatMap(t -> {
+            try {
+                return Optional.of(Instant.parse(t));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public void cancel(JobHandle job) throws ExecutorException {
+        cancelledByUs.add(job.jobId());
+        try {
+            slurm.cancel(job.jobId());
+            queue.invalidate();
+        } catch (SlurmException e) {
+            throw new ExecutorException("could not cancel job " + job.jobId() + ": " + e.getMessage(), e.isTransient(), e);
+        }
+    }
+
+    /** Marks a job as cancelled by crflow (e.g. by {@code crflow cancel} in another process), so it is not "lost". */
+    public void cancelledByCrflow(String jobId) { cancelledByUs.add(jobId); }
+
+    private void sleep(Duration d) {
+        try {
+            retry.sleeper().sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long numeric(String id) {
+        try {
+            return Long.parseLong(id.replaceAll("_.*", ""));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Job names tracked by the shared squeue (exposed for benchmarks). */
+    public List<String> trackedNames() { return new ArrayList<>(trackedNames); }
+}
