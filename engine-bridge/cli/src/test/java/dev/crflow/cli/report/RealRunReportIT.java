@@ -151,7 +151,7 @@ class RealRunReportIT {
                   step('simulate') {
                     after 'prepare'
                     workdir 'simulate'
-                    command 'python3 ../busy_count.py 60 0.3'
+                    command 'python3 ../busy_count.py 45 0.3'
                     time '00:00:20'
                     checkpoint {
                       engine 'signal'
