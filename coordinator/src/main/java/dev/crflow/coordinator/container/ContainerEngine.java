@@ -185,15 +185,8 @@ public final class ContainerEngine implements CheckpointEngine {
                 throw new EngineException("in-container dmtcp_command --bcheckpoint failed (shim exit " + r.exitCode()
                         + (r.timedOut() ? ", timed out" : "") + "): " + (r.stdout() + r.stderr()).trim());
             }
-            List<String> images = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(target.dir(), "ckpt_*.dmtcp")) {
-                for (Path p : ds) images.add(p.getFileName().toString());
-            }
-            images.sort(String::compareTo);
-            int expected = parseInt(peers);
-            if (images.isEmpty() || (expected > 0 && images.size() != expected)) {
-                throw new EngineException("DMTCP wrote " + images.size() + " images for " + peers + " processes; not a usable checkpoint");
-            }
+            List<String> images = imagesOfThisCheckpoint(target.dir());
+            int expected = images.size();
             if (stop) {
                 d.quit(runDir(ctx), SIDE_TIMEOUT);
                 Apps.awaitGroupExit(app, Deadline.in(Clock.systemUTC(), Duration.ofSeconds(20)));
@@ -210,6 +203,41 @@ public final class ContainerEngine implements CheckpointEngine {
             Thread.currentThread().interrupt();
             throw new EngineException("interrupted during a container checkpoint");
         }
+    }
+
+    /**
+     * The images this checkpoint consists of: exactly those DMTCP's coordinator lists in the restart script it writes
+     * once every process has reported (its {@code given_ckpt_files}), each of which must exist. The number of processes
+     * is not compared with a {@code NUM_PEERS} read before the checkpoint: a shell loop forks and reaps short-lived
+     * children all the time, so the count taken a moment earlier routinely differs from the processes checkpointed.
+     */
+    static List<String> imagesOfThisCheckpoint(Path dir) throws IOException, EngineException {
+        Path script = null;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "dmtcp_restart_script_*.sh")) {
+            for (Path p : ds) if (script == null || Files.getLastModifiedTime(p).compareTo(Files.getLastModifiedTime(script)) > 0) script = p;
+        }
+        List<String> images = new ArrayList<>();
+        if (script != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^given_ckpt_files=\"([^\"]*)\"").matcher(Files.readString(script));
+            if (m.find()) {
+                for (String f : m.group(1).trim().split("\\s+")) {
+                    if (f.isEmpty()) continue;
+                    String name = Path.of(f).getFileName().toString();
+                    if (!Files.isRegularFile(dir.resolve(name))) {
+                        throw new EngineException("DMTCP's restart script lists " + name + ", which is not in " + dir + "; not a usable checkpoint");
+                    }
+                    images.add(name);
+                }
+            }
+        }
+        if (images.isEmpty()) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "ckpt_*.dmtcp")) {
+                for (Path p : ds) images.add(p.getFileName().toString());
+            }
+        }
+        if (images.isEmpty()) throw new EngineException("DMTCP wrote no images into " + dir + "; not a usable checkpoint");
+        images.sort(String::compareTo);
+        return images;
     }
 
     /** A checkpoint asked for right after the launch waits for the shim to have started DMTCP's coordinator. */
@@ -250,11 +278,4 @@ public final class ContainerEngine implements CheckpointEngine {
         return b.toString();
     }
 
-    private static int parseInt(String s) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 }
