@@ -381,7 +381,9 @@ public final class Coordinator {
                     config.jobId(), attempt, trigger, history.appSeconds() + appSecondsThisAttempt(), data));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             currentGeneration = g.number();
-            journal.append(JournalEvent.CHECKPOINT, checkpointFields(g.number(), trigger, ms, g.bytes(), true, null, requestId));
+            Map<String, Object> fields = checkpointFields(g.number(), trigger, ms, g.bytes(), true, null, requestId);
+            fields.put("commit", pending.timings());
+            journal.append(JournalEvent.CHECKPOINT, fields);
             say("checkpoint " + trigger + ": generation " + g.number() + " committed (" + g.bytes() + " bytes, " + ms + " ms)");
             try {
                 List<Integer> pruned = store.prune(spec.checkpoint().keep());
@@ -713,7 +715,8 @@ public final class Coordinator {
     private void setPhase(Phase p, String message) {
         phase = p;
         try {
-            SafeFiles.writeAtomically(ctl.status(), SpecReader.mapper().writeValueAsString(status(message)));
+            SafeFiles.writeAtomically(ctl.status(), SpecReader.mapper().writeValueAsBytes(status(message)),
+                    p == Phase.COMPLETED || p == Phase.FAILED || p == Phase.STOPPED);
         } catch (IOException e) {
             say("cannot write " + ctl.status() + ": " + e.getMessage());
         }
@@ -738,7 +741,7 @@ public final class Coordinator {
 
     private void heartbeat() {
         try {
-            SafeFiles.writeAtomically(ctl.heartbeat(), SpecReader.mapper().writeValueAsString(status(null)));
+            SafeFiles.writeAtomically(ctl.heartbeat(), SpecReader.mapper().writeValueAsBytes(status(null)), false);
         } catch (IOException | RuntimeException e) {
             // a missed heartbeat is visible to readers as age; never stop the coordinator for it
         }

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {"  crflow report                          # ./.crflow/ -> ./.crflow/report.html",
                 "  crflow report --workdir runs/a --out a.html",
-                "  crflow report --root work/.crflow-slurm-cr   # a bridge root: every dir with a journal.jsonl below it"})
+                "  crflow report --root .crflow-nf        # the Nextflow bridge's root: every dir with a journal.jsonl below it"})
 public final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

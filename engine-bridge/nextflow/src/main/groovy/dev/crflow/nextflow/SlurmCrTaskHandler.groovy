@@ -173,25 +173,38 @@ class SlurmCrTaskHandler extends GridTaskHandler {
         final obs = observe()
         switch( obs.status() ) {
             case JobStatus.LOST:
-                if( resubmissions < settings.policy.maxRestarts() ) {
-                    resubmissions++
-                    log.info "[slurm-cr] ${task.name}: job ${handle.jobId()} was lost (${obs.lostReason().orElse('?')}: ${obs.detail()}) -- resubmitting; it restarts from its newest image" + (obs.lostNodes() ? " away from ${obs.lostNodes().join(',')}" : '')
-                    submitJob(obs.lostNodes())
-                    return null
-                }
-                log.warn "[slurm-cr] ${task.name}: job ${handle.jobId()} lost (${obs.detail()}) and maxRestarts ${settings.policy.maxRestarts()} used up"
-                return Integer.MAX_VALUE
+                return resubmitOrFail("was lost (${obs.lostReason().orElse('?')}: ${obs.detail()})", obs.lostNodes())
             case JobStatus.ENDED:
             case JobStatus.CANCELLED:
+                // The coordinator writes result.json at every final end and requeues the job otherwise: a job that
+                // ended without one died before or around its coordinator (launch failure, killed). Give shared
+                // storage a moment to show a late result, then treat the job as lost.
                 if( !inactiveSinceMillis ) inactiveSinceMillis = System.currentTimeMillis()
-                final timeout = crExecutor.session.getExitReadTimeout(crExecutor.name, nextflow.util.Duration.of('270sec')).toMillis()
-                if( System.currentTimeMillis() - inactiveSinceMillis < timeout ) return null
-                log.warn "[slurm-cr] ${task.name}: job ${handle.jobId()} ended (${obs.detail()}) without a result in ${ctl} -- see ${ctl.stderr()}"
-                return Integer.MAX_VALUE
+                if( System.currentTimeMillis() - inactiveSinceMillis < RESULT_GRACE_MILLIS ) return null
+                if( obs.status() == JobStatus.CANCELLED || ctl.readCoordinatorPhase().orElse('') == 'STOPPED' ) {
+                    log.warn "[slurm-cr] ${task.name}: job ${handle.jobId()} ended (${obs.detail()}, coordinator ${ctl.readCoordinatorPhase().orElse('not started')}) without a result -- see ${ctl.stderr()}"
+                    return Integer.MAX_VALUE
+                }
+                return resubmitOrFail("ended without a result (${obs.detail()})", obs.nodes())
             default:
                 inactiveSinceMillis = 0
                 return null
         }
+    }
+
+    /** How long a job may have ended before its result.json is visible on shared storage. */
+    static final long RESULT_GRACE_MILLIS = 20_000
+
+    /** A new job on the same control directory: it restarts from the newest image, away from the nodes given. */
+    private Integer resubmitOrFail(String what, List<String> avoid) {
+        if( resubmissions >= settings.policy.maxRestarts() ) {
+            log.warn "[slurm-cr] ${task.name}: job ${handle.jobId()} ${what}; maxRestarts ${settings.policy.maxRestarts()} used up -- see ${ctl.stderr()}"
+            return Integer.MAX_VALUE
+        }
+        resubmissions++
+        log.info "[slurm-cr] ${task.name}: job ${handle.jobId()} ${what} -- resubmitting (${resubmissions} of ${settings.policy.maxRestarts()}); it restarts from its newest image" + (avoid ? " away from ${avoid.join(',')}" : '')
+        submitJob(avoid)
+        return null
     }
 
     /** The exit status Nextflow records for the task (what its errorStrategy sees). */

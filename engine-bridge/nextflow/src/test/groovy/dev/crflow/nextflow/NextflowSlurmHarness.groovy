@@ -31,7 +31,8 @@ class NextflowSlurmHarness {
     /** The cluster the tests need: started (idempotently) by the project's own script, then checked. */
     static void ensureCluster() {
         final script = REPO.resolve('scripts/local-slurm')
-        if( Files.isExecutable(script) ) {
+        // `up` is idempotent but reconfigures a cluster started with other options: only when it is not usable
+        if( Files.isExecutable(script) && run([script.toString(), 'status'], Duration.ofSeconds(60)).exit != 0 ) {
             final up = run([script.toString(), 'up', '--nodes', '2'], Duration.ofMinutes(5))
             assertEquals(0, up.exit, "scripts/local-slurm up failed:\n${up.output}")
         }
@@ -89,7 +90,10 @@ class NextflowSlurmHarness {
         final file = ctl?.resolve('journal.jsonl')
         if( !file || !Files.exists(file) ) return []
         final slurper = new JsonSlurper()
-        return file.readLines().findResults { line -> try { slurper.parseText(line) as Map } catch( Exception e ) { null } }
+        // one JSON object per line; anything else (a torn last line) is skipped
+        return file.readLines().findResults { line ->
+            try { final v = slurper.parseText(line); v instanceof Map ? (Map) v : null } catch( Exception e ) { null }
+        } as List<Map>
     }
 
     /** Committed generations (a MANIFEST.json makes a generation), oldest first. */

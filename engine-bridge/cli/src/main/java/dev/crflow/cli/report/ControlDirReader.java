@@ -230,6 +230,12 @@ public final class ControlDirReader {
     }
 
     private static Optional<String> readSpecName(Path ctl) {
+        // The Nextflow bridge records the task it serves ("COUNT (1)"): the name users know from Nextflow's log.
+        JsonNode identity = JsonLines.readObject(ctl.resolve("identity.json"), w -> {});
+        if (identity != null) {
+            Optional<String> task = text(identity, "firstTask").or(() -> text(identity, "process")).filter(n -> !n.isBlank());
+            if (task.isPresent()) return task;
+        }
         JsonNode spec = JsonLines.readObject(ctl.resolve("spec.json"), w -> {}); // unreadable: reported by readBudgets
         return spec == null ? Optional.empty() : text(spec, "name").filter(n -> !n.isBlank());
     }

@@ -158,7 +158,9 @@ public final class Runner {
         DriverStepState st = states.get(step.name());
         if (!o.lostNodes().isEmpty()) st = st.excluding(o.lostNodes());
         switch (o.status()) {
-            case QUEUED -> save(step.name(), st.withState(st.state() == StepState.PENDING ? StepState.SUBMITTED : keepOr(st, StepState.SUBMITTED), o.detail()));
+            // Back in the queue after it ran (requeued by Slurm, e.g. its node failed): REQUEUED, not SUBMITTED.
+            case QUEUED -> save(step.name(), st.withState(st.state() == StepState.SUBMITTED || st.state() == StepState.PENDING
+                    ? StepState.SUBMITTED : StepState.REQUEUED, o.detail()));
             case RUNNING, SUSPENDED -> save(step.name(), st.withState(
                     ctl.readCoordinatorPhase().filter("CHECKPOINTING"::equals).isPresent() ? StepState.CHECKPOINTING : StepState.RUNNING,
                     o.status() == JobStatus.SUSPENDED ? "suspended" : ""));
@@ -180,10 +182,6 @@ public final class Runner {
             case ENDED -> ended(step, h, ctl, st, o);
             case LOST -> lost(step, h, ctl, st, o.lostReason().orElse("lost"), o.detail(), o.nodes());
         }
-    }
-
-    private static StepState keepOr(DriverStepState st, StepState fallback) {
-        return st.state() == StepState.REQUEUED ? StepState.REQUEUED : fallback;
     }
 
     private void ended(Step step, JobHandle h, StepControlDir ctl, DriverStepState st, JobObservation o) {

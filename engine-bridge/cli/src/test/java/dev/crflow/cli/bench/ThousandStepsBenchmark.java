@@ -47,7 +47,7 @@ public final class ThousandStepsBenchmark {
         Files.writeString(stub, """
                 #!/bin/bash
                 ctl="${@: -1}"
-                sleep 3
+                sleep 1
                 printf '{"outcome":"COMPLETED","exitCode":0,"attempts":1,"restarts":0,"retries":0,"message":"stub"}' > "$ctl/result.json.tmp"
                 mv "$ctl/result.json.tmp" "$ctl/result.json"
                 """);
@@ -56,8 +56,8 @@ public final class ThousandStepsBenchmark {
 
         List<Step> steps = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            // ten chains of 100 steps: at most ten jobs queued at a time, 100 steps deep
-            steps.add(new Step("s" + i, i < 10 ? List.of() : List.of("s" + (i - 10)), new StepCommand(StepCommand.Kind.COMMAND, "true"),
+            // a hundred chains of ten steps: up to 100 jobs in the queue at once, 10 deep
+            steps.add(new Step("s" + i, i < 100 ? List.of() : List.of("s" + (i - 100)), new StepCommand(StepCommand.Kind.COMMAND, "true"),
                     work.toString(), new Resources(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.of(Duration.ofMinutes(5)), Optional.empty(), 1, 1, 1, Optional.of(50L)),
                     Map.of(), List.of(), List.of(), CheckpointPolicy.none(), Optional.empty(), 0, new SourceLocation("bench", i)));

@@ -137,8 +137,10 @@ class HtmlReportRendererTest {
         new JournalFixture(root.resolve("b/.crflow")).spec("align", 3, null, 0).attemptStart(T0, 1, "2", "h", null).write(null);
         new JournalFixture(root.resolve("c/.crflow")).spec("call", 3, null, 0).attemptStart(T0, 1, "3", "h", null).write(null);
         new JournalFixture(root.resolve("d/.crflow")).attemptStart(T0, 1, "4", "h", null).write(null);
+        new JournalFixture(root.resolve("e/.crflow")).spec("COUNT", 3, null, 0).attemptStart(T0, 1, "5", "h", null).write(null);
+        Files.writeString(root.resolve("e/.crflow/identity.json"), "{\"process\":\"COUNT\",\"key\":\"ab\",\"firstTask\":\"COUNT (1)\"}");
         var names = RunReport.load(root, LATER).steps().stream().map(StepReport::name).sorted().toList();
-        assertEquals(java.util.List.of("align (a/.crflow)", "align (b/.crflow)", "call", "d/.crflow"), names);
+        assertEquals(java.util.List.of("COUNT (1)", "align (a/.crflow)", "align (b/.crflow)", "call", "d/.crflow"), names);
     }
 
     @Test
