@@ -524,7 +524,7 @@ public final class Coordinator {
             if (limit.isEmpty() || remaining.get().compareTo(limit.get()) < 0) nextLimit = remaining;
         }
         setPhase(Phase.REQUEUEING, null);
-        Requeuer.Outcome r = requeuer.requeue(new Requeuer.Plan(config.jobId(), nextLimit, remaining));
+        Requeuer.Outcome r = requeuer.requeue(new Requeuer.Plan(config.jobId(), spec.name(), nextLimit, remaining));
         journal.append(JournalEvent.REQUEUE, "attempt", attempt, "ok", r.ok(), "kind", kind, "message", r.message(),
                 "nextTimeLimitSeconds", nextLimit.map(Duration::toSeconds).orElse(null),
                 "remainingBudgetSeconds", remaining.map(Duration::toSeconds).orElse(null));
