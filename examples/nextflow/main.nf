@@ -29,7 +29,7 @@ process COUNT {
 
     output:
     path 'count.txt', emit: result
-    path 'count.log', emit: log
+    path 'count.log', emit: history
 
     script:
     """
@@ -42,7 +42,7 @@ process REPORT {
 
     input:
     path result
-    path log
+    path history
 
     output:
     path 'report.txt'
@@ -50,13 +50,13 @@ process REPORT {
     script:
     """
     echo "count=\$(cat ${result})" > report.txt
-    echo "segments=\$(grep -c '^start' ${log})" >> report.txt
-    cat ${log} >> report.txt
+    echo "segments=\$(grep -c '^start' ${history})" >> report.txt
+    cat ${history} >> report.txt
     """
 }
 
 workflow {
     PREPARE(Channel.of(params.to))
     COUNT(PREPARE.out)
-    REPORT(COUNT.out.result, COUNT.out.log)
+    REPORT(COUNT.out.result, COUNT.out.history)
 }

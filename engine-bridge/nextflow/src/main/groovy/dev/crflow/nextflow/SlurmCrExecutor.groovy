@@ -3,11 +3,26 @@ package dev.crflow.nextflow
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.Paths
+import java.time.Clock
 import java.time.Duration
-import java.util.concurrent.ConcurrentHashMap
 
-import dev.crflow.dsl.model.CheckpointPolicy
+import dev.crflow.dsl.model.Resources
+import dev.crflow.dsl.model.SourceLocation
+import dev.crflow.dsl.model.Step
+import dev.crflow.dsl.model.StepCommand
 import dev.crflow.dsl.model.PolicyRule
+import dev.crflow.executor.control.PrivateFiles
+import dev.crflow.executor.process.SystemProcessRunner
+import dev.crflow.executor.slurm.BatchScriptRenderer
+import dev.crflow.executor.slurm.CoordinatorLaunch
+import dev.crflow.executor.slurm.JobPhase
+import dev.crflow.executor.slurm.Quoting
+import dev.crflow.executor.slurm.RenderRequest
+import dev.crflow.executor.slurm.RetryPolicy
+import dev.crflow.executor.slurm.SbatchDirective
+import dev.crflow.executor.slurm.SlurmCli
+import dev.crflow.executor.slurm.SlurmStepExecutor
+import dev.crflow.executor.slurm.SqueueParser
 import groovy.util.logging.Slf4j
 import nextflow.executor.BashWrapperBuilder
 import nextflow.executor.GridTaskHandler
@@ -18,20 +33,20 @@ import nextflow.util.ServiceName
 import org.pf4j.ExtensionPoint
 
 /**
- * `executor = 'slurm-cr'`: Nextflow's Slurm executor made checkpoint/restart-aware.
+ * `executor = 'slurm-cr'`: Nextflow's Slurm executor made checkpoint/restart-aware, on top of
+ * executor-slurm-cr (rendering, Slurm client, state mapping, one cached squeue) and the coordinator.
  * <ul>
  *   <li>jobs are submitted with `--requeue`, `--open-mode=append` and `--signal=B:SIG@lead` from the
  *       process's checkpoint policy (never Nextflow's forced `--no-requeue` and `B:USR2@30`);</li>
  *   <li>the batch script execs the coordinator, which runs Nextflow's task wrapper as its application
- *       and checkpoints it before the walltime or on preemption;</li>
+ *       and checkpoints it before the walltime, on preemption or on request;</li>
  *   <li>requeued, preempted, held and pending-after-requeue jobs stay active; an unknown state is unknown,
- *       not dead; the requeue hold (~2 min BeginTime) is released at once;</li>
+ *       not dead; the requeue hold is released at once; a job lost with its node is resubmitted;</li>
  *   <li>the task's control directory (images, journal) is keyed by the task's identity without the attempt,
  *       so a Nextflow retry or a `-resume` restarts from the newest valid image.</li>
  * </ul>
  * Config scope `crflow` in nextflow.config: `policy` (crflow DSL file with `policy { match('glob') {…} }`),
- * `controlRoot` (default `<launchDir>/.crflow-nf`), `java`, `coordinatorJar`, `containerRuntime`,
- * `stopTimeout`, `releaseRequeueHold`.
+ * `controlRoot` (default `<launchDir>/.crflow-nf`), `java`, `coordinatorJar`, `containerRuntime`, `stopTimeout`.
  */
 @Slf4j
 @ServiceName('slurm-cr')
@@ -39,37 +54,35 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
 
     private List<PolicyRule> policyRules = []
     private Path controlRoot
-    private String javaCommand
-    private Path coordinatorJar
-    private String containerRuntime
-    private Duration stopTimeout
-    private boolean releaseRequeueHold
-
-    /** The latest squeue answer: one per queue-stat interval, shared by every handler. */
-    private volatile QueueSnapshot lastSnapshot
-
-    /** jobs whose requeue hold was already released, by "jobId@snapshot" (one scontrol per job and poll) */
-    private final Map<String, Boolean> released = new ConcurrentHashMap<>()
+    private CoordinatorLaunch coordinator
+    private String containerRuntime = 'podman'
+    private Duration stopTimeout = Duration.ofMinutes(5)
+    private SlurmStepExecutor stepExecutor
+    private final BatchScriptRenderer renderer = new BatchScriptRenderer()
 
     @Override
     void register() {
         super.register()
         final crflow = (session.config?.crflow ?: [:]) as Map
         controlRoot = Paths.get((crflow.controlRoot ?: '.crflow-nf').toString()).toAbsolutePath().normalize()
-        javaCommand = crflow.java?.toString() ?: Paths.get(System.getProperty('java.home'), 'bin', 'java').toString()
-        coordinatorJar = crflow.coordinatorJar ? Paths.get(crflow.coordinatorJar.toString()).toAbsolutePath() : bundledCoordinatorJar()
+        final java = Paths.get(crflow.java?.toString() ?: Paths.get(System.getProperty('java.home'), 'bin', 'java').toString())
+        final jar = crflow.coordinatorJar ? Paths.get(crflow.coordinatorJar.toString()) : bundledCoordinatorJar()
+        coordinator = new CoordinatorLaunch(java.toAbsolutePath(), jar.toAbsolutePath(), CoordinatorLaunch.DEFAULT_JVM_FLAGS)
         containerRuntime = crflow.containerRuntime?.toString() ?: 'podman'
         stopTimeout = CheckpointSettings.duration('(crflow config)', 'stopTimeout', crflow.stopTimeout ?: '5m')
-        releaseRequeueHold = crflow.releaseRequeueHold == null ? true : crflow.releaseRequeueHold as boolean
         if( crflow.policy ) {
             final file = resolvePolicyFile(crflow.policy.toString())
             policyRules = PolicyFile.load(file)
             log.info "[slurm-cr] checkpoint policy ${file}: ${policyRules.size()} rule(s)"
         }
-        if( !Files.isRegularFile(coordinatorJar) )
-            log.warn "[slurm-cr] coordinator jar not found: ${coordinatorJar} -- set crflow.coordinatorJar in nextflow.config or rebuild the plugin (scripts/nextflow does)"
-        TaskControlDir.mkdirPrivate(controlRoot)
-        log.debug "[slurm-cr] control root ${controlRoot}; coordinator ${coordinatorJar}; java ${javaCommand}"
+        if( !Files.isRegularFile(coordinator.jar()) )
+            throw new IllegalStateException("slurm-cr: the coordinator jar is missing: ${coordinator.jar()} -- rebuild the plugin (scripts/nextflow does) or set crflow.coordinatorJar in nextflow.config")
+        PrivateFiles.directory(controlRoot)
+        // one squeue (by job name) per queue-stat interval serves every task of the run
+        final ttl = Duration.ofMillis(queueInterval.toMillis())
+        stepExecutor = new SlurmStepExecutor(new SlurmCli(new SystemProcessRunner(), RetryPolicy.standard(), Clock.systemUTC()),
+                coordinator, Clock.systemUTC(), ttl, RetryPolicy.standard())
+        log.debug "[slurm-cr] control root ${controlRoot}; coordinator ${coordinator.command(controlRoot)}; queue-stat ${ttl}"
     }
 
     private Path resolvePolicyFile(String name) {
@@ -92,8 +105,14 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
 
     Duration getStopTimeout() { stopTimeout }
 
-    List<String> coordinatorCommand(Path ctl) {
-        return [javaCommand, '-jar', coordinatorJar.toString(), 'run', '--control', ctl.toString()]
+    SlurmStepExecutor getStepExecutor() { stepExecutor }
+
+    CoordinatorLaunch getCoordinator() {
+        coordinator ?: new CoordinatorLaunch(Paths.get('/usr/bin/java'), Paths.get('/opt/crflow/crflow-coordinator.jar'), CoordinatorLaunch.DEFAULT_JVM_FLAGS)
+    }
+
+    static String processName(TaskRun task) {
+        return task.processor?.name ?: task.name
     }
 
     CheckpointSettings.Resolved checkpointSettings(TaskRun task) {
@@ -103,8 +122,72 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
         return CheckpointSettings.resolve(processName(task), policyRules, extCheckpoint, image ?: null, containerRuntime)
     }
 
-    static String processName(TaskRun task) {
-        return task.processor?.name ?: task.name
+    /** Run-unique per Nextflow attempt (the hash includes the attempt): `nf-<hash8>-<task name>`. */
+    String jobNameFor(TaskRun task) {
+        final hash = task.hash?.toString()
+        final base = getJobNameFor(task)
+        return hash ? 'nf-' + hash.substring(0, Math.min(8, hash.length())) + '-' + base.substring(3) : base
+    }
+
+    /**
+     * The resolved step (docs/contracts.md section 1) of a task: the coordinator runs Nextflow's task wrapper
+     * (`.command.run`) in the task's work dir, with the process's resources and checkpoint policy.
+     */
+    Step stepFor(TaskRun task, CheckpointSettings.Resolved settings) {
+        final cfg = task.config
+        final resources = new Resources(
+                Optional.ofNullable(cfg.queue?.toString()),
+                Optional.ofNullable(session?.getExecConfigProp(name, 'account', null) as String),
+                Optional.<String>empty(), Optional.<String>empty(),
+                Optional.ofNullable(cfg.getTime() ? Duration.ofMillis(cfg.getTime().toMillis()) : null),
+                Optional.<Duration>empty(),
+                1, 1, Math.max(1, cfg.getCpus()),
+                Optional.ofNullable(cfg.getMemory() ? (Long) cfg.getMemory().toMega() : null))
+        final time = cfg.getTime()
+        if( time && settings.policy.lead().toMillis() >= time.toMillis() )
+            log.warn1 "[slurm-cr] process `${processName(task)}`: the warning signal lead (${settings.policy.lead().seconds}s) is not shorter than its time (${time}) -- the job will be signalled as soon as it starts"
+        final options = ClusterOptions.split((cfg.getClusterOptionsAsList() ?: []) as List<String>)
+        if( options[1] )
+            log.warn1 "[slurm-cr] process `${processName(task)}`: clusterOptions ${options[1].join(' ')} ignored -- slurm-cr sets requeue, signal, logs, job name and time itself"
+        final wrapper = task.workDir.resolve(TaskRun.CMD_RUN)
+        return new Step(
+                task.name,
+                [],
+                new StepCommand(StepCommand.Kind.COMMAND, '/bin/bash ' + Quoting.shell(wrapper.toString())),
+                task.workDir.toString(),
+                resources,
+                [:],
+                [],          // `module` is loaded by Nextflow's wrapper
+                options[0],
+                settings.policy,
+                settings.container,
+                0,           // application failures are retried by Nextflow's errorStrategy, not by the coordinator
+                new SourceLocation(session?.scriptName ?: 'main.nf', 0))
+    }
+
+    RenderRequest renderRequest(TaskRun task, Step step, Path ctl) {
+        return new RenderRequest(step, jobNameFor(task), ctl, getCoordinator(), Optional.<Duration>empty(), [])
+    }
+
+    /** `#SBATCH` lines of a task, rendered by executor-slurm-cr (the one place they are written). */
+    @Override
+    String getHeaders(TaskRun task) {
+        final ctl = taskControlDir(task)
+        return renderer.directives(renderRequest(task, stepFor(task, checkpointSettings(task)), ctl))
+                .collect { SbatchDirective d -> d.render() }.join('\n') + '\n'
+    }
+
+    @Override
+    protected List<String> getDirectives(TaskRun task, List<String> result) {
+        final ctl = taskControlDir(task)
+        for( SbatchDirective d : renderer.directives(renderRequest(task, stepFor(task, checkpointSettings(task)), ctl)) )
+            result << d.option() << d.value().orElse('')
+        return result
+    }
+
+    Path taskControlDir(TaskRun task) {
+        final root = controlRoot ?: Paths.get('.crflow-nf').toAbsolutePath()
+        return root.resolve('tasks').resolve(TaskIdentity.of(task).dirName())
     }
 
     @Override
@@ -122,56 +205,18 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
         return builder
     }
 
-    /** Directives for `#SBATCH` lines, as [option, value] pairs. */
-    List<List<String>> jobDirectives(TaskRun task, CheckpointPolicy policy, Path ctl) {
-        final result = [] as List<List<String>>
-        result << ['-J', getJobNameFor(task)]
-        result << ['-D', BatchScript.directiveValue(task.workDir.toString())]
-        result << ['-o', BatchScript.directiveValue(ctl.resolve('stdout.log').toString())]
-        result << ['-e', BatchScript.directiveValue(ctl.resolve('stderr.log').toString())]
-        result << ['--requeue', '']
-        result << ['--open-mode=append', '']
-        result << ["--signal=B:${policy.signal()}@${Math.max(1L, policy.lead().seconds)}".toString(), '']
-        final cpus = task.config.getCpus()
-        if( cpus > 1 ) result << ['-c', cpus.toString()]
-        final time = task.config.getTime()
-        if( time ) {
-            result << ['-t', time.format('HH:mm:ss')]
-            if( policy.lead().toMillis() >= time.toMillis() )
-                log.warn1 "[slurm-cr] process `${processName(task)}`: the warning signal lead (${policy.lead().seconds}s) is not shorter than its time (${time}) -- the job will be signalled as soon as it starts"
-        }
-        final mem = task.config.getMemory()
-        if( mem ) result << ['--mem', mem.toMega().toString() + 'M']
-        if( task.config.queue ) result << ['-p', BatchScript.directiveValue(task.config.queue.toString())]
-        final account = session?.getExecConfigProp(getName(), 'account', null) as String
-        if( account ) result << ['-A', BatchScript.directiveValue(account)]
-        final opts = task.config.getClusterOptionsAsList() ?: []
-        final filtered = BatchScript.filterClusterOptions(opts as List<String>)
-        if( filtered[1] )
-            log.warn1 "[slurm-cr] process `${processName(task)}`: clusterOptions ${filtered[1].join(' ')} ignored -- slurm-cr sets requeue, signal, log files and job name itself"
-        result.addAll(BatchScript.pairOptions(filtered[0]))
-        return result
-    }
-
-    @Override
-    protected List<String> getDirectives(TaskRun task, List<String> result) {
-        final settings = checkpointSettings(task)
-        final ctl = controlRoot.resolve('tasks').resolve(TaskIdentity.of(task).dirName())
-        for( List<String> d : jobDirectives(task, settings.policy, ctl) ) {
-            result << d[0] << (d.size() > 1 ? d[1] : '')
-        }
-        return result
-    }
-
     @Override
     List<String> getSubmitCommandLine(TaskRun task, Path scriptFile) {
-        return ['sbatch', scriptFile.toString()]
+        return ['sbatch', '--parsable', scriptFile.toString()]
     }
 
-    /** All of the user's jobs in one call (not per partition): one snapshot serves every task. */
+    /**
+     * Nextflow's own queue check (used only for its diagnostics: the handlers observe jobs through executor-slurm-cr's
+     * shared snapshot) with executor-slurm-cr's parser and state mapping.
+     */
     @Override
     protected List<String> queueStatusCommand(Object queue) {
-        final result = ['squeue', '--noheader', '-o', QueueSnapshot.FORMAT, '-t', 'all']
+        final result = ['squeue', '--noheader', '--states=all', '-o', SqueueParser.FORMAT]
         final user = System.getProperty('user.name')
         if( user ) result << '-u' << user
         return result
@@ -179,30 +224,26 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
 
     @Override
     protected Map<String, QueueStatus> parseQueueStatus(String text) {
-        final snapshot = QueueSnapshot.parse(text)
-        lastSnapshot = snapshot
         final result = new LinkedHashMap<String, QueueStatus>()
-        snapshot.entries.each { String id, QueueSnapshot.Entry e -> result.put(id, toQueueStatus(e.phase)) }
+        SqueueParser.parse(text).each { result.put(it.jobId(), toQueueStatus(it.phase())) }
         return result
     }
 
-    static QueueStatus toQueueStatus(SlurmJobState.Phase phase) {
+    /** Active = may still run the task: queued, running, requeued (incl. preempted, lost-and-requeued), suspended, unknown. */
+    static QueueStatus toQueueStatus(JobPhase phase) {
         switch( phase ) {
-            case SlurmJobState.Phase.PENDING: return QueueStatus.PENDING
-            case SlurmJobState.Phase.RUNNING: return QueueStatus.RUNNING
-            case SlurmJobState.Phase.REQUEUED: return QueueStatus.HOLD
-            case SlurmJobState.Phase.HELD: return QueueStatus.HOLD
-            case SlurmJobState.Phase.FINISHED: return QueueStatus.DONE
-            case SlurmJobState.Phase.FAILED: return QueueStatus.ERROR
+            case JobPhase.QUEUED: return QueueStatus.PENDING
+            case JobPhase.RUNNING: return QueueStatus.RUNNING
+            case JobPhase.REQUEUED: return QueueStatus.HOLD
+            case JobPhase.SUSPENDED: return QueueStatus.HOLD
+            case JobPhase.LOST: return QueueStatus.HOLD      // with --requeue Slurm brings it back; if not, the handler resubmits
+            case JobPhase.ENDED: return QueueStatus.DONE
+            case JobPhase.FAILED: return QueueStatus.ERROR
+            case JobPhase.CANCELLED: return QueueStatus.ERROR
             default: return QueueStatus.UNKNOWN
         }
     }
 
-    /**
-     * Active = the job may still run the task: pending (also after a requeue), running, requeued, held,
-     * preempted, or in a state we do not know. Only a job that left the queue or ended is inactive; a failed
-     * squeue (null) means "don't know", so active.
-     */
     @Override
     boolean checkActiveStatus(Object jobId, Object queue) {
         final status = getQueueStatus(queue)
@@ -210,28 +251,5 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
         if( !status.containsKey(jobId?.toString()) ) return false
         final s = status.get(jobId.toString())
         return s != QueueStatus.DONE && s != QueueStatus.ERROR
-    }
-
-    /** The job's line in the latest snapshot (refreshed at most once per queue-stat interval). */
-    QueueSnapshot.Entry queueEntry(String jobId, Object queue) {
-        getQueueStatus(queue)
-        return lastSnapshot?.get(jobId)
-    }
-
-    /**
-     * A requeued job waits ~2 min (Reason=BeginTime) before Slurm lets it start again; crflow's jobs never ask
-     * for a begin time, so the hold is released at once. RH (requeue hold) needs `scontrol release`.
-     */
-    void releaseIfHeld(String jobId, QueueSnapshot.Entry entry) {
-        if( !releaseRequeueHold || entry == null ) return
-        List<String> cmd = null
-        if( entry.requeueHold ) cmd = ['scontrol', 'update', "jobid=${jobId}".toString(), 'StartTime=now']
-        else if( entry.heldForRelease ) cmd = ['scontrol', 'release', jobId]
-        if( !cmd ) return
-        final key = jobId + '@' + System.identityHashCode(lastSnapshot)
-        if( released.putIfAbsent(key, Boolean.TRUE) != null ) return
-        final out = SlurmCommands.run(cmd, 30_000)
-        if( out.exitCode == 0 ) log.debug "[slurm-cr] job ${jobId}: released requeue hold (${entry.code} ${entry.reason})"
-        else log.debug "[slurm-cr] job ${jobId}: could not release hold: ${cmd.join(' ')} -> ${out.exitCode} ${out.output}"
     }
 }

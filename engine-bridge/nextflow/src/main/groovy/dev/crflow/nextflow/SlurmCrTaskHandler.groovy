@@ -1,38 +1,54 @@
 package dev.crflow.nextflow
 
+import static nextflow.processor.TaskStatus.*
+
+import java.lang.reflect.Field
 import java.nio.file.Files
 import java.nio.file.Path
 
-import dev.crflow.dsl.model.ModelJson
-import dev.crflow.dsl.model.Resources
-import dev.crflow.dsl.model.SourceLocation
 import dev.crflow.dsl.model.Step
-import dev.crflow.dsl.model.StepCommand
+import dev.crflow.executor.ExecutorException
+import dev.crflow.executor.JobHandle
+import dev.crflow.executor.JobObservation
+import dev.crflow.executor.JobStatus
+import dev.crflow.executor.StepLaunch
+import dev.crflow.executor.control.PrivateFiles
+import dev.crflow.executor.control.StepControlDir
+import dev.crflow.executor.slurm.JobPhase
+import dev.crflow.executor.slurm.QueueQuery
 import groovy.util.logging.Slf4j
+import nextflow.exception.ProcessFailedException
 import nextflow.executor.GridTaskHandler
 import nextflow.processor.TaskRun
 
 /**
  * One task on `slurm-cr`. Differences from Nextflow's GridTaskHandler:
  * <ul>
- *   <li>before submitting it writes the step spec and the batch script into the task's control directory
- *       (keyed by the task's identity, not its attempt) and submits that script;</li>
+ *   <li>the job is submitted through executor-slurm-cr: spec.json and the batch script go to the task's control
+ *       directory (keyed by the task's identity, not its attempt), with a submit intent first;</li>
  *   <li>a job an earlier driver left running for the same task (driver killed, then `-resume`) is asked to
- *       checkpoint and stop before the new job starts from its newest image -- never two jobs on one image store;</li>
- *   <li>the task has ended when the coordinator wrote result.json, not when `.exitcode` appears: the wrapper
- *       runs again after every requeue, and a requeued job pending in the queue is alive, however long it waits.</li>
+ *       checkpoint and stop before the new job starts from its newest image: never two jobs on one image store;</li>
+ *   <li>the task has ended when the coordinator wrote result.json, not when `.exitcode` appears (the wrapper runs
+ *       again after every requeue); a requeued job pending in the queue is alive however long it waits; a job
+ *       lost for good (node failure or preemption without requeue, vanished) is resubmitted and restarts from its image.</li>
  * </ul>
  */
 @Slf4j
 class SlurmCrTaskHandler extends GridTaskHandler {
 
-    final SlurmCrExecutor crExecutor
-    TaskControlDir ctl
-    Path batchScript
-    CheckpointSettings.Resolved settings
+    /** Files of one job's run; cleared before the next job of the task (images, journal, job records stay). */
+    static final List<String> PER_JOB = ['result.json', 'status.json', 'heartbeat']
 
-    private String submittedJobId
+    private static final Field JOB_ID = GridTaskHandler.getDeclaredField('jobId').tap { it.accessible = true }
+
+    final SlurmCrExecutor crExecutor
+    StepControlDir ctl
+    CheckpointSettings.Resolved settings
+    Step step
+    JobHandle handle
+
     private long inactiveSinceMillis
+    private int resubmissions
 
     SlurmCrTaskHandler(TaskRun task, SlurmCrExecutor executor) {
         super(task, executor)
@@ -43,132 +59,182 @@ class SlurmCrTaskHandler extends GridTaskHandler {
     void prepareLauncher() {
         super.prepareLauncher()     // .command.run (the application) and .command.sh in the work dir
         settings = crExecutor.checkpointSettings(task)
+        step = crExecutor.stepFor(task, settings)
         final identity = TaskIdentity.of(task)
-        ctl = new TaskControlDir(crExecutor.controlRoot.resolve('tasks').resolve(identity.dirName())).create()
-        if( !Files.exists(ctl.path(TaskControlDir.IDENTITY)) )
-            ctl.writeJson(TaskControlDir.IDENTITY, [process: identity.processName, key: identity.key, firstTask: task.name, firstWorkDir: task.workDir.toString()])
-        stopOrphanJob()
-        ctl.resetForNewJob()
-        ctl.writeText(TaskControlDir.SPEC, ModelJson.toJson(stepFor(task)) + '\n')
-        final script = BatchScript.render(crExecutor.jobDirectives(task, settings.policy, ctl.dir), crExecutor.coordinatorCommand(ctl.dir))
-        ctl.writeText(TaskControlDir.BATCH_SCRIPT, script)
-        batchScript = ctl.path(TaskControlDir.BATCH_SCRIPT)
-        log.debug "[slurm-cr] ${task.name}: control dir ${ctl.dir}; checkpoint ${settings.policy.engine().dslName()} from ${settings.origin}"
+        ctl = new StepControlDir(crExecutor.taskControlDir(task)).create()
+        final idFile = ctl.path().resolve('identity.json')
+        if( !Files.exists(idFile) )
+            ctl.writeJson(idFile, [process: identity.processName, key: identity.key, firstTask: task.name, firstWorkDir: task.workDir.toString()])
+        stopOrphanJobs()
+        resetForNewJob()
+        log.debug "[slurm-cr] ${task.name}: control dir ${ctl}; checkpoint ${settings.policy.engine().dslName()} from ${settings.origin}"
     }
 
-    /** The resolved step (docs/contracts.md section 1): the coordinator runs Nextflow's task wrapper. */
-    Step stepFor(TaskRun task) {
-        final wrapper = task.workDir.resolve(TaskRun.CMD_RUN)
-        final cfg = task.config
-        final resources = new Resources(
-                Optional.ofNullable(cfg.queue?.toString()),
-                Optional.ofNullable(crExecutor.session.getExecConfigProp(crExecutor.name, 'account', null) as String),
-                Optional.<String>empty(), Optional.<String>empty(),
-                Optional.ofNullable(cfg.getTime() ? java.time.Duration.ofMillis(cfg.getTime().toMillis()) : null),
-                Optional.<java.time.Duration>empty(),
-                1, 1, Math.max(1, cfg.getCpus()),
-                Optional.ofNullable(cfg.getMemory() ? cfg.getMemory().toMega() as Long : null))
-        return new Step(
-                task.name,
-                [],
-                new StepCommand(StepCommand.Kind.COMMAND, '/bin/bash ' + BatchScript.shellQuote(wrapper.toString())),
-                task.workDir.toString(),
-                resources,
-                [:],
-                [],
-                [],
-                settings.policy,
-                settings.container,
-                0,  // application failures are retried by Nextflow's errorStrategy, not by the coordinator
-                new SourceLocation(task.processor.session.scriptName ?: 'main.nf', 0))
+    private void resetForNewJob() {
+        for( String name : PER_JOB ) Files.deleteIfExists(ctl.path().resolve(name))
+        if( Files.isDirectory(ctl.requests()) )
+            Files.list(ctl.requests()).withCloseable { s -> s.each { Path p -> Files.deleteIfExists(p) } }
     }
 
     /**
-     * A job of this task still in the queue, not submitted by this handler: the previous driver's (killed,
-     * then `-resume`). Running: ask it to checkpoint and stop, wait, then cancel; pending: cancel.
+     * Jobs of this task still in the queue that this handler did not submit: the killed driver's (then `-resume`).
+     * Running: ask the coordinator to checkpoint and stop, wait, then cancel; pending: cancel.
      */
-    private void stopOrphanJob() {
-        final previous = ctl.lastJobId()
-        if( !previous || ctl.result() ) return
-        String code = SlurmCommands.jobStateCode(previous)
-        if( code == null || !SlurmJobState.phaseOf(code).active ) return
-        log.info "[slurm-cr] ${task.name}: job ${previous} of an earlier run still holds this task (${code}) -- asking it to checkpoint and stop before resubmitting"
-        if( SlurmJobState.phaseOf(code) == SlurmJobState.Phase.RUNNING ) {
-            ctl.requestStop()
-            final deadline = System.currentTimeMillis() + crExecutor.stopTimeout.toMillis()
-            while( System.currentTimeMillis() < deadline ) {
-                sleep 2_000
-                code = SlurmCommands.jobStateCode(previous)
-                if( code == null || !SlurmJobState.phaseOf(code).active || ctl.result() ) break
-                // stopped after its checkpoint but requeued/held: nothing left to save
-                if( SlurmJobState.phaseOf(code) in [SlurmJobState.Phase.PENDING, SlurmJobState.Phase.REQUEUED] ) break
-            }
+    private void stopOrphanJobs() {
+        if( ctl.readResult().isPresent() ) return
+        final slurm = crExecutor.stepExecutor.client()
+        final ids = new LinkedHashSet<String>()
+        ctl.readJob().ifPresent { ids << it.jobId() }
+        ctl.readSubmitIntent().ifPresent { intent ->
+            // the killed driver may have submitted without recording the job id: find it by its run-unique name
+            slurm.queue(QueueQuery.byNames([intent.jobName()])).entries().each { ids << it.jobId() }
         }
-        code = SlurmCommands.jobStateCode(previous)
-        if( code != null && SlurmJobState.phaseOf(code).active ) {
-            SlurmCommands.run(['scancel', previous], 30_000)
-            // wait for the cancel to take effect: the old coordinator must be gone before the new one starts
-            for( int i = 0; i < 30; i++ ) {
-                code = SlurmCommands.jobStateCode(previous)
-                if( code == null || !SlurmJobState.phaseOf(code).active ) break
-                sleep 1_000
+        for( String id : ids ) {
+            JobPhase phase = phaseOf(id)
+            if( phase == null || phase.terminal() ) continue
+            log.info "[slurm-cr] ${task.name}: job ${id} of an earlier run still holds this task (${phase}) -- asking it to checkpoint and stop before resubmitting"
+            if( phase == JobPhase.RUNNING ) {
+                ctl.request('stop')
+                final deadline = System.currentTimeMillis() + crExecutor.stopTimeout.toMillis()
+                while( System.currentTimeMillis() < deadline ) {
+                    sleep 2_000
+                    phase = phaseOf(id)
+                    if( phase == null || phase.terminal() || phase in [JobPhase.QUEUED, JobPhase.REQUEUED] ) break
+                }
+            }
+            phase = phaseOf(id)
+            if( phase != null && !phase.terminal() ) {
+                slurm.cancel(id)
+                for( int i = 0; i < 60 && (phase = phaseOf(id)) != null && !phase.terminal(); i++ ) sleep 1_000
             }
         }
     }
 
-    @Override
-    protected ProcessBuilder createProcessBuilder() {
-        final cli = crExecutor.getSubmitCommandLine(task, batchScript)
-        ctl.recordSubmitIntent(crExecutor.getJobNameFor(task))
-        return new ProcessBuilder().command(cli as String[]).redirectErrorStream(true).directory(task.workDir.toFile())
+    private JobPhase phaseOf(String jobId) {
+        return crExecutor.stepExecutor.client().showJob(jobId).map { it.phase() }.orElse(null)
     }
 
     @Override
     void submit() {
-        super.submit()
-        submittedJobId = super.getTraceRecord().get('native_id')?.toString()
-        if( submittedJobId )
-            ctl.recordJob(submittedJobId, crExecutor.getJobNameFor(task), task.workDir)
+        try {
+            submitJob([])
+        }
+        catch( Exception e ) {
+            task.script = "sbatch ${ctl?.script()}"
+            status = COMPLETED
+            throw new ProcessFailedException("Error submitting process '${task.name}' for execution", e)
+        }
+    }
+
+    private void submitJob(List<String> excludeNodes) {
+        final attempt = ctl.readJob().map { it.attempt() + 1 }.orElse(1)
+        final known = ctl.readJob().map { [it.jobId()] + (it.previousJobIds() ?: []) }.orElse([]) as List<String>
+        final launch = new StepLaunch(step, ctl, crExecutor.jobNameFor(task), attempt, excludeNodes, Optional.empty(), known)
+        handle = crExecutor.stepExecutor.submit(launch)
+        // GridTaskHandler keeps the id private (trace record, logs): keep it in step with ours
+        JOB_ID.set(this, handle.jobId())
+        status = SUBMITTED
+        inactiveSinceMillis = 0
+        log.debug "[slurm-cr] submitted ${task.name} > job ${handle.jobId()} (${handle.jobName()}, submission ${attempt}); control dir ${ctl}"
+    }
+
+    private JobObservation observe() {
+        return crExecutor.stepExecutor.observe([(handle): ctl]).get(handle)
+    }
+
+    /** Started: the wrapper ran (`.command.begin`), the job runs, or it already ended (so its end is read). */
+    @Override
+    boolean checkIfRunning() {
+        if( !isSubmitted() || handle == null ) return false
+        final obs = observe()
+        if( Files.exists(startFile) || ctl.readResult().isPresent()
+                || obs.status() in [JobStatus.RUNNING, JobStatus.ENDED, JobStatus.LOST, JobStatus.CANCELLED] ) {
+            status = RUNNING
+            return true
+        }
+        return false
     }
 
     /**
-     * The task's exit status from the coordinator's result.json; null while the job may still run it.
-     * A job absent from the queue without a result gets the exit-read timeout (NFS latency) before it counts
-     * as lost.
+     * The task's exit status from the coordinator's result.json; null while the job may still run it (queued,
+     * running, requeued, held, suspended, unknown). A job that ended without a result gets the exit-read timeout
+     * (NFS latency) before it counts as failed.
      */
     @Override
     protected Integer readExitStatus() {
-        final result = ctl.result()
-        if( result != null ) {
-            final exit = result.taskExitStatus()
+        final result = ctl.readResult()
+        if( result.isPresent() ) {
+            final r = result.get()
+            final exit = taskExitStatus(r.outcome(), r.exitCode())
             writeExitFile(exit)
-            log.debug "[slurm-cr] ${task.name}: job ${submittedJobId} ended ${result.outcome} (exit ${exit}, ${result.attempts} attempt(s), ${result.restarts} restart(s))"
+            log.debug "[slurm-cr] ${task.name}: job ${handle?.jobId()} ended ${r.outcome()} (exit ${exit}, ${r.attempts()} attempt(s), ${r.restarts()} restart(s))"
             return exit
         }
-        final entry = crExecutor.queueEntry(submittedJobId, task.config?.queue)
-        crExecutor.releaseIfHeld(submittedJobId, entry)
-        if( crExecutor.checkActiveStatus(submittedJobId, task.config?.queue) ) {
-            inactiveSinceMillis = 0
-            return null
+        final obs = observe()
+        switch( obs.status() ) {
+            case JobStatus.LOST:
+                return resubmitOrFail("was lost (${obs.lostReason().orElse('?')}: ${obs.detail()})", obs.lostNodes())
+            case JobStatus.ENDED:
+            case JobStatus.CANCELLED:
+                // The coordinator writes result.json at every final end and requeues the job otherwise: a job that
+                // ended without one died before or around its coordinator (launch failure, killed). Give shared
+                // storage a moment to show a late result, then treat the job as lost.
+                if( !inactiveSinceMillis ) inactiveSinceMillis = System.currentTimeMillis()
+                if( System.currentTimeMillis() - inactiveSinceMillis < RESULT_GRACE_MILLIS ) return null
+                if( obs.status() == JobStatus.CANCELLED || ctl.readCoordinatorPhase().orElse('') == 'STOPPED' ) {
+                    log.warn "[slurm-cr] ${task.name}: job ${handle.jobId()} ended (${obs.detail()}, coordinator ${ctl.readCoordinatorPhase().orElse('not started')}) without a result -- see ${ctl.stderr()}"
+                    return Integer.MAX_VALUE
+                }
+                return resubmitOrFail("ended without a result (${obs.detail()})", obs.nodes())
+            default:
+                inactiveSinceMillis = 0
+                return null
         }
-        if( !inactiveSinceMillis ) {
-            inactiveSinceMillis = System.currentTimeMillis()
-            return null
-        }
-        final timeout = crExecutor.session.getExitReadTimeout(crExecutor.name, nextflow.util.Duration.of('270sec')).toMillis()
-        if( System.currentTimeMillis() - inactiveSinceMillis < timeout )
-            return null
-        log.warn "[slurm-cr] ${task.name}: job ${submittedJobId} left the queue without a result in ${ctl.dir} -- see ${ctl.path('stderr.log')}"
-        return Integer.MAX_VALUE
     }
 
-    /** Nextflow's `-resume` reads `.exitcode` from the work dir of a cached task: the coordinator's word goes there. */
+    /** How long a job may have ended before its result.json is visible on shared storage. */
+    static final long RESULT_GRACE_MILLIS = 20_000
+
+    /** A new job on the same control directory: it restarts from the newest image, away from the nodes given. */
+    private Integer resubmitOrFail(String what, List<String> avoid) {
+        if( resubmissions >= settings.policy.maxRestarts() ) {
+            log.warn "[slurm-cr] ${task.name}: job ${handle.jobId()} ${what}; maxRestarts ${settings.policy.maxRestarts()} used up -- see ${ctl.stderr()}"
+            return Integer.MAX_VALUE
+        }
+        resubmissions++
+        log.info "[slurm-cr] ${task.name}: job ${handle.jobId()} ${what} -- resubmitting (${resubmissions} of ${settings.policy.maxRestarts()}); it restarts from its newest image" + (avoid ? " away from ${avoid.join(',')}" : '')
+        submitJob(avoid)
+        return null
+    }
+
+    /** The exit status Nextflow records for the task (what its errorStrategy sees). */
+    static int taskExitStatus(String outcome, Integer exitCode) {
+        switch( outcome ) {
+            case 'COMPLETED': return exitCode ?: 0
+            case 'BUDGET_EXHAUSTED': return exitCode ? exitCode : 98
+            case 'ENGINE_ERROR': return exitCode ? exitCode : 99
+            default: return exitCode ? exitCode : 1
+        }
+    }
+
+    /** Nextflow's `-resume` reads `.exitcode` in the work dir of a cached task: the coordinator's word goes there. */
     private void writeExitFile(int exit) {
         try {
-            TaskControlDir.writeAtomically(task.workDir.resolve(TaskRun.CMD_EXIT), exit.toString())
+            PrivateFiles.writeAtomically(task.workDir.resolve(TaskRun.CMD_EXIT), exit.toString())
         }
         catch( Exception e ) {
             log.debug "[slurm-cr] ${task.name}: cannot write ${TaskRun.CMD_EXIT}: ${e.message}"
+        }
+    }
+
+    @Override
+    void kill() {
+        if( handle == null ) return
+        try {
+            crExecutor.stepExecutor.cancel(handle)
+        }
+        catch( ExecutorException e ) {
+            log.debug "[slurm-cr] ${task.name}: cancel of job ${handle.jobId()} failed: ${e.message}"
         }
     }
 }
