@@ -73,4 +73,15 @@ run() {
 echo "polling $JOBS jobs, $PARALLEL callers at a time..." >&2
 CRFLOW_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto" run crflow "$CRFLOW" snakemake status
 run naive "$WORK/bin/naive-status"
+
+# The cache alone, at call rates no process-per-call setup reaches: 16 threads for 20 s in one JVM
+# (needs `mvn -pl engine-bridge/snakemake -am test-compile` for the benchmark class).
+TEST_CLASSES="$(cd "$HERE/.." && pwd)/target/test-classes"
+if [[ -f "$TEST_CLASSES/dev/crflow/snakemake/StatusBenchmark.class" ]]; then
+  log="$WORK/squeue-inproc.log"; : >"$log"
+  printf '%s\n' "${ids[@]}" | SQUEUE_LOG="$log" PATH="$WORK/bin:$PATH" CRFLOW_CACHE_DIR="$WORK/cache-inproc" \
+    java -cp "$(dirname "$CRFLOW")/engine-bridge/cli/target/crflow.jar:$TEST_CLASSES" dev.crflow.snakemake.StatusBenchmark 20 16
+  peak=$(sort -n "$log" | awk '{t[NR]=$1} END {m=0; j=1; for (i=1;i<=NR;i++) {while (t[i]-t[j] >= 1.0) j++; if (i-j+1>m) m=i-j+1} print m}')
+  echo "in-process: squeue runs $(wc -l <"$log") in 20 s, peak in any 1 s $peak (naive: one per decision)"
+fi
 rm -rf "$WORK"
