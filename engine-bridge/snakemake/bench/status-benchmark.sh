@@ -2,7 +2,7 @@
 # Benchmark: Snakemake-style status polling of many concurrent jobs, crflow's shared squeue snapshot
 # against the naive status command (one squeue per call). Real Slurm, real processes, one go.
 #
-#   engine-bridge/snakemake/bench/status-benchmark.sh [JOBS=500] [PARALLEL=8]
+#   engine-bridge/snakemake/bench/status-benchmark.sh [JOBS=500] [PARALLEL=8] [all|processes|inproc]
 #
 # It submits JOBS held jobs (sbatch --hold: they sit in the queue without taking nodes from anyone),
 # polls each once with `crflow snakemake status ID` from PARALLEL concurrent callers (Snakemake runs one
@@ -12,6 +12,7 @@
 set -euo pipefail
 JOBS=${1:-500}
 PARALLEL=${2:-8}
+MODE=${3:-all}
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CRFLOW="$(cd "$HERE/../../.." && pwd)/crflow"
 WORK="$(mktemp -d /tmp/crflow-status-bench.XXXXXX)"
@@ -70,9 +71,12 @@ run() {
     'BEGIN { d=b-a; printf "%-8s status calls %5d in %6.1f s (%5.1f/s)   squeue runs %5d   squeue/s avg %5.2f   peak in any 1 s %3d   answers: %s\n", l, c, d, c/d, s, s/d, p, w }'
 }
 
-echo "polling $JOBS jobs, $PARALLEL callers at a time..." >&2
-CRFLOW_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto" run crflow "$CRFLOW" snakemake status
-run naive "$WORK/bin/naive-status"
+if [[ $MODE != inproc ]]; then
+  echo "polling $JOBS jobs, $PARALLEL callers at a time..." >&2
+  CRFLOW_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto" run crflow "$CRFLOW" snakemake status
+  run naive "$WORK/bin/naive-status"
+fi
+[[ $MODE == processes ]] && exit 0
 
 # The cache alone, at call rates no process-per-call setup reaches: 16 threads for 20 s in one JVM
 # (needs `mvn -pl engine-bridge/snakemake -am test-compile` for the benchmark class).
