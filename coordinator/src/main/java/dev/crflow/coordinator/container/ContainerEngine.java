@@ -89,14 +89,14 @@ public final class ContainerEngine implements CheckpointEngine {
         if (!problems.isEmpty()) {
             throw new EngineException("container: " + problems.stream().map(ContainerProblem::message).reduce((a, b) -> a + "; " + b).orElse(""));
         }
-        if (!dmtcp()) {
-            inner.check();
-            return;
-        }
-        // the image must have its own DMTCP: ask it, with the step's mounts (a bind-mounted DMTCP counts)
+        if (!dmtcp()) inner.check();
+        // ask the image itself, with the step's mounts (a bind-mounted DMTCP counts): present, runnable, and
+        // holding what the engine needs (bash for the step's command; DMTCP's four tools for dmtcp). A missing
+        // image or tool is an engine error, never mistaken for the application failing.
         ImageCheck.Report r = new ImageCheck(runner, pathVariable, SIDE_TIMEOUT)
-                .check(c.runtime(), c.image(), "dmtcp", c.mounts(), c.modules());
+                .check(c.runtime(), c.image(), inner.name(), c.mounts(), c.modules());
         if (r.verdict() != ImageCheck.Verdict.OK) throw new EngineException("container: " + r.message());
+        if (!dmtcp()) return;
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+\\.\\d+(?:\\.\\d+)?)").matcher(r.facts().getOrDefault("dmtcp.version", ""));
         version = (m.find() ? m.group(1) : "unknown") + " (in image)";
     }
