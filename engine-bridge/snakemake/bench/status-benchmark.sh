@@ -2,7 +2,7 @@
 # Benchmark: Snakemake-style status polling of many concurrent jobs, crflow's shared squeue snapshot
 # against the naive status command (one squeue per call). Real Slurm, real processes, one go.
 #
-#   engine-bridge/snakemake/bench/status-benchmark.sh [JOBS=500] [PARALLEL=8]
+#   engine-bridge/snakemake/bench/status-benchmark.sh [JOBS=500] [PARALLEL=8] [all|processes|inproc]
 #
 # It submits JOBS held jobs (sbatch --hold: they sit in the queue without taking nodes from anyone),
 # polls each once with `crflow snakemake status ID` from PARALLEL concurrent callers (Snakemake runs one
@@ -12,6 +12,7 @@
 set -euo pipefail
 JOBS=${1:-500}
 PARALLEL=${2:-8}
+MODE=${3:-all}
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CRFLOW="$(cd "$HERE/../../.." && pwd)/crflow"
 WORK="$(mktemp -d /tmp/crflow-status-bench.XXXXXX)"
@@ -70,7 +71,21 @@ run() {
     'BEGIN { d=b-a; printf "%-8s status calls %5d in %6.1f s (%5.1f/s)   squeue runs %5d   squeue/s avg %5.2f   peak in any 1 s %3d   answers: %s\n", l, c, d, c/d, s, s/d, p, w }'
 }
 
-echo "polling $JOBS jobs, $PARALLEL callers at a time..." >&2
-CRFLOW_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto" run crflow "$CRFLOW" snakemake status
-run naive "$WORK/bin/naive-status"
+if [[ $MODE != inproc ]]; then
+  echo "polling $JOBS jobs, $PARALLEL callers at a time..." >&2
+  CRFLOW_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto" run crflow "$CRFLOW" snakemake status
+  run naive "$WORK/bin/naive-status"
+fi
+[[ $MODE == processes ]] && exit 0
+
+# The cache alone, at call rates no process-per-call setup reaches: 16 threads for 20 s in one JVM
+# (needs `mvn -pl engine-bridge/snakemake -am test-compile` for the benchmark class).
+TEST_CLASSES="$(cd "$HERE/.." && pwd)/target/test-classes"
+if [[ -f "$TEST_CLASSES/dev/crflow/snakemake/StatusBenchmark.class" ]]; then
+  log="$WORK/squeue-inproc.log"; : >"$log"
+  printf '%s\n' "${ids[@]}" | SQUEUE_LOG="$log" PATH="$WORK/bin:$PATH" CRFLOW_CACHE_DIR="$WORK/cache-inproc" \
+    java -cp "$(dirname "$CRFLOW")/engine-bridge/cli/target/crflow.jar:$TEST_CLASSES" dev.crflow.snakemake.StatusBenchmark 20 16
+  peak=$(sort -n "$log" | awk '{t[NR]=$1} END {m=0; j=1; for (i=1;i<=NR;i++) {while (t[i]-t[j] >= 1.0) j++; if (i-j+1>m) m=i-j+1} print m}')
+  echo "in-process: squeue runs $(wc -l <"$log") in 20 s, peak in any 1 s $peak (naive: one per decision)"
+fi
 rm -rf "$WORK"
