@@ -252,4 +252,24 @@ class ValidWorkflowTest {
         DslException e = assertThrows(DslException.class, () -> WorkflowLoader.load(Path.of("/nonexistent/w.groovy"), Optional.empty()));
         assertEquals(List.of(new Diagnostic("/nonexistent/w.groovy", 0, Severity.ERROR, "no such file")), e.diagnostics());
     }
+
+    @Test
+    void leadAloneKeepsTheDefaultSignalAndEmptyBlocksWarn() throws DslException {
+        LoadResult r = WorkflowLoader.checkText("""
+                workflow('w') {
+                  step('a') { command 'true'; time '2h'; checkpoint { engine 'criu'; signal lead: '5m' } }
+                }
+                policy { }
+                """, "w.groovy", Path.of("/tmp"), Optional.empty());
+        assertEquals(List.of("w.groovy:4: warning: policy block without match('glob') { … } rules: it applies to nothing"),
+                r.diagnostics().stream().map(Diagnostic::format).toList());
+        CheckpointPolicy c = r.orThrow().steps().get(0).checkpoint();
+        assertEquals("USR1", c.signal());
+        assertEquals(Duration.ofMinutes(5), c.lead());
+        assertEquals(Engine.CRIU, c.engine());
+
+        LoadResult empty = WorkflowLoader.checkText("workflow('w') { }\n", "e.groovy", Path.of("/tmp"), Optional.empty());
+        assertTrue(empty.ok());
+        assertEquals(List.of("e.groovy:1: warning: workflow 'w' has no steps"), empty.diagnostics().stream().map(Diagnostic::format).toList());
+    }
 }

@@ -42,9 +42,11 @@ public final class CoordinatorBenchmark {
                 .resolve("crflow-bench-" + ProcessHandle.current().pid());
         int appSeconds = 130;
         boolean overhead = true;
+        java.util.Set<String> only = new java.util.HashSet<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--app-seconds")) appSeconds = Integer.parseInt(args[++i]);
             if (args[i].equals("--skip-overhead")) overhead = false;
+            if (args[i].equals("--only")) only.add(args[++i]);
         }
         jar = Path.of(CoordinatorBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Files.createDirectories(dir);
@@ -52,10 +54,12 @@ public final class CoordinatorBenchmark {
                 + " cores; java " + System.getProperty("java.version"));
         System.out.println("coordinator JVM flags: " + String.join(" ", JVM_FLAGS));
         try {
-            checksums();
-            commit();
-            startAndRss();
-            if (overhead) periodicOverhead(appSeconds);
+            System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).trim());
+            if (only.isEmpty() || only.contains("checksum")) checksums();
+            if (only.isEmpty() || only.contains("commit")) commit();
+            if (only.isEmpty() || only.contains("start")) startAndRss();
+            if ((only.isEmpty() && overhead) || only.contains("overhead")) periodicOverhead(appSeconds);
+            System.out.println("\nload average at end: " + Files.readString(Path.of("/proc/loadavg")).trim());
         } finally {
             deleteTree(dir);
         }
@@ -105,6 +109,10 @@ public final class CoordinatorBenchmark {
 
     static void commit() throws Exception {
         System.out.println("\n[commit] 1 GiB generation written by the engine inside the store (8 x 128 MiB), same filesystem");
+        ImageStore warm = ImageStore.open(dir.resolve("ctl-warm"));
+        ImageStore.Pending w = warm.begin("warm");
+        Files.writeString(w.dir().resolve("x"), "warm-up: class loading and JIT out of the figures");
+        w.commit(new ImageStore.Provenance("bench", "n/a", "host", "0", 1, "bench", 0, Map.of()));
         for (boolean durable : new boolean[]{true, false}) {
             Path ctl = dir.resolve(durable ? "ctl-durable" : "ctl-dirty");
             ImageStore store = ImageStore.open(ctl);
@@ -126,12 +134,17 @@ public final class CoordinatorBenchmark {
             Generation g = p.commit(new ImageStore.Provenance("bench", "n/a", "host", "0", 1, "bench", 0, Map.of()));
             long commitNanos = System.nanoTime() - t0;
             double checksumMs = sumNanos / 1e6;
+            Map<String, Long> phases = p.timings();
             double totalMs = commitNanos / 1e6;
             String label = durable ? "data already on disk (engine fsync'd)" : "data dirty in page cache (DMTCP does not fsync)";
             row("commit total, " + label, String.format("%.0f ms", totalMs), "");
-            row("  of which checksums (measured separately)", String.format("%.0f ms", checksumMs), "");
-            row("  commit minus checksum time", String.format("%.0f ms", Math.max(0, totalMs - checksumMs)),
-                    "target <= 100 ms" + (durable ? "" : " (includes writing 1 GiB back to disk)"));
+            row("  checksums alone, one thread (measured before)", String.format("%.0f ms", checksumMs), "");
+            row("  phase: checksum + fsync of the files (parallel)", phases.get("checksumAndSyncMs") + " ms",
+                    durable ? "" : "includes writing 1 GiB back to disk");
+            row("  phase: manifest (write, fsync, rename) + dir fsyncs", phases.get("manifestMs") + " ms", "");
+            row("  phase: rename to gen-NNNNNN + fsync(images/)", phases.get("renameMs") + " ms", "");
+            row("  commit minus checksum+fsync phase", String.format("%.0f ms", totalMs - phases.get("checksumAndSyncMs")),
+                    "target <= 100 ms");
             if (g.bytes() != 1L << 30) throw new IllegalStateException("unexpected size " + g.bytes());
             deleteTree(ctl);
         }
@@ -141,7 +154,23 @@ public final class CoordinatorBenchmark {
 
     static void startAndRss() throws Exception {
         System.out.println("\n[start and memory] java " + String.join(" ", JVM_FLAGS) + " -jar crflow-coordinator.jar run --local");
+        startAndRss(List.of(), "");
+        Path jsa = dir.resolve("crflow-coordinator.jsa");
+        List<String> dump = new ArrayList<>();
+        dump.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        dump.addAll(JVM_FLAGS);
+        dump.addAll(List.of("-XX:ArchiveClassesAtExit=" + jsa, "-jar", jar.toString(), "self-test"));
+        Process d = new ProcessBuilder(dump).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        d.waitFor();
+        if (Files.exists(jsa)) {
+            System.out.println("  with a class-data-sharing archive (-XX:SharedArchiveFile, written by `self-test`):");
+            startAndRss(List.of("-XX:SharedArchiveFile=" + jsa), " [AppCDS]");
+        }
+    }
+
+    static void startAndRss(List<String> extraFlags, String label) throws Exception {
         List<Double> starts = new ArrayList<>();
+        List<Double> cpus = new ArrayList<>();
         long hwm = 0;
         for (int i = 0; i < 5; i++) {
             Path root = dir.resolve("start-" + i);
@@ -152,9 +181,11 @@ public final class CoordinatorBenchmark {
             // the application records when it started, then keeps a 64 MiB state the coordinator checkpoints on request
             writeSpec(ctl, work, "date +%s%N > started; head -c 67108864 /dev/zero > state; sleep 30", "SIGNAL", null);
             long t0 = System.currentTimeMillis();
-            Process p = coordinator(ctl, root);
+            Process p = coordinator(ctl, root, extraFlags);
             Path started = work.resolve("started");
             while (!Files.exists(started) || Files.size(started) == 0) Thread.sleep(2);
+            cpus.add(cpuSeconds(p.pid()));
+            while (Files.size(started) == 0) Thread.sleep(1);
             long appNanosEpoch = Long.parseLong(Files.readString(started).trim());
             starts.add((appNanosEpoch / 1e6 - t0) / 1000.0);
             if (i == 0) {
@@ -172,9 +203,18 @@ public final class CoordinatorBenchmark {
             deleteTree(root);
         }
         starts.sort(Comparator.naturalOrder());
-        row("coordinator start -> application running (median of 5)", String.format("%.2f s (min %.2f, max %.2f)", starts.get(2),
+        row("coordinator start -> application running (median of 5)" + label, String.format("%.2f s (min %.2f, max %.2f)", starts.get(2),
                 starts.get(0), starts.get(4)), "target <= 1 s");
-        row("coordinator peak RSS (VmHWM), incl. a 64 MiB checkpoint", String.format("%.1f MB", hwm / 1024.0), "target <= 64 MB");
+        cpus.sort(Comparator.naturalOrder());
+        row("  its CPU time (all JVM threads) until then, median" + label, String.format("%.2f s", cpus.get(2)),
+                "load-independent: wall time on an idle core is about this or less");
+        row("coordinator peak RSS (VmHWM), incl. a 64 MiB checkpoint" + label, String.format("%.1f MB", hwm / 1024.0), "target <= 64 MB");
+    }
+
+    static double cpuSeconds(long pid) throws IOException {
+        String st = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
     }
 
     static long vmHwmKb(long pid) throws IOException {
@@ -193,8 +233,11 @@ public final class CoordinatorBenchmark {
                 + engine.toLowerCase() + ", interval 60 s vs none");
         // fixed work, not fixed time: the run with checkpoints takes longer by exactly their cost
         long iterations = calibrate(appSeconds);
-        String app = "python3 -c 'import sys\nx=0\nfor i in range(" + iterations + "):\n    x=(x*31+i)%1000003\nopen(\"state\",\"w\").write(str(x))'";
+        // /usr/bin/time: the application's own CPU time, which the machine's load does not inflate the way it does wall time
+        String app = "/usr/bin/time -f '%U %S' -o cpu.txt python3 -c 'import sys\nx=0\nfor i in range(" + iterations
+                + "):\n    x=(x*31+i)%1000003\nopen(\"state\",\"w\").write(str(x))'";
         Map<String, Double> seconds = new LinkedHashMap<>();
+        Map<String, Double> cpu = new LinkedHashMap<>();
         List<Long> costs = new ArrayList<>();
         for (String interval : new String[]{null, "PT60S"}) {
             Path root = dir.resolve("overhead-" + (interval == null ? "none" : "60s"));
@@ -208,6 +251,12 @@ public final class CoordinatorBenchmark {
             int rc = p.waitFor();
             double s = (System.nanoTime() - t0) / 1e9;
             seconds.put(interval == null ? "none" : "60s", s);
+            try {
+                String[] uc = Files.readString(work.resolve("cpu.txt")).trim().split("\\s+");
+                cpu.put(interval == null ? "none" : "60s", Double.parseDouble(uc[uc.length - 2]) + Double.parseDouble(uc[uc.length - 1]));
+            } catch (IOException | RuntimeException e) {
+                cpu.put(interval == null ? "none" : "60s", Double.NaN);
+            }
             for (JournalEvent e : Journal.read(ctl)) {
                 if (e.is(JournalEvent.CHECKPOINT) && e.ok().orElse(false)) costs.add(e.durationMs().orElse(0L));
             }
@@ -217,7 +266,10 @@ public final class CoordinatorBenchmark {
         double with = seconds.get("60s");
         row("run time without checkpoints", String.format("%.1f s", base), "baseline");
         row("run time with a checkpoint every 60 s (" + costs.size() + " taken)", String.format("%.1f s", with), "");
-        row("overhead", String.format("%.2f %%", 100 * (with - base) / base), "compare: bare checkpoint cost below");
+        row("overhead, wall time", String.format("%.2f %%", 100 * (with - base) / base), "noisy on a shared machine");
+        row("application CPU time without / with checkpoints", String.format("%.1f s / %.1f s", cpu.get("none"), cpu.get("60s")), "");
+        row("overhead, application CPU time", String.format("%.2f %%", 100 * (cpu.get("60s") - cpu.get("none")) / cpu.get("none")),
+                "compare: bare checkpoint cost below");
         row("bare checkpoint cost (" + engine.toLowerCase() + ", mean incl. commit)", costs.isEmpty() ? "n/a"
                 : String.format("%.0f ms", costs.stream().mapToLong(Long::longValue).average().orElse(0)),
                 "expected overhead ~ cost / 60 s = " + (costs.isEmpty() ? "n/a"
@@ -235,10 +287,13 @@ public final class CoordinatorBenchmark {
 
     // ------------------------------------------------------------------ helpers
 
-    static Process coordinator(Path ctl, Path root) throws IOException {
+    static Process coordinator(Path ctl, Path root) throws IOException { return coordinator(ctl, root, List.of()); }
+
+    static Process coordinator(Path ctl, Path root, List<String> extraFlags) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);
+        cmd.addAll(extraFlags);
         cmd.addAll(List.of("-jar", jar.toString(), "run", "--control", ctl.toString(), "--local"));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("coordinator.log").toFile())).start();

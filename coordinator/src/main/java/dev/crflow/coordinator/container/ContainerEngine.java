@@ -89,14 +89,14 @@ public final class ContainerEngine implements CheckpointEngine {
         if (!problems.isEmpty()) {
             throw new EngineException("container: " + problems.stream().map(ContainerProblem::message).reduce((a, b) -> a + "; " + b).orElse(""));
         }
-        if (!dmtcp()) {
-            inner.check();
-            return;
-        }
-        // the image must have its own DMTCP: ask it, with the step's mounts (a bind-mounted DMTCP counts)
+        if (!dmtcp()) inner.check();
+        // ask the image itself, with the step's mounts (a bind-mounted DMTCP counts): present, runnable, and
+        // holding what the engine needs (bash for the step's command; DMTCP's four tools for dmtcp). A missing
+        // image or tool is an engine error, never mistaken for the application failing.
         ImageCheck.Report r = new ImageCheck(runner, pathVariable, SIDE_TIMEOUT)
-                .check(c.runtime(), c.image(), "dmtcp", c.mounts(), c.modules());
+                .check(c.runtime(), c.image(), inner.name(), c.mounts(), c.modules());
         if (r.verdict() != ImageCheck.Verdict.OK) throw new EngineException("container: " + r.message());
+        if (!dmtcp()) return;
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+\\.\\d+(?:\\.\\d+)?)").matcher(r.facts().getOrDefault("dmtcp.version", ""));
         version = (m.find() ? m.group(1) : "unknown") + " (in image)";
     }
@@ -121,7 +121,7 @@ public final class ContainerEngine implements CheckpointEngine {
         Map<String, String> env = new LinkedHashMap<>(ctx.env());
         env.putAll(d.environment());
         List<String> app = d.launchApplication(Optional.empty(), ctx.application());
-        ctx.log().accept("container: " + String.join(" ", app));
+        ctx.log().accept("container: " + display(app));
         return new EngineContext(ctx.spec(), ctx.ctl(), ctx.workdir(), app, env, ctx.launcher(), ctx.log());
     }
 
@@ -153,7 +153,7 @@ public final class ContainerEngine implements CheckpointEngine {
             Files.deleteIfExists(Path.of(runDir(ctx), "dmtcp.port"));
             Map<String, String> env = new LinkedHashMap<>(ctx.env());
             env.putAll(driver.environment());
-            ctx.log().accept("container: " + String.join(" ", cmd));
+            ctx.log().accept("container: " + display(cmd));
             return ctx.launcher().start(LaunchWrapper.groupLeader(cmd), env, ctx.workdir());
         } catch (IOException e) {
             throw new EngineException("cannot start " + cmd.get(0) + ": " + e.getMessage(), e);
@@ -185,15 +185,8 @@ public final class ContainerEngine implements CheckpointEngine {
                 throw new EngineException("in-container dmtcp_command --bcheckpoint failed (shim exit " + r.exitCode()
                         + (r.timedOut() ? ", timed out" : "") + "): " + (r.stdout() + r.stderr()).trim());
             }
-            List<String> images = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(target.dir(), "ckpt_*.dmtcp")) {
-                for (Path p : ds) images.add(p.getFileName().toString());
-            }
-            images.sort(String::compareTo);
-            int expected = parseInt(peers);
-            if (images.isEmpty() || (expected > 0 && images.size() != expected)) {
-                throw new EngineException("DMTCP wrote " + images.size() + " images for " + peers + " processes; not a usable checkpoint");
-            }
+            List<String> images = imagesOfThisCheckpoint(target.dir());
+            int expected = images.size();
             if (stop) {
                 d.quit(runDir(ctx), SIDE_TIMEOUT);
                 Apps.awaitGroupExit(app, Deadline.in(Clock.systemUTC(), Duration.ofSeconds(20)));
@@ -210,6 +203,41 @@ public final class ContainerEngine implements CheckpointEngine {
             Thread.currentThread().interrupt();
             throw new EngineException("interrupted during a container checkpoint");
         }
+    }
+
+    /**
+     * The images this checkpoint consists of: exactly those DMTCP's coordinator lists in the restart script it writes
+     * once every process has reported (its {@code given_ckpt_files}), each of which must exist. The number of processes
+     * is not compared with a {@code NUM_PEERS} read before the checkpoint: a shell loop forks and reaps short-lived
+     * children all the time, so the count taken a moment earlier routinely differs from the processes checkpointed.
+     */
+    static List<String> imagesOfThisCheckpoint(Path dir) throws IOException, EngineException {
+        Path script = null;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "dmtcp_restart_script_*.sh")) {
+            for (Path p : ds) if (script == null || Files.getLastModifiedTime(p).compareTo(Files.getLastModifiedTime(script)) > 0) script = p;
+        }
+        List<String> images = new ArrayList<>();
+        if (script != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^given_ckpt_files=\"([^\"]*)\"").matcher(Files.readString(script));
+            if (m.find()) {
+                for (String f : m.group(1).trim().split("\\s+")) {
+                    if (f.isEmpty()) continue;
+                    String name = Path.of(f).getFileName().toString();
+                    if (!Files.isRegularFile(dir.resolve(name))) {
+                        throw new EngineException("DMTCP's restart script lists " + name + ", which is not in " + dir + "; not a usable checkpoint");
+                    }
+                    images.add(name);
+                }
+            }
+        }
+        if (images.isEmpty()) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "ckpt_*.dmtcp")) {
+                for (Path p : ds) images.add(p.getFileName().toString());
+            }
+        }
+        if (images.isEmpty()) throw new EngineException("DMTCP wrote no images into " + dir + "; not a usable checkpoint");
+        images.sort(String::compareTo);
+        return images;
     }
 
     /** A checkpoint asked for right after the launch waits for the shim to have started DMTCP's coordinator. */
@@ -240,11 +268,14 @@ public final class ContainerEngine implements CheckpointEngine {
         inner.close();
     }
 
-    private static int parseInt(String s) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            return -1;
+    /** The command as a shell would need it typed (for the job log only; it is never run through a shell). */
+    static String display(List<String> argv) {
+        StringBuilder b = new StringBuilder();
+        for (String a : argv) {
+            if (b.length() > 0) b.append(' ');
+            b.append(a.matches("[A-Za-z0-9_./:=@%+,-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
         }
+        return b.toString();
     }
+
 }

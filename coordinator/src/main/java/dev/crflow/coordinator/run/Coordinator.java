@@ -381,7 +381,9 @@ public final class Coordinator {
                     config.jobId(), attempt, trigger, history.appSeconds() + appSecondsThisAttempt(), data));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             currentGeneration = g.number();
-            journal.append(JournalEvent.CHECKPOINT, checkpointFields(g.number(), trigger, ms, g.bytes(), true, null, requestId));
+            Map<String, Object> fields = checkpointFields(g.number(), trigger, ms, g.bytes(), true, null, requestId);
+            fields.put("commit", pending.timings());
+            journal.append(JournalEvent.CHECKPOINT, fields);
             say("checkpoint " + trigger + ": generation " + g.number() + " committed (" + g.bytes() + " bytes, " + ms + " ms)");
             try {
                 List<Integer> pruned = store.prune(spec.checkpoint().keep());
@@ -522,7 +524,7 @@ public final class Coordinator {
             if (limit.isEmpty() || remaining.get().compareTo(limit.get()) < 0) nextLimit = remaining;
         }
         setPhase(Phase.REQUEUEING, null);
-        Requeuer.Outcome r = requeuer.requeue(new Requeuer.Plan(config.jobId(), nextLimit, remaining));
+        Requeuer.Outcome r = requeuer.requeue(new Requeuer.Plan(config.jobId(), spec.name(), nextLimit, remaining));
         journal.append(JournalEvent.REQUEUE, "attempt", attempt, "ok", r.ok(), "kind", kind, "message", r.message(),
                 "nextTimeLimitSeconds", nextLimit.map(Duration::toSeconds).orElse(null),
                 "remainingBudgetSeconds", remaining.map(Duration::toSeconds).orElse(null));
@@ -713,7 +715,8 @@ public final class Coordinator {
     private void setPhase(Phase p, String message) {
         phase = p;
         try {
-            SafeFiles.writeAtomically(ctl.status(), SpecReader.mapper().writeValueAsString(status(message)));
+            SafeFiles.writeAtomically(ctl.status(), SpecReader.mapper().writeValueAsBytes(status(message)),
+                    p == Phase.COMPLETED || p == Phase.FAILED || p == Phase.STOPPED);
         } catch (IOException e) {
             say("cannot write " + ctl.status() + ": " + e.getMessage());
         }
@@ -733,12 +736,13 @@ public final class Coordinator {
             return t;
         });
         background.scheduleAtFixedRate(this::heartbeat, 0, 5, TimeUnit.SECONDS);
+        background.schedule(Coordinator::warmUpCommitPath, 2, TimeUnit.SECONDS);
         background.scheduleAtFixedRate(this::sample, 1, 3, TimeUnit.SECONDS);
     }
 
     private void heartbeat() {
         try {
-            SafeFiles.writeAtomically(ctl.heartbeat(), SpecReader.mapper().writeValueAsString(status(null)));
+            SafeFiles.writeAtomically(ctl.heartbeat(), SpecReader.mapper().writeValueAsBytes(status(null)), false);
         } catch (IOException | RuntimeException e) {
             // a missed heartbeat is visible to readers as age; never stop the coordinator for it
         }
@@ -759,6 +763,25 @@ public final class Coordinator {
             samplesChannel.write(ByteBuffer.wrap(line));
         } catch (IOException | RuntimeException e) {
             // samples are for the report; losing one is fine
+        }
+    }
+
+    /**
+     * Loads and compiles what the first commit needs (manifest serialisation, checksums) while the application runs,
+     * so that the first warning-signal checkpoint does not pay class loading inside its lead time (~1 s when busy).
+     */
+    private static void warmUpCommitPath() {
+        try {
+            Manifest m = new Manifest(Manifest.FORMAT, 0, "warm-up", "n/a", "host", "0", 0, "warm-up", Instant.now(), 0,
+                    dev.crflow.coordinator.store.Checksums.ALGORITHM, 0, List.of(new Manifest.FileEntry("x", 0, "0")), Map.of());
+            SpecReader.mapper().readValue(SpecReader.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(m), Manifest.class);
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            ByteBuffer b = ByteBuffer.allocateDirect(1 << 16);
+            for (int i = 0; i < 64; i++) {
+                crc.update(b.duplicate());
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // only an optimisation
         }
     }
 

@@ -10,7 +10,7 @@ public interface Requeuer {
      * @param nextTimeLimit lower the next attempt's time limit to this (budget shorter than the limit)
      * @param remainingBudget what is left of totalTime, recorded in the job's Comment
      */
-    record Plan(String jobId, Optional<Duration> nextTimeLimit, Optional<Duration> remainingBudget) {}
+    record Plan(String jobId, String stepName, Optional<Duration> nextTimeLimit, Optional<Duration> remainingBudget) {}
 
     record Outcome(boolean ok, String message) {}
 

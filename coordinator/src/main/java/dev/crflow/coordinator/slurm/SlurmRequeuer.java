@@ -35,8 +35,9 @@ public final class SlurmRequeuer implements Requeuer {
         return (s + 59) / 60;
     }
 
-    public static String comment(Duration remaining) {
-        return "crflow-budget-remaining=" + remaining.toSeconds() + "s";
+    /** The same format the executor renders in --comment, so users and tools read one thing. */
+    public static String comment(String stepName, Duration remaining) {
+        return "crflow:step=" + stepName + ";budget=" + remaining;
     }
 
     @Override
@@ -55,13 +56,16 @@ public final class SlurmRequeuer implements Requeuer {
         }
         List<List<String>> updates = new ArrayList<>();
         plan.nextTimeLimit().ifPresent(t -> updates.add(List.of("update", "JobId=" + plan.jobId(), "TimeLimit=" + wholeMinutes(t))));
-        plan.remainingBudget().ifPresent(r -> updates.add(List.of("update", "JobId=" + plan.jobId(), "Comment=" + comment(r))));
+        plan.remainingBudget().ifPresent(r -> updates.add(List.of("update", "JobId=" + plan.jobId(), "Comment=" + comment(plan.stepName(), r))));
         updates.add(List.of("update", "JobId=" + plan.jobId(), "StartTime=now"));
         List<String> problems = new ArrayList<>();
+        // one retry budget for all follow-up updates: after SIGTERM the job has KillWait (30 s) left in total
+        int budget = attempts;
         for (List<String> u : updates) {
             String last = "";
             boolean done = false;
-            for (int i = 0; i < attempts && !done; i++) {
+            for (int i = 0; budget > 0 && !done; i++) {
+                budget--;
                 try {
                     CommandResult r = slurm.scontrol(u);
                     done = r.ok();
@@ -69,7 +73,7 @@ public final class SlurmRequeuer implements Requeuer {
                 } catch (IOException e) {
                     last = e.getMessage();
                 }
-                if (!done && i + 1 < attempts) Thread.sleep(pause.toMillis());
+                if (!done && budget > 0) Thread.sleep(pause.toMillis());
             }
             if (!done) {
                 problems.add("scontrol " + String.join(" ", u) + ": " + last);

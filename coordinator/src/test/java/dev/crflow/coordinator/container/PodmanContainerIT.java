@@ -86,6 +86,18 @@ class PodmanContainerIT {
     }
 
     @Test
+    void anImageWithoutDmtcpIsAnEngineErrorThatSaysWhatToDoNotAFailedApplication() throws Exception {
+        h = harness("count_plain.sh", "bash count_plain.sh 60 0.1", List.of());
+        h.policy.put("engine", "DMTCP");
+        h.policy.put("forward", null);
+        h.policy.put("state", List.of());
+        assertEquals(99, h.await(h.start(), Duration.ofSeconds(120)), h.log());
+        assertEquals(Outcome.ENGINE_ERROR, ControlDir.of(h.ctl).readResult().orElseThrow().outcome());
+        assertTrue(h.log().contains("lacks dmtcp_launch") && h.log().contains("bind-mounted"), h.log());
+        assertEquals(0, h.lines(), "nothing ran");
+    }
+
+    @Test
     void dmtcpInsideThePodmanContainerCheckpointsAndRestartsWithTheImagesOwnDmtcp() throws Exception {
         Assumptions.assumeTrue(Podman.dmtcpPresent(),
                 "SKIPPED: DMTCP is not installed at /opt/dmtcp (built by hand, never packaged): the DMTCP-in-container IT needs it bind-mounted into the image");

@@ -128,7 +128,7 @@ class BudgetAndOutcomeIT {
         assertEquals(75, rc[0], log.toString());
         assertEquals(List.of("requeue", "4242"), calls.get(0));
         assertEquals(List.of("update", "JobId=4242", "TimeLimit=10"), calls.get(1), "the remaining budget (just under 10 min) is shorter than the 10 min limit: lowered, rounded up to whole minutes");
-        assertTrue(calls.get(2).get(2).startsWith("Comment=crflow-budget-remaining="), calls.toString());
+        assertTrue(calls.get(2).get(2).startsWith("Comment=crflow:step="), calls.toString());
         assertEquals(List.of("update", "JobId=4242", "StartTime=now"), calls.get(3));
         JournalEvent rq = h.events(JournalEvent.REQUEUE).get(0);
         assertTrue(rq.ok().orElseThrow());

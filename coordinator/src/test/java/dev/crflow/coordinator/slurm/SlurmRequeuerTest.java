@@ -29,7 +29,7 @@ class SlurmRequeuerTest {
     @Test
     void requeuesThenReleasesTheHold() throws Exception {
         Requeuer.Outcome o = new SlurmRequeuer(answering(), m -> {}, 3, Duration.ZERO)
-                .requeue(new Requeuer.Plan("123", Optional.empty(), Optional.empty()));
+                .requeue(new Requeuer.Plan("123", "sim", Optional.empty(), Optional.empty()));
         assertTrue(o.ok());
         assertEquals(List.of(List.of("requeue", "123"), List.of("update", "JobId=123", "StartTime=now")), calls);
     }
@@ -37,18 +37,18 @@ class SlurmRequeuerTest {
     @Test
     void lowersTheTimeLimitInWholeMinutesRoundedUpAndRecordsTheBudgetInTheComment() throws Exception {
         new SlurmRequeuer(answering(), m -> {}, 3, Duration.ZERO)
-                .requeue(new Requeuer.Plan("9", Optional.of(Duration.ofSeconds(601)), Optional.of(Duration.ofSeconds(601))));
+                .requeue(new Requeuer.Plan("9", "sim", Optional.of(Duration.ofSeconds(601)), Optional.of(Duration.ofSeconds(601))));
         assertEquals(List.of(
                 List.of("requeue", "9"),
                 List.of("update", "JobId=9", "TimeLimit=11"),
-                List.of("update", "JobId=9", "Comment=crflow-budget-remaining=601s"),
+                List.of("update", "JobId=9", "Comment=crflow:step=sim;budget=PT10M1S"),
                 List.of("update", "JobId=9", "StartTime=now")), calls);
     }
 
     @Test
     void retriesTheHoldReleaseWhileTheJobIsNotPendingYet() throws Exception {
         Requeuer.Outcome o = new SlurmRequeuer(answering(0, 1, 1, 0), m -> {}, 5, Duration.ZERO)
-                .requeue(new Requeuer.Plan("7", Optional.empty(), Optional.empty()));
+                .requeue(new Requeuer.Plan("7", "sim", Optional.empty(), Optional.empty()));
         assertTrue(o.ok());
         assertEquals(4, calls.size());
         assertEquals(List.of("update", "JobId=7", "StartTime=now"), calls.get(3));
@@ -57,7 +57,7 @@ class SlurmRequeuerTest {
     @Test
     void aFailedRequeueIsReportedNotHidden() throws Exception {
         Requeuer.Outcome o = new SlurmRequeuer(answering(1), m -> {}, 3, Duration.ZERO)
-                .requeue(new Requeuer.Plan("7", Optional.empty(), Optional.empty()));
+                .requeue(new Requeuer.Plan("7", "sim", Optional.empty(), Optional.empty()));
         assertFalse(o.ok());
         assertTrue(o.message().contains("scontrol requeue 7 failed"), o.message());
         assertEquals(1, calls.size());

@@ -62,6 +62,10 @@ final class Resolver {
         if (mode == DslCompiler.Mode.POLICY && session.policyBlocks == 0 && clean) {
             session.error(0, "no policy { match('glob') { … } } block in this file");
         }
+        if (wf != null && wf.steps.isEmpty() && clean) session.warning(wf.line, "workflow '" + wf.name + "' has no steps");
+        if (session.policyBlocks > 0 && session.rules.isEmpty() && clean) {
+            session.warning(session.firstPolicyLine, "policy block without match('glob') { … } rules: it applies to nothing");
+        }
         List<Step> steps = wf == null ? List.of() : steps(wf);
         List<PolicyRule> rules = rules();
         flushFindings();

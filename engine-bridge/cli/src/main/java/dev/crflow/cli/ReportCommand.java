@@ -23,15 +23,16 @@ import java.util.concurrent.Callable;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Write one self-contained HTML page that shows what happened in the run.",
-                "Per step: attempts (host, start, end, reason), checkpoints, queue gaps, memory and CPU over time,",
-                "budgets used and left; a summary with restarts, checkpoint overhead, lost work and bytes stored.",
-                "Reads only the step control directories' files (no Slurm calls): works while the run goes on,",
-                "after it ended, and for Nextflow/Snakemake roots written by the crflow bridges.",
-                "The page has no script and needs no network: open it in any browser, attach it to a ticket."},
+                "Per step: attempts (host, start, end, reason), checkpoints, queue gaps,",
+                "memory and CPU over time, budgets used and left; a summary with restarts,",
+                "checkpoint overhead, lost work and bytes stored. Reads only the step",
+                "control directories' files (no Slurm calls): works during the run, after",
+                "it, and for Nextflow/Snakemake roots written by the crflow bridges.",
+                "The page has no script and needs no network: open it in any browser."},
         footerHeading = "%nExamples:%n",
-        footer = {"  crflow report                          # ./.crflow/ -> ./.crflow/report.html",
+        footer = {"  crflow report                       # ./.crflow/ -> ./.crflow/report.html",
                 "  crflow report --workdir runs/a --out a.html",
-                "  crflow report --root .crflow-nf        # the Nextflow bridge's root: every dir with a journal.jsonl below it"})
+                "  crflow report --root .crflow-nf     # the Nextflow bridge's control root"})
 public final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -90,7 +90,10 @@ class NextflowSlurmHarness {
         final file = ctl?.resolve('journal.jsonl')
         if( !file || !Files.exists(file) ) return []
         final slurper = new JsonSlurper()
-        return file.readLines().findResults { line -> try { slurper.parseText(line) as Map } catch( Exception e ) { null } }
+        // one JSON object per line; anything else (a torn last line) is skipped
+        return file.readLines().findResults { line ->
+            try { final v = slurper.parseText(line); v instanceof Map ? (Map) v : null } catch( Exception e ) { null }
+        } as List<Map>
     }
 
     /** Committed generations (a MANIFEST.json makes a generation), oldest first. */

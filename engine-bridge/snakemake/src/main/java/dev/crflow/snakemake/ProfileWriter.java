@@ -66,6 +66,7 @@ public final class ProfileWriter {
         f.add(settings.get("cluster-cancel-nargs"));
         f.add("--max-status-checks-per-second");
         f.add(settings.get("max-status-checks-per-second"));
+        f.add("--rerun-incomplete");
         return f;
     }
 

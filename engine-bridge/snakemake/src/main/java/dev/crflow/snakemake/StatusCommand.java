@@ -74,7 +74,10 @@ public final class StatusCommand implements Callable<Integer> {
         try {
             snap = shared.get();
         } catch (IOException e) {
-            snap = QueueSnapshot.unknown(Instant.now(), "cannot use the squeue cache " + shared.cacheFile() + ": " + e.getMessage());
+            // No usable cache (e.g. an unwritable home): ask squeue directly rather than answer "running" forever.
+            System.err.println("crflow: cannot use the squeue cache " + shared.cacheFile() + " (" + e.getMessage()
+                    + "); set CRFLOW_CACHE_DIR to a writable folder");
+            snap = slurm.queue(QueueQuery.byUser(System.getProperty("user.name")));
         }
         Optional<BridgeRoot.IndexedJob> indexed = bridge.lookup(id);
         Optional<StepResult> result = indexed.flatMap(j -> j.control().readResult());

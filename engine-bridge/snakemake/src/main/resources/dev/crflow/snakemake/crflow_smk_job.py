@@ -112,6 +112,9 @@ def run(ctl, forward, single):
         os.execve(shell, [shell, "-c", record["command"]], replay_env(record["env"]))
     if generation is None and os.path.exists(record_path):
         log("no checkpoint to resume from: the job starts again from the beginning")
+    elif generation is not None and single:
+        log("WARNING: resuming from generation %s but the rule's command was never recorded (not a shell: rule?): "
+            "Snakemake re-runs the job and deletes its restored declared outputs" % generation)
     try:
         os.remove(record_path)
     except FileNotFoundError:

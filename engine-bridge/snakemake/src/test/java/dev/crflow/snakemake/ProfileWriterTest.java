@@ -38,7 +38,7 @@ class ProfileWriterTest {
                 "--cluster-generic-status-cmd", "'/my dir/crflow' snakemake status",
                 "--cluster-generic-cancel-cmd", "'/my dir/crflow' snakemake cancel",
                 "--cluster-generic-cancel-nargs", "200",
-                "--max-status-checks-per-second", "10"), f);
+                "--max-status-checks-per-second", "10", "--rerun-incomplete"), f);
     }
 
     @Test

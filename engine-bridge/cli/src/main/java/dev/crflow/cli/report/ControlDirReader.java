@@ -143,30 +143,47 @@ public final class ControlDirReader {
         List<Sample> samples = deriveCpu(rawSamples, attempts);
         checkpoints.sort(Comparator.comparing(Checkpoint::time));
 
-        return new StepReport(source, state(attempts, result, alive, ctl), attempts, checkpoints, restores, requeues,
-                samples, readBudgets(ctl, warnings), result, readGenerations(ctl, warnings), heartbeat,
+        JsonNode driver = JsonLines.readObject(ctl.resolve("driver.json"), warnings::add);
+        Optional<String> driverState = driver == null ? Optional.empty() : text(driver, "state");
+        Optional<String> driverMessage = driver == null ? Optional.empty() : text(driver, "message").filter(m -> !m.isBlank());
+        Optional<Result> outcome = result;
+        if (result.isEmpty() && driverMessage.isPresent() && driverState.filter(d -> d.equals("FAILED") || d.equals("CANCELLED")).isPresent()) {
+            outcome = Optional.of(new Result(driverState.get(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
+                    OptionalInt.empty(), driverMessage));
+        }
+        return new StepReport(source, state(attempts, outcome, alive, driverState), attempts, checkpoints, restores, requeues,
+                samples, readBudgets(ctl, warnings), outcome, readGenerations(ctl, warnings), heartbeat,
                 readSubmittedJobId(ctl, warnings), readSpecName(ctl), warnings);
     }
 
-    private static StepState state(List<Attempt> attempts, Optional<Result> result, boolean alive, Path ctl) {
+    private static StepState state(List<Attempt> attempts, Optional<Result> result, boolean alive, Optional<String> driverState) {
         if (result.isPresent()) {
             return switch (result.get().outcome().toUpperCase(java.util.Locale.ROOT)) {
                 case "COMPLETED" -> StepState.COMPLETED;
                 case "BUDGET_EXHAUSTED" -> StepState.BUDGET_EXHAUSTED;
                 case "ENGINE_ERROR" -> StepState.ENGINE_ERROR;
+                case "CANCELLED" -> StepState.CANCELLED;
                 default -> StepState.FAILED;
             };
+        }
+        // crflow run's driver has the last word on what the coordinator could not write (cancelled, given up on a lost job)
+        switch (driverState.orElse("")) {
+            case "CANCELLED" -> { return StepState.CANCELLED; }
+            case "FAILED" -> { return StepState.FAILED; }
+            case "COMPLETED" -> { return StepState.COMPLETED; }
+            default -> { }
         }
         if (attempts.isEmpty()) return StepState.NOT_STARTED;
         Attempt last = attempts.get(attempts.size() - 1);
         if (alive && !last.endRecorded()) return StepState.RUNNING;
-        if (last.reason() == EndReason.STOPPED) return StepState.STOPPED;
-        if (last.endRecorded() && last.reason() != EndReason.COMPLETED && !last.reason().equals(EndReason.BUDGET_EXHAUSTED)) {
-            // A requeue was journalled or the attempt ended interrupted/failed with budget left: another attempt is due.
-            return StepState.WAITING;
-        }
-        if (last.reason() == EndReason.COMPLETED) return StepState.COMPLETED;
-        return StepState.UNKNOWN;
+        return switch (last.reason()) {
+            case COMPLETED -> StepState.COMPLETED;
+            case BUDGET_EXHAUSTED -> StepState.BUDGET_EXHAUSTED;
+            case STOPPED -> StepState.STOPPED;
+            // interrupted or failed with budget left, its end journalled: another attempt is due
+            case PREEMPTED, WALLTIME, FAILED, ENGINE_ERROR -> last.endRecorded() ? StepState.WAITING : StepState.UNKNOWN;
+            default -> StepState.UNKNOWN;
+        };
     }
 
     /** CPU % between consecutive samples of the same attempt (cpuSeconds is cumulative per application tree). */

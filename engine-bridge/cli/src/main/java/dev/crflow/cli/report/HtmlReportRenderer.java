@@ -694,6 +694,7 @@ public final class HtmlReportRenderer {
             .badge{font-size:11.5px;font-weight:600;padding:2px 8px;border-radius:999px;background:#e9ecef;color:#495057;white-space:nowrap}
             .badge.state-completed{background:#d3f9d8;color:#2b8a3e}
             .badge.state-failed,.badge.state-engine-error{background:#ffe3e3;color:#c92a2a}
+            .badge.state-cancelled{background:#e9ecef;color:#495057}
             .badge.state-budget-exhausted{background:#e9ecef;color:#343a40}
             .badge.state-running{background:#d0ebff;color:#1864ab}
             .badge.state-waiting,.badge.state-stopped{background:#fff3bf;color:#e67700}

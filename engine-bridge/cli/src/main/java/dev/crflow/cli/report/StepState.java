@@ -9,6 +9,8 @@ public enum StepState {
     RUNNING("running"),
     /** Between attempts: requeued or preempted, waiting for a node. */
     WAITING("waiting for restart"),
+    /** Cancelled by the user ({@code crflow cancel}), as the driver recorded. */
+    CANCELLED("cancelled"),
     /** Checkpointed and stopped on request; resume with {@code crflow restart}. */
     STOPPED("stopped"),
     /** Submitted, no attempt has started. */

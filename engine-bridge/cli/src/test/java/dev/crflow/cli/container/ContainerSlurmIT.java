@@ -92,7 +92,8 @@ class ContainerSlurmIT {
 
         List<Integer> numbers = numbers();
         assertEquals(IntStream.rangeClosed(1, 100).boxed().toList(), new HashSet<>(numbers).stream().sorted().toList(), "none missing");
-        assertEquals(1, numbers.stream().filter(n -> n == 1).count(), "restarted from the DMTCP image, not from scratch: " + numbers);
+        assertEquals(1, numbers.stream().filter(n -> n == 1).count(), "restarted from the DMTCP image, not from scratch: " + numbers
+                + "\n--- journal:\n" + Files.readString(ctl().resolve("journal.jsonl")) + "\n--- job log:\n" + Files.readString(ctl().resolve("stderr.log")));
         assertEquals("inside", Files.readString(tmp.resolve("where.txt")).trim());
         assertJournal("dmtcp");
         String log = Files.readString(ctl().resolve("stderr.log"));

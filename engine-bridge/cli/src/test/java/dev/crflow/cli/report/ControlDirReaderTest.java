@@ -218,4 +218,14 @@ class ControlDirReaderTest {
         assertEquals("lost (node-fail on n1)", s.attempts().get(0).message().orElseThrow());
         assertTrue(s.warnings().stream().anyMatch(w -> w.contains("job 102 lost (vanished) before its coordinator started")), s.warnings().toString());
     }
+
+    @Test
+    void theDriversWordSettlesWhatTheCoordinatorCouldNotWrite() throws Exception {
+        Path ctl = tmp.resolve("cancelled");
+        new JournalFixture(ctl).attemptStart(T0, 1, "7", "h", null).write(null);
+        Files.writeString(ctl.resolve("driver.json"), "{\"state\":\"CANCELLED\",\"attempt\":1,\"message\":\"cancelled by crflow cancel\"}");
+        StepReport s = read(ctl, T0.plusSeconds(600));
+        assertEquals(StepState.CANCELLED, s.state());
+        assertEquals("cancelled by crflow cancel", s.result().orElseThrow().message().orElseThrow());
+    }
 }

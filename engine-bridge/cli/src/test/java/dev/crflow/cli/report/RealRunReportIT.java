@@ -40,7 +40,7 @@ class RealRunReportIT {
     private static final int REQUEUE = 75;
     /**
      * Stretches the run (waits, work) for a denser picture: the committed screenshot comes from
-     * {@code -Dcrflow.report.it.scale=4}; CI runs the default (about 45 s).
+     * {@code -Dcrflow.report.it.scale=4}; CI runs the default (about 40 s).
      */
     private static final int SCALE = Integer.getInteger("crflow.report.it.scale", 1);
 
@@ -84,7 +84,7 @@ class RealRunReportIT {
         try (InputStream in = getClass().getResourceAsStream("/report/busy_count.py")) {
             Files.copy(in, appDir.resolve("busy_count.py"), StandardCopyOption.REPLACE_EXISTING);
         }
-        Step step = new Step("simulate", List.of(), new StepCommand(StepCommand.Kind.COMMAND, "python3 busy_count.py " + 70 * SCALE + " 0.4"),
+        Step step = new Step("simulate", List.of(), new StepCommand(StepCommand.Kind.COMMAND, "python3 busy_count.py " + 55 * SCALE + " 0.4"),
                 appDir.toString(), Resources.defaults(), Map.of(), List.of(), List.of(),
                 new CheckpointPolicy(Engine.SIGNAL, Optional.of(Duration.ofSeconds(4)), "USR1", Duration.ofSeconds(60),
                         Optional.of("USR1"), List.of("state"), 2, 5, Optional.of(Duration.ofMinutes(30))),
@@ -116,9 +116,7 @@ class RealRunReportIT {
         ReportInChromiumIT.generate(List.of("report", "--workdir", workdir.toString(), "--out", page.toString()));
         int events = ReportInChromiumIT.checkpointEvents(ctl);
         assertTrue(events >= 4, "periodic + signal checkpoints: " + events);
-        ReportInChromiumIT.assertRendersCleanly(chromium, page, events, 1);
-
-        String dom = chromium.dumpDom(page).dom();
+        String dom = ReportInChromiumIT.assertRendersCleanly(chromium, page, events, 1);
         assertEquals(2, HtmlReportRendererTest.count(dom, "<rect class=\"attempt reason-walltime\""), "overview + step timeline");
         assertEquals(2, HtmlReportRendererTest.count(dom, "<rect class=\"attempt reason-lost\""));
         assertEquals(2, HtmlReportRendererTest.count(dom, "<rect class=\"attempt reason-completed\""));
@@ -153,7 +151,7 @@ class RealRunReportIT {
                   step('simulate') {
                     after 'prepare'
                     workdir 'simulate'
-                    command 'python3 ../busy_count.py 90 0.3'
+                    command 'python3 ../busy_count.py 45 0.3'
                     time '00:00:20'
                     checkpoint {
                       engine 'signal'
@@ -175,8 +173,7 @@ class RealRunReportIT {
         assertTrue(Files.isRegularFile(page), "written at the default path " + page);
         int events = ReportInChromiumIT.checkpointEvents(dir.resolve(".crflow"));
         assertTrue(events >= 2, "the simulated walltime's warning signal checkpoints: " + events);
-        ReportInChromiumIT.assertRendersCleanly(chromium, page, events, 2);
-        String dom = chromium.dumpDom(page).dom();
+        String dom = ReportInChromiumIT.assertRendersCleanly(chromium, page, events, 2);
         assertTrue(dom.contains("<h1>report-example</h1>"), "the workflow's name from run.json");
         assertTrue(HtmlReportRendererTest.count(dom, "<rect class=\"attempt reason-walltime\"") >= 2, "requeued at the simulated walltime");
         assertEquals(2, HtmlReportRendererTest.count(dom, "<rect class=\"attempt reason-completed\"") / 2, "both steps complete");
