@@ -74,10 +74,17 @@ public final class SlurmCli implements SlurmClient {
         return ScontrolParser.parse(r.stdout());
     }
 
+    /**
+     * Ends the job for good. A plain {@code scancel} sends SIGTERM, which the coordinator treats as preemption: it would
+     * checkpoint and requeue itself. So every process of the job is SIGKILLed first ({@code --full}: the batch shell,
+     * i.e. the coordinator, too), then the job is cancelled (a job already gone makes the second call fail: ignored).
+     */
     @Override
     public void cancel(String jobId) throws SlurmException {
         requireJobId(jobId);
-        check("scancel", withRetry(List.of("scancel", jobId), false));
+        ProcessResult kill = withRetry(List.of("scancel", "--full", "--signal=KILL", jobId), false);
+        ProcessResult cancel = withRetry(List.of("scancel", jobId), false);
+        if (!kill.ok() && !cancel.ok()) throw failure("scancel", cancel);
     }
 
     @Override

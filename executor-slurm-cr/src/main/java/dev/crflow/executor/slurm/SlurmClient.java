@@ -17,7 +17,7 @@ public interface SlurmClient {
     /** {@code scontrol show job}: empty when Slurm says the id is invalid (it forgot the job or never had it). */
     Optional<JobDetails> showJob(String jobId) throws SlurmException;
 
-    /** {@code scancel ID}. */
+    /** Ends the job for good, without a checkpoint: {@code scancel --full --signal=KILL ID}, then {@code scancel ID}. */
     void cancel(String jobId) throws SlurmException;
 
     /** {@code scancel --batch -s SIG ID} (batchOnly) or {@code scancel -s SIG ID}: e.g. the warning signal on demand. */

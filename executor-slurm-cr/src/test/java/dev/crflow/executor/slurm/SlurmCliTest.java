@@ -79,6 +79,13 @@ class SlurmCliTest {
     }
 
     @Test
+    void cancelKillsFirstSoTheCoordinatorCannotRequeueItself() throws Exception {
+        FakeRunner r = new FakeRunner(c -> FakeRunner.ok(""));
+        new SlurmCli(r, retry, clock).cancel("42");
+        assertEquals(List.of(List.of("scancel", "--full", "--signal=KILL", "42"), List.of("scancel", "42")), r.calls);
+    }
+
+    @Test
     void missingSlurmSaysWhatToDo() {
         FakeRunner r = new FakeRunner(c -> null);
         SlurmException e = assertThrows(SlurmException.class, () -> new SlurmCli(r, retry, clock).ping());
