@@ -17,7 +17,7 @@ public interface SlurmClient {
     /** {@code scontrol show job}: empty when Slurm says the id is invalid (it forgot the job or never had it). */
     Optional<JobDetails> showJob(String jobId) throws SlurmException;
 
-    /** Ends the job for good, without a checkpoint: {@code scancel --full --signal=KILL ID}, then {@code scancel ID}. */
+    /** Ends the job for good: {@code scontrol hold}, {@code scontrol update Requeue=0} (so the coordinator cannot requeue itself on scancel's SIGTERM), {@code scancel}. */
     void cancel(String jobId) throws SlurmException;
 
     /** {@code scancel --batch -s SIG ID} (batchOnly) or {@code scancel -s SIG ID}: e.g. the warning signal on demand. */

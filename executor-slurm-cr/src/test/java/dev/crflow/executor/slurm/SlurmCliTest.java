@@ -79,10 +79,11 @@ class SlurmCliTest {
     }
 
     @Test
-    void cancelKillsFirstSoTheCoordinatorCannotRequeueItself() throws Exception {
+    void cancelForbidsTheRequeueBeforeScancel() throws Exception {
         FakeRunner r = new FakeRunner(c -> FakeRunner.ok(""));
         new SlurmCli(r, retry, clock).cancel("42");
-        assertEquals(List.of(List.of("scancel", "--full", "--signal=KILL", "42"), List.of("scancel", "42")), r.calls);
+        assertEquals(List.of(List.of("scontrol", "hold", "42"), List.of("scontrol", "update", "JobId=42", "Requeue=0"),
+                List.of("scancel", "42")), r.calls);
     }
 
     @Test
