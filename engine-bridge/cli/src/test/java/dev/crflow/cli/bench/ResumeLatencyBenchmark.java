@@ -52,6 +52,9 @@ public final class ResumeLatencyBenchmark {
             for (String l : Files.readAllLines(journal)) {
                 if (l.contains("\"checkpoint\"") || l.contains("\"requeue\"") || l.contains("\"restore\"")) System.out.println("  " + l);
             }
+            // a plain scancel would make the coordinator checkpoint and requeue itself: end it the way crflow cancel does
+            sh("scontrol", "hold", job);
+            sh("scontrol", "update", "JobId=" + job, "Requeue=0");
             sh("scancel", job);
         } finally {
             driver.destroyForcibly();
