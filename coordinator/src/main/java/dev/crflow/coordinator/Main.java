@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
 /** {@code crflow-coordinator}: the in-job agent and its manual-control commands. */
 @Command(name = "crflow-coordinator", mixinStandardHelpOptions = true, version = "crflow-coordinator 0.1.0",
         description = "Runs one workflow step inside its job: launch or restart, checkpoint, commit, requeue.",
-        subcommands = {Main.Run.class, Main.Checkpoint.class, Main.StatusCmd.class, Main.Images.class},
+        subcommands = {Main.Run.class, Main.Checkpoint.class, Main.StatusCmd.class, Main.Images.class, Main.SelfTest.class},
         exitCodeListHeading = "%nExit codes (run):%n",
         exitCodeList = {"0:the application completed (otherwise its own exit code on final failure)",
                 "2:invalid input", "3:environment (control dir unusable, already running)",
@@ -215,6 +215,38 @@ public final class Main implements Callable<Integer> {
                 }
             }
             return 0;
+        }
+    }
+
+    @Command(name = "self-test", mixinStandardHelpOptions = true,
+            description = {"Run a trivial step (engine none, `true`) in a temporary control directory: checks that setsid,"
+                    + " setpriv and bash work here, and loads every class a real run needs, so that",
+                    "  java -XX:ArchiveClassesAtExit=crflow-coordinator.jsa -jar crflow-coordinator.jar self-test",
+                    "writes a class-data-sharing archive for -XX:SharedArchiveFile=crflow-coordinator.jsa (faster start)."})
+    static final class SelfTest implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            Path root = Files.createTempDirectory("crflow-self-test");
+            try {
+                Path ctl = root.resolve("ctl");
+                Files.createDirectories(ctl);
+                Map<String, Object> spec = new LinkedHashMap<>();
+                spec.put("name", "self-test");
+                spec.put("command", Map.of("kind", "COMMAND", "text", "true"));
+                spec.put("workdir", root.toString());
+                spec.put("checkpoint", Map.of("engine", "NONE"));
+                Files.writeString(ctl.resolve("spec.json"), SpecReader.mapper().writeValueAsString(spec));
+                SystemProcessLauncher launcher = new SystemProcessLauncher();
+                int rc = new Coordinator(new Coordinator.Config(ctl, true, "self-test", 0, hostname(), Duration.ofSeconds(20),
+                        Optional.empty()), Clock.systemUTC(), launcher, Requeuer.local(),
+                        spec1 -> Engines.forSpec(spec1, launcher, System.getenv()), System.err).run();
+                ImageStore.open(ctl).list();
+                Journal.read(ctl);
+                System.out.println(rc == 0 ? "self-test ok" : "self-test FAILED (exit " + rc + ")");
+                return rc == 0 ? 0 : ExitCodes.ENVIRONMENT;
+            } finally {
+                dev.crflow.coordinator.control.SafeFiles.deleteTree(root);
+            }
         }
     }
 

@@ -45,13 +45,21 @@ public final class SafeFiles {
     }
 
     public static void writeAtomically(Path target, byte[] content) throws IOException {
+        writeAtomically(target, content, true);
+    }
+
+    /**
+     * @param durable false for advisory files rewritten every few seconds (status, heartbeat): still atomic for
+     *                readers (rename), but without the fsyncs, which cost tens of milliseconds on a busy file system
+     */
+    public static void writeAtomically(Path target, byte[] content, boolean durable) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
         try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(FILE_PERMS))) {
             ByteBuffer buf = ByteBuffer.wrap(content);
             while (buf.hasRemaining()) ch.write(buf);
-            ch.force(true);
+            if (durable) ch.force(true);
         }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -59,7 +67,7 @@ public final class SafeFiles {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        fsyncDir(dir);
+        if (durable) fsyncDir(dir);
     }
 
     /** rename(2) of a directory or file, then fsync of the parent so the rename survives a crash. */
@@ -89,6 +97,10 @@ public final class SafeFiles {
 
     public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (Files.isSymbolicLink(root)) {
+            Files.delete(root); // the link only, never what it points to
+            return;
+        }
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);

@@ -47,6 +47,7 @@ public final class DmtcpEngine implements CheckpointEngine {
     private String version = "unknown";
     private int port = -1;
     private Path portFile;
+    private Duration restoreTimeout = Duration.ofSeconds(120);
 
     public DmtcpEngine(ProcessLauncher launcher, Optional<Path> bin) {
         this.launcher = launcher;
@@ -55,12 +56,16 @@ public final class DmtcpEngine implements CheckpointEngine {
 
     /** The directory holding dmtcp_launch: $DMTCP_HOME/bin, then PATH, then /opt/dmtcp/bin. */
     public static Optional<Path> locate(Map<String, String> env) {
+        return locate(env, List.of(Path.of("/opt/dmtcp/bin")));
+    }
+
+    public static Optional<Path> locate(Map<String, String> env, List<Path> fallbacks) {
         List<Path> candidates = new ArrayList<>();
         String home = env.get("DMTCP_HOME");
         if (home != null && !home.isBlank()) candidates.add(Path.of(home, "bin"));
         String path = env.getOrDefault("PATH", "");
         for (String p : path.split(":")) if (!p.isBlank()) candidates.add(Path.of(p));
-        candidates.add(Path.of("/opt/dmtcp/bin"));
+        candidates.addAll(fallbacks);
         for (Path c : candidates) {
             if (Files.isExecutable(c.resolve("dmtcp_launch")) && Files.isExecutable(c.resolve("dmtcp_coordinator"))
                     && Files.isExecutable(c.resolve("dmtcp_command")) && Files.isExecutable(c.resolve("dmtcp_restart"))) {
@@ -151,7 +156,7 @@ public final class DmtcpEngine implements CheckpointEngine {
         cmd.add("--join-coordinator");
         cmd.addAll(coordArgs());
         cmd.addAll(List.of("--ckptdir", ckptDir(ctx).toString(), "--no-gzip"));
-        cmd.addAll(LaunchWrapper.withCompletionMarker(ctx.ctl().exitMarker(), ctx.application()));
+        cmd.addAll(LaunchWrapper.withCompletionMarker(ctx.ctl().exitMarker(), LaunchWrapper.TRAPPED_UNDER_DMTCP, ctx.application()));
         return start(ctx, cmd);
     }
 
@@ -160,6 +165,17 @@ public final class DmtcpEngine implements CheckpointEngine {
         Object images = manifest.engineData().get("images");
         if (!(images instanceof List<?> list) || list.isEmpty()) {
             throw new EngineException("generation " + generation.getFileName() + " lists no DMTCP images in its manifest");
+        }
+        // DMTCP records the absolute checkpoint directory in its images (saved copies of open files live in
+        // <ckptdir>/ckpt_*_files/). That directory was images/.partial-dmtcp when it was written and has been
+        // renamed to gen-NNNNNN since: while the restart reads, .partial-dmtcp points at the generation; once every
+        // process runs again it becomes an empty directory for the next checkpoint (never a write into gen-NNNNNN).
+        Path ckpt = ckptDir(ctx);
+        try {
+            SafeFiles.deleteTree(ckpt);
+            Files.createSymbolicLink(ckpt, ckpt.getParent().relativize(generation));
+        } catch (IOException e) {
+            throw new EngineException("cannot prepare " + ckpt + " for the restart: " + e.getMessage(), e);
         }
         startCoordinator(ctx);
         List<String> cmd = new ArrayList<>();
@@ -172,7 +188,39 @@ public final class DmtcpEngine implements CheckpointEngine {
             if (!p.startsWith(generation)) throw new EngineException("image path escapes the generation: " + image);
             cmd.add(p.toString());
         }
-        return start(ctx, cmd);
+        AppProcess app = start(ctx, cmd);
+        int expected = manifest.engineData().get("processes") instanceof Number n ? n.intValue() : list.size();
+        awaitRestored(ctx, app, expected);
+        try {
+            Files.deleteIfExists(ckpt);
+            SafeFiles.ensureDir(ckpt);
+        } catch (IOException e) {
+            throw new EngineException("cannot reset " + ckpt + " after the restart: " + e.getMessage(), e);
+        }
+        return app;
+    }
+
+    /** A restart that asserts half-way hangs instead of exiting: wait for every process to run again, or give up. */
+    private void awaitRestored(EngineContext ctx, AppProcess app, int expected) throws EngineException {
+        long end = System.nanoTime() + restoreTimeout.toNanos();
+        String last = "";
+        try {
+            while (System.nanoTime() < end) {
+                if (!app.isAlive()) {
+                    if (Files.exists(ctx.ctl().exitMarker())) return; // restored and already finished by itself
+                    throw new EngineException("dmtcp_restart ended before the application ran again (see the job's log)");
+                }
+                Map<String, String> st = parseStatus(command("-s").output());
+                last = st.toString();
+                if ("yes".equals(st.get("RUNNING")) && parseInt(st.getOrDefault("NUM_PEERS", "0")) >= expected) return;
+                Thread.sleep(100);
+            }
+            Apps.terminate(app, Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new EngineException("DMTCP restart did not bring back " + expected + " processes within "
+                + restoreTimeout.toSeconds() + " s (last status " + last + "); see the job's log for DMTCP's own message");
     }
 
     private AppProcess start(EngineContext ctx, List<String> cmd) throws EngineException {
@@ -187,12 +235,16 @@ public final class DmtcpEngine implements CheckpointEngine {
     }
 
     private CommandResult command(String... args) throws EngineException {
+        return command(Duration.ofSeconds(30), args);
+    }
+
+    private CommandResult command(Duration timeout, String... args) throws EngineException {
         List<String> cmd = new ArrayList<>();
         cmd.add(tool("dmtcp_command"));
         cmd.addAll(coordArgs());
         cmd.addAll(List.of(args));
         try {
-            return launcher.run(cmd, Map.of(), Duration.ofHours(2));
+            return launcher.run(cmd, Map.of(), timeout);
         } catch (IOException e) {
             throw new EngineException("dmtcp_command " + String.join(" ", args) + ": " + e.getMessage(), e);
         }
@@ -212,13 +264,37 @@ public final class DmtcpEngine implements CheckpointEngine {
     public Map<String, Object> checkpoint(EngineContext ctx, AppProcess app, ImageStore.Pending target, boolean stop,
                                           Deadline deadline) throws EngineException {
         if (port < 0) throw new EngineException("no DMTCP coordinator");
+        if (Files.isSymbolicLink(target.dir())) throw new EngineException(target.dir() + " is still the restart's link");
         if (!target.dir().equals(ckptDir(ctx))) throw new EngineException("DMTCP writes into " + ckptDir(ctx) + ", not " + target.dir());
         Map<String, String> st = parseStatus(command("-s").output());
-        String peers = st.getOrDefault("NUM_PEERS", "0");
-        if (peers.equals("0")) throw new EngineException("the DMTCP coordinator has no peers (the application is gone)");
+        if (parseInt(st.getOrDefault("NUM_PEERS", "0")) <= 0) {
+            throw new EngineException("the DMTCP coordinator has no peers (the application is gone)");
+        }
         long t0 = System.nanoTime();
-        CommandResult r = runWithin(deadline, "--bcheckpoint");
-        if (!r.ok()) throw new EngineException("dmtcp_command --bcheckpoint failed (" + r.exitCode() + "): " + r.output());
+        // stop: --kcheckpoint kills every process right after its image is written, so nothing runs (and writes
+        // output) between the checkpoint and the end; it may exit 2 after "checkpointed and killed", so the
+        // images and DMTCP's restart script decide, not its exit code
+        String how = stop ? "--kcheckpoint" : "--bcheckpoint";
+        CommandResult r = stop ? command(how) : runWithin(deadline, how);
+        if (r.timedOut() || (!r.ok() && !(stop && r.exitCode() == 2))) {
+            throw new EngineException("dmtcp_command " + how + " failed (" + (r.timedOut() ? "timed out" : "exit " + r.exitCode()) + "): " + r.output());
+        }
+        if (stop) {
+            // the kill follows the checkpoint: once every process is gone, every image has been renamed into place
+            boolean gone;
+            try {
+                gone = Apps.awaitGroupExit(app, deadline);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                gone = false;
+            }
+            if (!gone) throw new EngineException("DMTCP did not finish the checkpoint-and-kill before the deadline");
+        }
+        try (DirectoryStream<Path> temp = Files.newDirectoryStream(target.dir(), "*.temp")) {
+            for (Path t : temp) throw new EngineException("DMTCP left a half-written image " + t.getFileName() + "; not a usable checkpoint");
+        } catch (IOException e) {
+            throw new EngineException("cannot list " + target.dir() + ": " + e.getMessage(), e);
+        }
         List<String> images = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(target.dir(), "ckpt_*.dmtcp")) {
             for (Path p : ds) images.add(p.getFileName().toString());
@@ -226,18 +302,14 @@ public final class DmtcpEngine implements CheckpointEngine {
             throw new EngineException("cannot list the images DMTCP wrote: " + e.getMessage(), e);
         }
         images.sort(String::compareTo);
-        int expected = parseInt(peers);
-        if (images.isEmpty() || (expected > 0 && images.size() != expected)) {
-            throw new EngineException("DMTCP wrote " + images.size() + " images for " + peers + " processes; not a usable checkpoint");
+        if (images.isEmpty()) throw new EngineException("dmtcp_command --bcheckpoint returned but no image was written to " + target.dir());
+        // DMTCP's own record of this checkpoint: the restart script the coordinator writes once every image is in
+        Optional<List<String>> listed = imagesInRestartScript(target.dir());
+        if (listed.isPresent() && !listed.get().equals(images)) {
+            throw new EngineException("the images in " + target.dir() + " " + images + " differ from those DMTCP's restart script lists "
+                    + listed.get() + "; not a usable checkpoint");
         }
-        if (stop) {
-            command("--quit");
-            try {
-                Apps.awaitGroupExit(app, Deadline.in(java.time.Clock.systemUTC(), Duration.ofSeconds(10)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        int expected = images.size();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("images", images);
         data.put("processes", expected);
@@ -258,6 +330,23 @@ public final class DmtcpEngine implements CheckpointEngine {
         }
     }
 
+    static final Pattern IMAGE = Pattern.compile("(ckpt_[A-Za-z0-9_.+-]*\\.dmtcp)");
+
+    /** The image names that {@code dmtcp_restart_script*.sh} in {@code dir} lists, if DMTCP wrote one. */
+    static Optional<List<String>> imagesInRestartScript(Path dir) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "dmtcp_restart_script_*.sh")) {
+            for (Path script : ds) {
+                java.util.TreeSet<String> names = new java.util.TreeSet<>();
+                Matcher m = IMAGE.matcher(Files.readString(script));
+                while (m.find()) names.add(Path.of(m.group(1)).getFileName().toString());
+                return Optional.of(new ArrayList<>(names));
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
     private static int parseInt(String s) {
         try {
             return Integer.parseInt(s.trim());
@@ -275,7 +364,7 @@ public final class DmtcpEngine implements CheckpointEngine {
     public void close() {
         if (port > 0) {
             try {
-                command("--quit");
+                command(Duration.ofSeconds(5), "--quit");
             } catch (EngineException ignored) {
                 // --exit-on-last ends it anyway when the last process is gone
             }

@@ -1,5 +1,6 @@
 package dev.crflow.coordinator.engine;
 
+import dev.crflow.coordinator.container.ContainerEngine;
 import dev.crflow.coordinator.proc.ProcessLauncher;
 import dev.crflow.coordinator.spec.StepSpec;
 
@@ -11,11 +12,13 @@ public final class Engines {
 
     public static CheckpointEngine forSpec(StepSpec spec, ProcessLauncher launcher, Map<String, String> environment) {
         StepSpec.PolicySpec p = spec.checkpoint();
-        return switch (p.engine()) {
+        CheckpointEngine engine = switch (p.engine()) {
             case SIGNAL -> new SignalEngine(p.forward().orElse(p.signal()), p.state());
             case NONE -> new NoneEngine();
             case DMTCP -> new DmtcpEngine(launcher, DmtcpEngine.locate(environment));
             case CRIU -> new CriuEngine(launcher);
         };
+        // a step with a container block: the engine runs inside the container, the coordinator stays here
+        return ContainerEngine.wrapIfContained(engine, spec, environment);
     }
 }

@@ -26,12 +26,16 @@ import java.util.List;
 public final class LaunchWrapper {
     public static final String DEATH_SIGNAL = "RTMIN+3";
 
+    /** Signals the wrapper survives (forwarded to the whole group); DMTCP reserves USR2 for itself. */
+    public static final String TRAPPED = "HUP INT QUIT USR1 USR2 ALRM TERM";
+    public static final String TRAPPED_UNDER_DMTCP = "HUP INT QUIT USR1 ALRM TERM";
+
     static final String SCRIPT = String.join("\n",
-            "marker=$1; shift",
+            "marker=$1; traps=$2; shift 2",
             "trap 'kill -KILL 0' " + DEATH_SIGNAL,
-            "for s in HUP INT QUIT USR1 USR2 ALRM TERM; do trap : \"$s\"; done",
+            "for s in $traps; do trap : \"$s\"; done",
             "(",
-            "  for s in HUP INT QUIT USR1 USR2 ALRM TERM; do trap : \"$s\"; done",
+            "  for s in $traps; do trap : \"$s\"; done",
             "  \"$@\"",
             "  st=$?",
             "  printf '%s\\n' \"$st\" > \"$marker.tmp.$$\" && mv -f \"$marker.tmp.$$\" \"$marker\"",
@@ -53,7 +57,11 @@ public final class LaunchWrapper {
 
     /** {@code bash -c SCRIPT crflow-app <marker> <app...>}: runs the application and writes the marker. */
     public static List<String> withCompletionMarker(Path marker, List<String> app) {
-        List<String> cmd = new ArrayList<>(List.of("/bin/bash", "-c", SCRIPT, "crflow-app", marker.toString()));
+        return withCompletionMarker(marker, TRAPPED, app);
+    }
+
+    public static List<String> withCompletionMarker(Path marker, String trapped, List<String> app) {
+        List<String> cmd = new ArrayList<>(List.of("/bin/bash", "-c", SCRIPT, "crflow-app", marker.toString(), trapped));
         cmd.addAll(app);
         return cmd;
     }

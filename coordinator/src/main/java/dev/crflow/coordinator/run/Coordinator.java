@@ -82,6 +82,9 @@ public final class Coordinator {
     public record Config(Path ctl, boolean local, String jobId, int restartCount, String host,
                          Duration termGrace, Optional<Integer> generation) {}
 
+    /** Upper bound for a periodic or manual checkpoint (a hung engine must not hold the coordinator forever). */
+    static final Duration PERIODIC_CHECKPOINT_LIMIT = Duration.ofMinutes(30);
+
     private final Config config;
     private final ControlDir ctl;
     private final Clock clock;
@@ -124,9 +127,14 @@ public final class Coordinator {
     /** Called from signal handlers: only enqueue; TERM also brings a running checkpoint's deadline forward. */
     public void onSignal(String name) {
         String sig = Signals.canonical(name);
-        if (sig.equals("TERM") || sig.equals("INT") || sig.equals("HUP")) {
-            Deadline d = currentDeadline;
-            if (d != null) d.shortenTo(clock.instant().plus(config.termGrace()));
+        Deadline d = currentDeadline;
+        if (d != null) {
+            if (sig.equals("TERM") || sig.equals("INT") || sig.equals("HUP")) {
+                d.shortenTo(clock.instant().plus(config.termGrace()));
+            } else if (spec != null && sig.equals(Signals.canonical(spec.checkpoint().signal()))) {
+                // a periodic checkpoint in progress must leave time for the stop checkpoint the warning asks for
+                d.shortenTo(clock.instant().plus(warningBudget(spec.checkpoint().lead()).dividedBy(2)));
+            }
         }
         signals.add(sig);
     }
@@ -214,48 +222,64 @@ public final class Coordinator {
 
         // ---- RESTORING: the newest generation that verifies (or the requested one), falling back and saying so
         state = State.RESTORING;
-        Optional<Generation> from;
-        Optional<Manifest> manifest = Optional.empty();
-        if (engine.canCheckpoint() || requested.isPresent()) {
-            setPhase(Phase.RESTORING, null);
-            Optional<ImageStore.Verification> chosen = chooseGeneration(requested);
-            if (chosen == null) {
-                String msg = "no image generation verifies; refusing to start from scratch over checkpointed work."
-                        + " Inspect " + store.directory() + " (crflow-coordinator images --control " + ctl + ") and remove the bad"
-                        + " generations to start over";
-                say(msg);
-                journal.append(JournalEvent.ATTEMPT_START, attemptStartFields(null));
-                return finish(Outcome.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, EndReason.ENGINE_ERROR, msg, Optional.empty());
+        Set<Integer> unusable = new java.util.HashSet<>();
+        boolean restoring = engine.canCheckpoint() || requested.isPresent();
+        if (restoring) setPhase(Phase.RESTORING, null);
+        boolean journalled = false;
+        Integer previousFailure = null;
+        while (true) {
+            Optional<Generation> from = Optional.empty();
+            Optional<Manifest> manifest = Optional.empty();
+            if (restoring) {
+                Optional<ImageStore.Verification> chosen = chooseGeneration(requested, unusable);
+                if (chosen == null) {
+                    String msg = "no image generation verifies and restarts; refusing to start from scratch over checkpointed work."
+                            + " Inspect " + store.directory() + " (crflow-coordinator images --control " + ctl + " --verify) and remove"
+                            + " the bad generations to start over";
+                    say(msg);
+                    if (!journalled) journal.append(JournalEvent.ATTEMPT_START, attemptStartFields(null));
+                    return finish(Outcome.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, EndReason.ENGINE_ERROR, msg, Optional.empty());
+                }
+                from = chosen.map(ImageStore.Verification::generation);
+                manifest = chosen.flatMap(ImageStore.Verification::manifest);
             }
-            from = chosen.map(ImageStore.Verification::generation);
-            manifest = chosen.flatMap(ImageStore.Verification::manifest);
-        } else {
-            from = Optional.empty();
-        }
-        currentGeneration = from.map(Generation::number).orElse(null);
-
-        // ---- launch
-        journal.append(JournalEvent.ATTEMPT_START, attemptStartFields(currentGeneration));
-        Files.deleteIfExists(ctl.exitMarker());
-        try {
-            app = from.isPresent() && engine.canCheckpoint()
-                    ? engine.restart(engineContext, from.get().path(), manifest.orElseThrow())
-                    : engine.launch(engineContext);
-        } catch (EngineException e) {
-            say(e.getMessage());
-            return failOrRetry(EndReason.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, e.getMessage());
+            currentGeneration = from.map(Generation::number).orElse(null);
+            if (!journalled) {
+                journal.append(JournalEvent.ATTEMPT_START, attemptStartFields(currentGeneration));
+                journalled = true;
+            }
+            Files.deleteIfExists(ctl.exitMarker());
+            try {
+                app = from.isPresent() && engine.canCheckpoint()
+                        ? engine.restart(engineContext, from.get().path(), manifest.orElseThrow())
+                        : engine.launch(engineContext);
+            } catch (EngineException e) {
+                say(e.getMessage());
+                if (from.isEmpty() || requested.isPresent()) {
+                    return failOrRetry(EndReason.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, e.getMessage());
+                }
+                journal.append(JournalEvent.RESTORE, "attempt", attempt, "generation", from.get().number(), "ok", false,
+                        "fallbackFrom", previousFailure, "message", "restart failed: " + e.getMessage());
+                unusable.add(from.get().number());
+                previousFailure = from.get().number();
+                continue;
+            }
+            if (from.isPresent()) {
+                journal.append(JournalEvent.RESTORE, "attempt", attempt, "generation", from.get().number(), "ok", true,
+                        "fallbackFrom", previousFailure != null ? previousFailure : pendingFallbackFrom,
+                        "message", "restarted from generation " + from.get().number()
+                                + (previousFailure == null && pendingFallbackFrom == null ? ""
+                                : ", falling back from generation " + (previousFailure != null ? previousFailure : pendingFallbackFrom)));
+            }
+            say("attempt " + attempt + " of step '" + spec.name() + "' running (engine " + engine.name()
+                    + (from.isPresent() ? ", from generation " + from.get().number() : ", from scratch") + ", pgid " + app.pgid() + ")");
+            break;
         }
         appStart = clock.instant();
         recordAppProcess();
-        if (from.isPresent()) {
-            journal.append(JournalEvent.RESTORE, "attempt", attempt, "generation", from.get().number(), "ok", true,
-                    "fallbackFrom", null, "message", "restarted from generation " + from.get().number());
-        }
         Files.deleteIfExists(ctl.requests().resolve(ControlDir.REQUEST_RESTORE_GENERATION));
         state = State.RUNNING;
         setPhase(Phase.RUNNING, null);
-        say("attempt " + attempt + " of step '" + spec.name() + "' running (engine " + engine.name()
-                + (from.isPresent() ? ", from generation " + from.get().number() : ", from scratch") + ", pgid " + app.pgid() + ")");
         return loop();
     }
 
@@ -288,7 +312,8 @@ public final class Coordinator {
             if (fromRequest.isPresent()) return fromRequest.get();
             if (nextPeriodic != null && !clock.instant().isBefore(nextPeriodic)) {
                 if (engine.canCheckpoint()) {
-                    checkpoint("interval", false, Deadline.in(clock, interval.get()), null);
+                    // a periodic checkpoint has no deadline of its own; the warning signal or SIGTERM shortens this one
+                    checkpoint("interval", false, Deadline.in(clock, PERIODIC_CHECKPOINT_LIMIT), null);
                 }
                 nextPeriodic = clock.instant().plus(interval.get());
             }
@@ -318,7 +343,7 @@ public final class Coordinator {
                 journal.append(JournalEvent.CHECKPOINT, checkpointFields(null, "manual", 0, 0, false,
                         "engine '" + engine.name() + "' cannot checkpoint", id));
             } else {
-                checkpoint("manual", false, Deadline.in(clock, Duration.ofHours(1)), id);
+                checkpoint("manual", false, Deadline.in(clock, PERIODIC_CHECKPOINT_LIMIT), id);
             }
         }
         return Optional.empty();
@@ -356,7 +381,9 @@ public final class Coordinator {
                     config.jobId(), attempt, trigger, history.appSeconds() + appSecondsThisAttempt(), data));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             currentGeneration = g.number();
-            journal.append(JournalEvent.CHECKPOINT, checkpointFields(g.number(), trigger, ms, g.bytes(), true, null, requestId));
+            Map<String, Object> fields = checkpointFields(g.number(), trigger, ms, g.bytes(), true, null, requestId);
+            fields.put("commit", pending.timings());
+            journal.append(JournalEvent.CHECKPOINT, fields);
             say("checkpoint " + trigger + ": generation " + g.number() + " committed (" + g.bytes() + " bytes, " + ms + " ms)");
             try {
                 List<Integer> pruned = store.prune(spec.checkpoint().keep());
@@ -366,7 +393,7 @@ public final class Coordinator {
             }
             return Optional.of(g);
         } catch (EngineException | IOException | RuntimeException e) {
-            if (pending != null) pending.abandon();
+            if (pending != null) pending.abandon(engine.partialDirectoryName().isEmpty());
             long ms = (System.nanoTime() - t0) / 1_000_000;
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             journal.append(JournalEvent.CHECKPOINT, checkpointFields(null, trigger, ms, 0, false, msg, requestId));
@@ -526,6 +553,7 @@ public final class Coordinator {
     }
 
     private boolean attemptEnded;
+    private Integer pendingFallbackFrom;
 
     private void endAttempt(EndReason reason, Integer exitCode, boolean requeued) throws IOException {
         if (attemptEnded) return;
@@ -549,8 +577,11 @@ public final class Coordinator {
      * falling back to older ones (journalled). Empty: there is none (first attempt). {@code null}: there are
      * generations but none verifies.
      */
-    private Optional<ImageStore.Verification> chooseGeneration(Optional<Integer> requested) throws IOException {
+    private Optional<ImageStore.Verification> chooseGeneration(Optional<Integer> requested, Set<Integer> unusable)
+            throws IOException {
         List<Generation> all = new ArrayList<>(store.list());
+        all.removeIf(g -> unusable.contains(g.number()));
+        if (requested.isPresent() && unusable.contains(requested.get())) return null;
         if (requested.isPresent()) {
             Optional<Generation> g = all.stream().filter(x -> x.number() == requested.get()).findFirst();
             if (g.isEmpty()) {
@@ -566,18 +597,14 @@ public final class Coordinator {
             }
             return Optional.of(v);
         }
-        if (all.isEmpty()) return Optional.empty();
+        if (all.isEmpty()) return unusable.isEmpty() ? Optional.empty() : null;
         Integer failed = null;
         for (int i = all.size() - 1; i >= 0; i--) {
             Generation g = all.get(i);
             ImageStore.Verification v = store.verify(g);
             if (v.ok()) {
-                if (failed != null) {
-                    String msg = "generation " + failed + " failed verification; falling back to generation " + g.number();
-                    say(msg);
-                    journal.append(JournalEvent.RESTORE, "attempt", attempt, "generation", g.number(), "ok", true,
-                            "fallbackFrom", failed, "message", msg);
-                }
+                if (failed != null) say("generation " + failed + " failed verification; falling back to generation " + g.number());
+                pendingFallbackFrom = failed;
                 return Optional.of(v);
             }
             say("generation " + g.number() + " cannot be used: " + v.problem());
@@ -688,7 +715,8 @@ public final class Coordinator {
     private void setPhase(Phase p, String message) {
         phase = p;
         try {
-            SafeFiles.writeAtomically(ctl.status(), SpecReader.mapper().writeValueAsString(status(message)));
+            SafeFiles.writeAtomically(ctl.status(), SpecReader.mapper().writeValueAsBytes(status(message)),
+                    p == Phase.COMPLETED || p == Phase.FAILED || p == Phase.STOPPED);
         } catch (IOException e) {
             say("cannot write " + ctl.status() + ": " + e.getMessage());
         }
@@ -713,7 +741,7 @@ public final class Coordinator {
 
     private void heartbeat() {
         try {
-            SafeFiles.writeAtomically(ctl.heartbeat(), SpecReader.mapper().writeValueAsString(status(null)));
+            SafeFiles.writeAtomically(ctl.heartbeat(), SpecReader.mapper().writeValueAsBytes(status(null)), false);
         } catch (IOException | RuntimeException e) {
             // a missed heartbeat is visible to readers as age; never stop the coordinator for it
         }

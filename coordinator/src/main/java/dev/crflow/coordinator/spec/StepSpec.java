@@ -45,7 +45,12 @@ public record StepSpec(
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ContainerSpec(String image, String runtime, List<String> mounts) {}
+    public record ContainerSpec(String image, String runtime, List<String> mounts, List<String> modules) {
+        public ContainerSpec {
+            mounts = mounts == null ? List.of() : List.copyOf(mounts);
+            modules = modules == null ? List.of() : List.copyOf(modules);
+        }
+    }
 
     /** See the dsl's CheckpointPolicy for the meaning of each field. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class Harness {
     /** The flags the executor renders (docs/contracts.md §5). */
-    public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx48m", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+    public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx48m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
 
     public final Path root;
     public final Path ctl;

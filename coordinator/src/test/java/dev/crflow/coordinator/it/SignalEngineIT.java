@@ -115,5 +115,49 @@ class SignalEngineIT {
         assertTrue(ControlDir.of(h.ctl).readResult().isEmpty(), "stopped is resumable, not final");
     }
 
+    @Test
+    void sigtermAtTheEndOfTheJobCheckpointsWithinTheGraceAndRequeues() throws Exception {
+        h = new Harness(tmp);
+        Process p = h.start();
+        h.waitForLines(5);
+        h.signal(p, "TERM");
+        assertEquals(75, h.await(p, Duration.ofSeconds(60)), h.log());
+        JournalEvent ck = h.events(JournalEvent.CHECKPOINT).get(0);
+        assertEquals("term", ck.trigger().orElse(""));
+        assertTrue(ck.ok().orElse(false), ck.raw().toString());
+        assertEquals("preempted", h.events(JournalEvent.ATTEMPT_END).get(0).reason().orElse(""));
+        assertEquals(0, h.await(h.start(), Duration.ofSeconds(60)), h.log());
+        assertEquals(IntStream.rangeClosed(1, 40).boxed().toList(), h.numbers());
+    }
+
+    @Test
+    void restartFromAChosenGenerationThroughTheRequestFile() throws Exception {
+        h = new Harness(tmp);
+        h.command("COUNT_SAVE_EVERY=1 python3 count_signal.py 400 0.05");
+        for (int i = 0; i < 2; i++) {
+            Process p = h.start();
+            h.waitForLines(h.lines() + 5);
+            h.signal(p, "USR1");
+            assertEquals(75, h.await(p, Duration.ofSeconds(60)), h.log());
+        }
+        int gen1State = Integer.parseInt(Files.readString(ImageStore.open(h.ctl).list().get(0).path().resolve("state/state")).trim());
+        ControlDir.of(h.ctl).requestRestoreFrom(1);
+        Process p = h.start();
+        Harness.waitUntil("attempt 3 restored", Duration.ofSeconds(30), () -> {
+            try {
+                return h.events(JournalEvent.ATTEMPT_START).size() == 3;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        h.waitForLines(h.lines() + 1);
+        assertEquals(1, h.events(JournalEvent.ATTEMPT_START).get(2).integer("fromGeneration").orElseThrow());
+        assertFalse(Files.exists(h.ctl.resolve("requests/restore-generation")), "consumed once the application runs");
+        h.signal(p, "USR1");
+        assertEquals(75, h.await(p, Duration.ofSeconds(60)), h.log());
+        assertTrue(h.numbers().contains(gen1State) && h.numbers().indexOf(gen1State) != h.numbers().lastIndexOf(gen1State),
+                "counting resumed at generation 1's state, again");
+    }
+
     static String java() { return Path.of(System.getProperty("java.home"), "bin", "java").toString(); }
 }

@@ -5,10 +5,12 @@ import dev.crflow.dsl.internal.Located
 import dev.crflow.dsl.internal.Specs
 import groovy.transform.CompileStatic
 
+import java.util.regex.Pattern
+
 /** Shared by the blocks that hold checkpoint and container blocks; not a context (never a delegate). */
 @CompileStatic
 final class Blocks {
-    private static final String IMAGE = /[A-Za-z0-9\/.][A-Za-z0-9._\/:@+-]*/
+    private static final Pattern IMAGE = ~/[A-Za-z0-9\/.][A-Za-z0-9._\/:@+-]*/
 
     private Blocks() {}
 
@@ -26,7 +28,7 @@ final class Blocks {
             session.warning("container is given twice in this block (first on line ${existing.line}); the last one wins".toString())
         }
         String checked = session.string(image, 'container image')
-        if (checked != null && !(checked ==~ IMAGE)) {
+        if (checked != null && !IMAGE.matcher(checked).matches()) {
             session.error("container image '${checked}' is not an image reference (e.g. 'docker:org/name:tag', 'localhost/sim:1', 'docker://org/name:tag' or '/path/image.sif')".toString())
             checked = null
         }

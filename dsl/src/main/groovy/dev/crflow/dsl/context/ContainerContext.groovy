@@ -6,9 +6,13 @@ import dev.crflow.dsl.internal.Located
 import dev.crflow.dsl.internal.Specs
 import groovy.transform.CompileStatic
 
+import java.util.regex.Pattern
+
 /** The {@code container('image') { … }} block. */
 @CompileStatic
 class ContainerContext extends DslContext {
+    private static final Pattern MOUNT = ~/\/[^:\s]*:\/[^:\s]*(:[A-Za-z,]+)?/
+    private static final Pattern MODULE = ~/[A-Za-z0-9_.+-]+/
     private final Specs.ContainerDecl c
 
     ContainerContext(DslSession session, Specs.ContainerDecl c) {
@@ -26,7 +30,7 @@ class ContainerContext extends DslContext {
     /** Bind mounts, 'host:container[:options]', both absolute. */
     void mount(Object... specs) {
         for (String m : session.strings(specs, 'mount')) {
-            if (!(m ==~ /\/[^:\s]*:\/[^:\s]*(:[A-Za-z,]+)?/)) {
+            if (!MOUNT.matcher(m).matches()) {
                 session.error("mount '${m}' is not 'host:container' or 'host:container:options' with absolute paths (e.g. '/cvmfs:/cvmfs:ro')".toString())
             } else {
                 c.mounts.add(new Located<String>(m, session.line()))
@@ -37,7 +41,7 @@ class ContainerContext extends DslContext {
     /** Runtime modules (shifter/podman-hpc), e.g. 'cvmfs', 'gpu', 'mpich'. */
     void module(Object... names) {
         for (String m : session.strings(names, 'module')) {
-            if (!(m ==~ /[A-Za-z0-9_.+-]+/)) session.error("container module '${m}' contains whitespace or shell characters".toString())
+            if (!MODULE.matcher(m).matches()) session.error("container module '${m}' contains whitespace or shell characters".toString())
             else c.modules.add(new Located<String>(m, session.line()))
         }
     }

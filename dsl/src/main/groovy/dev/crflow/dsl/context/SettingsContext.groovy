@@ -6,9 +6,14 @@ import dev.crflow.dsl.internal.SbatchOptions
 import dev.crflow.dsl.internal.Specs
 import groovy.transform.CompileStatic
 
+import java.util.regex.Pattern
+
 /** The keywords shared by {@code defaults { }} and {@code step('name') { }}. */
 @CompileStatic
 abstract class SettingsContext extends DslContext {
+    private static final Pattern CONSTRAINT = ~/[A-Za-z0-9_&|!\[\]()*,.:-]+/
+    private static final Pattern ENV_NAME = ~/[A-Za-z_][A-Za-z0-9_]*/
+    private static final Pattern MODULE = ~/[A-Za-z0-9_.+\/-][A-Za-z0-9_.+\/:@-]*/
     protected final Specs.Settings s
 
     protected SettingsContext(DslSession session, Specs.Settings settings) {
@@ -28,7 +33,7 @@ abstract class SettingsContext extends DslContext {
     /** Slurm node features (--constraint), e.g. 'cpu' or 'gpu&hbm80g'. */
     void constraint(Object v) {
         String c = session.string(v, 'constraint')
-        if (c != null && !(c ==~ /[A-Za-z0-9_&|!\[\]()*,.:-]+/)) {
+        if (c != null && !CONSTRAINT.matcher(c).matches()) {
             session.error("constraint '${c}' contains characters Slurm does not accept in a feature expression".toString())
             c = null
         }
@@ -74,7 +79,7 @@ abstract class SettingsContext extends DslContext {
     private void envVar(Object name, Object value) {
         if (DslSession.unresolved(name) || DslSession.unresolved(value)) return
         String n = name instanceof CharSequence ? name.toString() : null
-        if (n == null || !(n ==~ /[A-Za-z_][A-Za-z0-9_]*/)) {
+        if (n == null || !ENV_NAME.matcher(n).matches()) {
             session.error("env name '${name}' is not a valid variable name (letters, digits and '_', not starting with a digit)".toString())
             return
         }
@@ -98,7 +103,7 @@ abstract class SettingsContext extends DslContext {
     /** Environment modules loaded (module load) before the step, in order. */
     void modules(Object... names) {
         for (String m : session.strings(names, 'modules')) {
-            if (!(m ==~ /[A-Za-z0-9_.+\/-][A-Za-z0-9_.+\/:@-]*/) || m.startsWith('-')) {
+            if (!MODULE.matcher(m).matches() || m.startsWith('-')) {
                 session.error("module name '${m}' contains whitespace or shell characters".toString())
             } else {
                 s.modules.add(new Located<String>(m, session.line()))

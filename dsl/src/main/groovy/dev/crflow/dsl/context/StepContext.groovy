@@ -3,6 +3,7 @@ package dev.crflow.dsl.context
 import dev.crflow.dsl.internal.DslSession
 import dev.crflow.dsl.internal.Keywords
 import dev.crflow.dsl.internal.Located
+import dev.crflow.dsl.internal.Scripts
 import dev.crflow.dsl.internal.Specs
 import groovy.transform.CompileStatic
 
@@ -31,10 +32,7 @@ class StepContext extends SettingsContext {
     /** A multi-line bash script; common indentation is removed. */
     void script(Object v) {
         String text = session.string(v, 'script')
-        if (text != null) {
-            text = text.stripIndent()
-            if (text.startsWith('\n')) text = text.substring(1)
-        }
+        if (text != null) text = Scripts.normalize(text)
         step.script = session.set(step.script, text, 'script')
     }
 }

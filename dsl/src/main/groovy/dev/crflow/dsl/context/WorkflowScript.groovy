@@ -40,6 +40,8 @@ abstract class WorkflowScript extends Script {
     }
 
     def propertyMissing(String name) {
+        // Script.println asks for 'out' and falls back to System.out when it is missing
+        if (name == 'out') throw new MissingPropertyException(name, getClass())
         DslSession.current().unknownKeyword('top level', name, Keywords.TOP, false, null)
         return DslSession.UNRESOLVED
     }

@@ -33,6 +33,8 @@ public final class DslCompiler {
         ANY }
 
     private static final AtomicLong SEQ = new AtomicLong();
+    /** -Dcrflow.dsl.timing=true prints where the time of each load goes (for the benchmark). */
+    private static final boolean TIMING = Boolean.getBoolean("crflow.dsl.timing");
     private static final String SCRIPT_BASE = "dev.crflow.dsl.context.WorkflowScript";
 
     private DslCompiler() {}
@@ -49,6 +51,7 @@ public final class DslCompiler {
      */
     public static LoadResult compile(String text, String displayName, Path baseDir, String baseName,
                                      Optional<String> profile, Mode mode) {
+        long t0 = System.nanoTime();
         String sourceName = "crflow_dsl_" + SEQ.incrementAndGet() + ".groovy";
         DslSession session = new DslSession(displayName, sourceName);
         CompilerConfiguration config = new CompilerConfiguration();
@@ -68,6 +71,7 @@ public final class DslCompiler {
                         ? " (generate large numbers of steps with a Groovy loop)" : ""));
                 return finish(session, null);
             }
+            long t1 = System.nanoTime();
             Script script = InvokerHelper.createScript(scriptClass, new Binding());
             session.enter(script);
             try {
@@ -79,7 +83,11 @@ public final class DslCompiler {
             } finally {
                 session.leave();
             }
+            long t2 = System.nanoTime();
             Workflow workflow = new Resolver(session, baseDir, baseName, profile, mode).resolve();
+            if (TIMING) System.err.printf("crflow dsl: compile %d ms, run %d ms, resolve %d ms (wall); thread CPU so far %d ms%n",
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000,
+                    java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000);
             return finish(session, workflow);
         } catch (IOException e) {
             session.error(0, "internal error closing the class loader: " + e.getMessage());

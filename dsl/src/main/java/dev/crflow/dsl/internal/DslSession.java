@@ -32,6 +32,7 @@ public final class DslSession {
         @Override public String toString() { return "<unresolved>"; }
     };
 
+    private static final Pattern SLURM_WORD = Pattern.compile("[^\\s'\"`$;\\\\]+");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
 
     private final String file;
@@ -89,16 +90,15 @@ public final class DslSession {
 
     public void warning(int at, String message) { add(new Diagnostic(file, at, Severity.WARNING, message)); }
 
+    private int errors;
+
     private void add(Diagnostic d) {
         diagnostics.add(d);
         stepOf.add(currentStep);
+        if (d.isError()) errors++;
     }
 
-    public int errorCount() {
-        int n = 0;
-        for (Diagnostic d : diagnostics) if (d.isError()) n++;
-        return n;
-    }
+    public int errorCount() { return errors; }
 
     /** Runs a step's block with the step as context of its diagnostics; true when the block reported an error. */
     public boolean runStepBlock(@groovy.lang.DelegatesTo(strategy = Closure.DELEGATE_ONLY) Closure<?> body, Object context, String stepName) {
@@ -116,16 +116,31 @@ public final class DslSession {
      * the step, since the line alone does not say which iteration is wrong.
      */
     List<Diagnostic> diagnosticsNamingLoopSteps(java.util.Set<String> stepsInLoops) {
-        List<Diagnostic> out = new ArrayList<>(diagnostics.size());
+        // the same problem on the same line for many generated steps is one diagnostic naming them
+        Map<Diagnostic, List<String>> grouped = new java.util.LinkedHashMap<>();
         for (int i = 0; i < diagnostics.size(); i++) {
             Diagnostic d = diagnostics.get(i);
             String step = stepOf.get(i);
-            if (step != null && stepsInLoops.contains(step) && !d.message().contains("step '" + step + "'")) {
-                d = new Diagnostic(d.file(), d.line(), d.severity(), d.message() + " (step '" + step + "')");
-            }
-            out.add(d);
+            List<String> steps = grouped.computeIfAbsent(d, k -> new ArrayList<>());
+            if (step != null && stepsInLoops.contains(step) && !d.message().contains("step '" + step + "'")) steps.add(step);
         }
+        List<Diagnostic> out = new ArrayList<>(grouped.size());
+        grouped.forEach((d, steps) -> out.add(steps.isEmpty() ? d
+                : new Diagnostic(d.file(), d.line(), d.severity(), d.message() + owners(steps))));
         return out;
+    }
+
+    /** " (step 'a')", " (steps 'a', 'b')" or " (steps 'a', 'b', 'c' and 97 more)". */
+    static String owners(List<String> steps) {
+        if (steps.isEmpty()) return "";
+        if (steps.size() == 1) return " (step '" + steps.get(0) + "')";
+        StringBuilder b = new StringBuilder(" (steps ");
+        for (int i = 0; i < Math.min(3, steps.size()); i++) {
+            if (i > 0) b.append(", ");
+            b.append('\'').append(steps.get(i)).append('\'');
+        }
+        if (steps.size() > 3) b.append(" and ").append(steps.size() - 3).append(" more");
+        return b.append(')').toString();
     }
 
     public void error(String message) { error(line, message); }
@@ -273,7 +288,7 @@ public final class DslSession {
     public String slurmWord(Object v, String keyword) {
         String s = string(v, keyword);
         if (s == null) return null;
-        if (!s.matches("[^\\s'\"`$;\\\\]+")) {
+        if (!SLURM_WORD.matcher(s).matches()) {
             error(keyword + " '" + s + "' contains whitespace, quotes or shell characters");
             return null;
         }

@@ -94,7 +94,7 @@ public final class Keywords {
         if (CHECKPOINT.contains(name) && !block.equals("checkpoint")) return Optional.of("it belongs in a checkpoint { } block");
         if (CONTAINER.contains(name) && !block.equals("container")) return Optional.of("it belongs in a container('image') { } block");
         if (STEP_ONLY.contains(name) && block.equals("defaults")) return Optional.of("it belongs in a step, not in defaults");
-        if (SETTINGS.contains(name) && Set.of("workflow", "profile", "top level", "policy").contains(block)) {
+        if (SETTINGS.contains(name) && !block.equals("step") && !block.equals("defaults")) {
             return Optional.of(block.equals("profile") ? "it belongs in the profile's defaults { } block" : "it belongs in a step('name') { } or defaults { } block");
         }
         if (STEP_ONLY.contains(name) && !block.equals("step")) return Optional.of("it belongs in a step('name') { } block");

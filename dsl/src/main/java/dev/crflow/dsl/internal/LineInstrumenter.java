@@ -3,7 +3,6 @@ package dev.crflow.dsl.internal;
 import org.codehaus.groovy.ast.ClassCodeVisitorSupport;
 import org.codehaus.groovy.ast.ClassHelper;
 import org.codehaus.groovy.ast.ClassNode;
-import org.codehaus.groovy.ast.ConstructorNode;
 import org.codehaus.groovy.ast.MethodNode;
 import org.codehaus.groovy.ast.expr.ArgumentListExpression;
 import org.codehaus.groovy.ast.expr.ConstantExpression;
@@ -32,11 +31,11 @@ final class LineInstrumenter extends CompilationCustomizer {
     @Override
     public void call(SourceUnit source, GeneratorContext context, ClassNode classNode) {
         Visitor visitor = new Visitor(source);
+        // methods only (the script's run() and the user's methods, closures included); constructors are
+        // left alone because their first statement must stay this(...)/super(...)
         for (MethodNode method : classNode.getMethods()) {
             if (method.getCode() != null && !method.isAbstract()) method.getCode().visit(visitor);
         }
-        // constructors are left alone: their first statement must stay this(...)/super(...)
-        for (ConstructorNode ignored : classNode.getDeclaredConstructors()) { /* not instrumented */ }
     }
 
     private static final class Visitor extends ClassCodeVisitorSupport {

@@ -62,6 +62,10 @@ final class Resolver {
         if (mode == DslCompiler.Mode.POLICY && session.policyBlocks == 0 && clean) {
             session.error(0, "no policy { match('glob') { … } } block in this file");
         }
+        if (wf != null && wf.steps.isEmpty() && clean) session.warning(wf.line, "workflow '" + wf.name + "' has no steps");
+        if (session.policyBlocks > 0 && session.rules.isEmpty() && clean) {
+            session.warning(session.firstPolicyLine, "policy block without match('glob') { … } rules: it applies to nothing");
+        }
         List<Step> steps = wf == null ? List.of() : steps(wf);
         List<PolicyRule> rules = rules();
         flushFindings();
@@ -338,10 +342,7 @@ final class Resolver {
 
     private void flushFindings() {
         findings.forEach((f, owners) -> {
-            String who = owners.isEmpty() ? "" : owners.size() == 1 ? " (step '" + owners.get(0) + "')"
-                    : owners.size() <= 3 ? " (steps " + owners.stream().map(o -> "'" + o + "'").collect(Collectors.joining(", ")) + ")"
-                    : " (steps " + owners.subList(0, 3).stream().map(o -> "'" + o + "'").collect(Collectors.joining(", "))
-                      + " and " + (owners.size() - 3) + " more)";
+            String who = DslSession.owners(owners);
             if (f.error()) session.error(f.line(), f.message() + who);
             else session.warning(f.line(), f.message() + who);
         });

@@ -121,7 +121,7 @@ public final class SbatchOptions {
         if (!FLAGS.contains(name) && !OPTIONAL_VALUE.contains(name) && (value == null || value.isBlank())) {
             return new Checked(null, "sbatch option '--" + name + "' needs a value: --" + name + "=VALUE");
         }
-        if (value != null && value.contains(" ") && name.matches(".*") && value.matches(".*\\s--\\S.*")) {
+        if (value != null && value.contains(" ") && value.matches(".*\\s--\\S.*")) {
             return new Checked(null, "sbatch option '" + option + "': give one option per argument (e.g. sbatch '--exclusive', '--gres=gpu:1')");
         }
         return new Checked(name, null);

@@ -1,6 +1,11 @@
 package dev.crflow.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.crflow.dsl.Diagnostic;
 import dev.crflow.dsl.LoadResult;
+import dev.crflow.dsl.Severity;
+import dev.crflow.dsl.WorkflowLoader;
+import dev.crflow.dsl.model.ModelJson;
 import dev.crflow.dsl.model.Workflow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -8,7 +13,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -26,8 +35,12 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "P", description = "Apply the defaults of profile P (as crflow run would).")
     String profile;
 
+    @Option(names = "--json", description = "Print {\"file\", \"ok\", \"diagnostics\": [{\"file\", \"line\", \"severity\", \"message\"}]} on stdout instead of text (same exit codes).")
+    boolean json;
+
     @Override
     public Integer call() {
+        if (json) return json();
         try {
             LoadResult result = DslFiles.loadOrFail(file, Optional.ofNullable(profile), spec.commandLine().getErr());
             Workflow w = result.workflow().orElseThrow();
@@ -46,5 +59,21 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (DslFiles.SilentExit e) {
             return e.exitCode;
         }
+    }
+
+    private Integer json() {
+        LoadResult result = Files.exists(file) ? WorkflowLoader.checkAny(file, Optional.ofNullable(profile))
+                : new LoadResult(Optional.empty(), List.of(new Diagnostic(file.toString(), 0, Severity.ERROR, "no such file")));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("file", file.toString());
+        out.put("ok", result.ok());
+        out.put("diagnostics", result.diagnostics());
+        try {
+            spec.commandLine().getOut().println(ModelJson.mapper().writeValueAsString(out));
+        } catch (JsonProcessingException e) {
+            throw new CrflowException(ExitCodes.FAILED, "cannot write JSON: " + e.getMessage(), e);
+        }
+        spec.commandLine().getOut().flush();
+        return result.ok() ? ExitCodes.OK : ExitCodes.INVALID_INPUT;
     }
 }

@@ -2,6 +2,7 @@ package dev.crflow.cli;
 
 import dev.crflow.cli.runner.DriverStepState;
 import dev.crflow.cli.runner.RunDirectory;
+import dev.crflow.coordinator.control.ControlDir;
 import dev.crflow.executor.control.JournalEntry;
 import dev.crflow.executor.control.PrivateFiles;
 import dev.crflow.executor.control.StepControlDir;
@@ -43,13 +44,13 @@ public final class CheckpointCommand implements Callable<Integer> {
         }
         Instant asked = Instant.now().minusMillis(500);
         if (stop) PrivateFiles.writeAtomically(ctl.path().resolve("stop-requested"), asked + "\n");
-        ctl.request(stop ? "stop" : "checkpoint");
+        String requestId = ControlDir.of(ctl.path()).requestCheckpoint(stop);
         PrintWriter out = spec.commandLine().getOut();
         out.println("asked step " + step + " to checkpoint" + (stop ? " and stop" : "") + "; waiting...");
         out.flush();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            Optional<JournalEntry> answer = answer(ctl.readJournal(), asked);
+            Optional<JournalEntry> answer = answer(ctl.readJournal(), requestId);
             if (answer.isPresent()) {
                 JournalEntry e = answer.get();
                 if (e.ok()) {
@@ -66,8 +67,8 @@ public final class CheckpointCommand implements Callable<Integer> {
                 + " s; is its job running? ('crflow status'). The request stays in " + ctl.requests() + " until the coordinator reads it.");
     }
 
-    private static Optional<JournalEntry> answer(List<JournalEntry> journal, Instant asked) {
-        return journal.stream().filter(e -> e.event().equals("checkpoint") && e.text("trigger").equals("manual"))
-                .filter(e -> e.time().map(t -> !t.isBefore(asked)).orElse(false)).findFirst();
+    /** The coordinator's checkpoint event carrying our request id. */
+    private static Optional<JournalEntry> answer(List<JournalEntry> journal, String requestId) {
+        return journal.stream().filter(e -> e.event().equals("checkpoint") && requestId.equals(e.text("requestId"))).findFirst();
     }
 }

@@ -2,7 +2,8 @@ package dev.crflow.cli;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.crflow.executor.control.ControlJson;
-import dev.crflow.executor.control.ImageGeneration;
+import dev.crflow.coordinator.store.Generation;
+import dev.crflow.coordinator.store.ImageStore;
 import dev.crflow.executor.control.StepControlDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,8 +33,9 @@ public final class ImagesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StepControlDir ctl = CommandSupport.stepDir(workdir.runDirectory(), step);
-        List<Image> images = ctl.generations().stream()
-                .map((ImageGeneration g) -> new Image(g.number(), g.path().toString(), g.valid(), g.bytes(), g.created())).toList();
+        // The coordinator's own view: a generation is valid only with its manifest, written last at commit.
+        List<Image> images = ImageStore.open(ctl.path()).list().stream()
+                .map((Generation g) -> new Image(g.number(), g.path().toString(), g.valid(), g.bytes(), g.created())).toList();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(ControlJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(images));

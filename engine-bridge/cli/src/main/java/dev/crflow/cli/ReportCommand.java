@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {"  crflow report                          # ./.crflow/ -> ./.crflow/report.html",
                 "  crflow report --workdir runs/a --out a.html",
-                "  crflow report --root work/.crflow-slurm-cr   # a bridge root: every dir with a journal.jsonl below it"})
+                "  crflow report --root .crflow-nf        # the Nextflow bridge's root: every dir with a journal.jsonl below it"})
 public final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -131,7 +131,8 @@ public final class ReportCommand implements Callable<Integer> {
             ArrayNode lost = n.putArray("lostWork");
             for (LostWork l : s.lostWork()) {
                 lost.addObject().put("attempt", l.attempt()).put("reason", l.reason().token())
-                        .put("seconds", l.lost().toMillis() / 1000.0).put("sinceCheckpoint", l.sinceCheckpoint());
+                        .put("seconds", l.lost().toMillis() / 1000.0).put("sinceCheckpoint", l.sinceCheckpoint())
+                        .put("atLeast", l.atLeast());
             }
             n.put("bytesWritten", s.bytesWritten());
             n.put("bytesStored", s.bytesStored());

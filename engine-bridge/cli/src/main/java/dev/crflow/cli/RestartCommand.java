@@ -12,7 +12,6 @@ import dev.crflow.executor.ExecutorException;
 import dev.crflow.executor.StepExecutor;
 import dev.crflow.executor.StepLaunch;
 import dev.crflow.executor.control.ImageGeneration;
-import dev.crflow.executor.control.PrivateFiles;
 import dev.crflow.executor.control.StepControlDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,8 +57,7 @@ public final class RestartCommand implements Callable<Integer> {
                     throw new CrflowException(ExitCodes.INVALID_INPUT, "step " + step + " has no valid generation " + generation
                             + "; valid ones: " + gens.stream().filter(ImageGeneration::valid).map(g -> String.valueOf(g.number())).toList());
                 }
-                PrivateFiles.directory(ctl.requests());
-                PrivateFiles.writeAtomically(ctl.requests().resolve("restore"), "{\"generation\": " + generation + "}\n");
+                dev.crflow.coordinator.control.ControlDir.of(ctl.path()).requestRestoreFrom(generation);
             }
             DriverStepState st = dir.driverState(step);
             if (st.state().active() && ctl.readJob().isPresent()) {

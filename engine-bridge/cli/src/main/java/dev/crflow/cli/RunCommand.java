@@ -56,6 +56,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Workflow workflow = Workflows.load(file, Optional.ofNullable(profile));
+        ContainerCheckCommand.requireUsableContainers(workflow.steps());
         RunDirectory dir = workdir.runDirectory().create();
         try (RunLock lock = RunLock.acquire(dir.root(), "crflow run")) {
             RunInfo info = runInfo(dir, workflow);

@@ -131,4 +131,23 @@ class CheckCommandTest {
         assertTrue(run.out().contains("--profile=P"), run.out());
         assertTrue(run.out().contains("2   the file has errors"), run.out());
     }
+
+    @Test
+    void jsonListsEveryDiagnosticForMachines() throws IOException {
+        Path f = write("j.groovy", "workflow('w') {\n  step('a') { command 'x'; nodes 0 }\n  step('b') { command 'y'; env SLURM_X: '1' }\n}\n");
+        CliRun run = CliRun.of("check", "--json", f.toString());
+        assertEquals(ExitCodes.INVALID_INPUT, run.exitCode(), run.err());
+        var tree = dev.crflow.dsl.model.ModelJson.mapper().readTree(run.out());
+        assertEquals(f.toString(), tree.get("file").asText());
+        assertEquals(false, tree.get("ok").asBoolean());
+        assertEquals(2, tree.get("diagnostics").size());
+        assertEquals(2, tree.get("diagnostics").get(0).get("line").asInt());
+        assertEquals("ERROR", tree.get("diagnostics").get(0).get("severity").asText());
+        assertEquals("nodes must be at least 1, got 0", tree.get("diagnostics").get(0).get("message").asText());
+        assertEquals("WARNING", tree.get("diagnostics").get(1).get("severity").asText());
+
+        CliRun missing = CliRun.of("check", "--json", dir.resolve("none.groovy").toString());
+        assertEquals(ExitCodes.INVALID_INPUT, missing.exitCode());
+        assertTrue(missing.out().contains("\"message\" : \"no such file\""), missing.out());
+    }
 }

@@ -17,7 +17,12 @@ public final class ProfileWriter {
     private final Map<String, String> settings = new LinkedHashMap<>();
 
     public ProfileWriter(Path launcher, Optional<Path> policy, int jobs, int latencyWaitSeconds, int restartTimes) {
-        String crflow = ShellWords.quote(launcher.toAbsolutePath().normalize().toString()) + " snakemake";
+        this(List.of(launcher.toAbsolutePath().normalize().toString(), "snakemake"), policy, jobs, latencyWaitSeconds, restartTimes);
+    }
+
+    /** @param bridge the words that start {@code crflow snakemake} (tests run the module's own main class) */
+    public ProfileWriter(List<String> bridge, Optional<Path> policy, int jobs, int latencyWaitSeconds, int restartTimes) {
+        String crflow = String.join(" ", bridge.stream().map(ShellWords::quote).toList());
         String policyArg = policy.map(p -> " --policy " + ShellWords.quote(p.toAbsolutePath().normalize().toString())).orElse("");
         settings.put("cluster", yaml(crflow + " submit" + policyArg));
         settings.put("cluster-status", yaml(crflow + " status"));
@@ -31,7 +36,11 @@ public final class ProfileWriter {
         // Application failures: Snakemake resubmits; the new job resumes from the newest checkpoint.
         settings.put("restart-times", String.valueOf(restartTimes));
         settings.put("printshellcmds", "true");
-        // Never rerun-incomplete: it would stop Snakemake from reattaching to jobs still running after a restart.
+        // A restarted Snakemake refuses to start while a running job's output exists and is marked incomplete
+        // (IncompleteFilesException). With rerun-incomplete it "resubmits" the job instead; crflow's submit
+        // recognises the job (same rule, wildcards, inputs) still queued or running and answers its id: a
+        // reattach, without a second sbatch.
+        settings.put("rerun-incomplete", "true");
     }
 
     public String configYaml() {
@@ -39,7 +48,7 @@ public final class ProfileWriter {
         out.append("# Snakemake profile written by `crflow snakemake profile`: run `snakemake --profile <this dir>`.\n");
         out.append("# Rules run as checkpointable crflow steps on Slurm (docs/snakemake.md). Requeues and\n");
         out.append("# walltimes are handled inside the job; a Snakemake restarted after a crash reattaches to\n");
-        out.append("# running jobs through cluster-status, so do not add rerun-incomplete here.\n");
+        out.append("# its running jobs (crflow's submit answers the running job's id instead of submitting again).\n");
         for (Map.Entry<String, String> e : settings.entrySet()) out.append(e.getKey()).append(": ").append(e.getValue()).append('\n');
         return out.toString();
     }

@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Print the state of one job for Snakemake's --cluster-status: exactly one of",
-                "running, success, failed. Requeued and pending-after-requeue jobs are running; when squeue does",
+        description = {"Print running, success or failed for one job (Snakemake's --cluster-status).",
+                "Requeued and pending-after-requeue jobs are running; when squeue does",
                 "not answer the job is running (never failed). success only when crflow's coordinator recorded",
                 "completion. All status calls share one squeue snapshot (a file cache with a short time-to-live)."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 public final class StatusCommand implements Callable<Integer> {
     private static final Pattern JOB_ID = Pattern.compile("\\d+(_\\d+)?");
     static final Duration HEARTBEAT_FRESH = Duration.ofSeconds(30);
+    /** Written once this command told Snakemake "success": a later submission of the same job is a real rerun. */
+    static final String REPORTED = "reported-success";
 
     @Spec CommandSpec spec;
 
@@ -90,7 +92,26 @@ public final class StatusCommand implements Callable<Integer> {
                 // still running; the next call tries again
             }
         }
-        return SnakemakeStatus.decide(snap.known(), entry, result, listedSinceSubmit, alive);
+        SnakemakeStatus.Decision d = SnakemakeStatus.decide(snap.known(), entry, result, listedSinceSubmit, alive);
+        indexed.ifPresent(j -> tendOutputs(j, d.status()));
+        return d;
+    }
+
+    /** Keeps a running job's outputs netted and puts back any that a restarted Snakemake deleted (see OutputNet). */
+    private static void tendOutputs(BridgeRoot.IndexedJob job, SnakemakeStatus status) {
+        Optional<OutputNet.JobFacts> facts = OutputNet.readFacts(job.control().path());
+        if (facts.isEmpty()) return;
+        OutputNet.restore(facts.get());
+        if (status == SnakemakeStatus.RUNNING) {
+            OutputNet.guard(facts.get());
+        } else if (status == SnakemakeStatus.SUCCESS) {
+            try {
+                dev.crflow.executor.control.PrivateFiles.writeAtomically(job.control().path().resolve(REPORTED), Instant.now() + "\n");
+            } catch (IOException ignored) {
+                // then a rerun of the same job reports it again instead of recomputing: harmless
+            }
+            OutputNet.release(facts.get());
+        }
     }
 
     private static Optional<Instant> instant(String text) {

@@ -73,18 +73,35 @@ public final class SubmitCommand implements Callable<Integer> {
             SlurmClient slurm = Slurm.client();
 
             Optional<JobRecord> previous = ctl.readJob();
+            Optional<OutputNet.JobFacts> facts = OutputNet.readFacts(ctl.path());
             if (previous.isPresent() && ctl.readResult().isEmpty()) {
                 Optional<String> alive = stillQueued(slurm, previous.get());
                 if (alive.isPresent()) {
+                    // A restarted Snakemake: it has just deleted the job's existing outputs; give them back.
+                    List<String> restored = facts.map(OutputNet::restore).orElse(List.of());
                     bridge.index(alive.get(), key);
                     err.println("crflow: " + describe(job) + " is already running as job " + alive.get()
-                            + " (" + ctl.path() + "): reattached, not submitted again");
+                            + " (" + ctl.path() + "): reattached, not submitted again"
+                            + (restored.isEmpty() ? "" : "; outputs kept: " + String.join(", ", restored)));
                     out.println(alive.get());
                     out.flush();
                     return BridgeExit.OK;
                 }
             }
+            if (previous.isPresent() && ctl.readResult().map(r -> r.completed() && Integer.valueOf(0).equals(r.exitCode())).orElse(false)
+                    && !Files.exists(ctl.path().resolve(StatusCommand.REPORTED))) {
+                // It finished while no Snakemake was watching: report that job instead of computing it again.
+                List<String> restored = facts.map(OutputNet::restore).orElse(List.of());
+                bridge.index(previous.get().jobId(), key);
+                err.println("crflow: " + describe(job) + " already completed as job " + previous.get().jobId()
+                        + " while Snakemake was away: reporting it, not running it again"
+                        + (restored.isEmpty() ? "" : "; outputs kept: " + String.join(", ", restored)));
+                out.println(previous.get().jobId());
+                out.flush();
+                return BridgeExit.OK;
+            }
             if (ctl.readResult().isPresent()) {
+                facts.ifPresent(OutputNet::release);
                 Path old = bridge.retire(key);
                 err.println("crflow: " + describe(job) + " ran to its end before (kept in " + old + "); starting afresh");
                 previous = Optional.empty();
@@ -99,6 +116,9 @@ public final class SubmitCommand implements Callable<Integer> {
                 err.println("crflow: warning: group job '" + job.name() + "' with engine 'signal': a restart re-runs the"
                         + " whole group (only single rules replay their command); use a transparent engine (dmtcp) for groups");
             }
+            boolean netted = !job.isGroup() && step.checkpoint().engine() == dev.crflow.dsl.model.Engine.SIGNAL;
+            OutputNet.writeFacts(ctl.path(), new OutputNet.JobFacts(key, workdir.toString(), netted ? job.output() : List.of(),
+                    bridge.path().resolve("nets").resolve(key).toString(), netted));
             List<String> known = new ArrayList<>();
             previous.ifPresent(p -> { known.addAll(p.previousJobIds()); known.add(p.jobId()); });
             int attempt = previous.map(p -> p.attempt() + 1).orElse(1);

@@ -67,6 +67,29 @@ def write_private(path, data):
         os.close(dfd)
 
 
+def renet_outputs(ctl):
+    """After the coordinator restored the outputs (new inodes), link the safety net to them again (OutputNet.java)."""
+    try:
+        with open(os.path.join(ctl, "smk-job.json"), encoding="utf-8") as f:
+            facts = json.load(f)
+    except (FileNotFoundError, ValueError):
+        return
+    if not facts.get("netted"):
+        return
+    for rel in facts.get("outputs", []):
+        out = os.path.join(facts["workdir"], rel)
+        net = os.path.join(facts["net"], rel)
+        if not os.path.isfile(out) or os.path.islink(out):
+            continue
+        try:
+            os.makedirs(os.path.dirname(net), exist_ok=True)
+            tmp = "%s.%d.tmp" % (net, os.getpid())
+            os.link(out, tmp)
+            os.replace(tmp, net)
+        except OSError as e:
+            log("no safety net for %s: %s" % (rel, e))
+
+
 def replay_env(recorded):
     env = {k: v for k, v in recorded.items() if not k.startswith(CURRENT_PREFIXES)}
     env.update({k: v for k, v in os.environ.items() if k.startswith(CURRENT_PREFIXES)})
@@ -83,6 +106,7 @@ def run(ctl, forward, single):
         log("resuming from generation %s: replaying the rule's command in %s without re-running Snakemake "
             "(which would delete the restored outputs)" % (generation, record["cwd"]))
         os.chdir(record["cwd"])
+        renet_outputs(ctl)
         set_signal(forward, signal.SIG_DFL)
         shell = record["shell"]
         os.execve(shell, [shell, "-c", record["command"]], replay_env(record["env"]))

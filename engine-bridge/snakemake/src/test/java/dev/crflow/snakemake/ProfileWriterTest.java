@@ -20,7 +20,7 @@ class ProfileWriterTest {
         assertTrue(yaml.contains("\nlatency-wait: 60\n"), yaml);
         assertTrue(yaml.contains("\nrestart-times: 1\n"), yaml);
         assertTrue(yaml.contains("\njobs: 100\n"), yaml);
-        assertFalse(yaml.contains("rerun-incomplete:"), "would stop Snakemake from reattaching");
+        assertTrue(yaml.contains("\nrerun-incomplete: true\n"), "a restart must not stop at IncompleteFilesException; submit reattaches");
     }
 
     @Test

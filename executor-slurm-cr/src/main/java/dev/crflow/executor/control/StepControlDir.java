@@ -109,7 +109,9 @@ public final class StepControlDir {
 
     /** Appends an event of the driver's own (e.g. {@code attempt-lost}); see docs/contracts.md §3. */
     public void appendJournal(JsonNode event) throws IOException {
-        PrivateFiles.appendLine(journal(), JSON.writeValueAsString(event));
+        // One line per event: never the mapper's indented form.
+        PrivateFiles.appendLine(journal(), JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(event));
     }
 
     /** A manual-control request file ({@code checkpoint} or {@code stop}) for the coordinator. */

@@ -33,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LocalStepExecutor implements StepExecutor {
     /** The coordinator's "requeue me" exit code in local mode (docs/contracts.md §4). */
     public static final int REQUEUE_EXIT = 75;
+    /** "Checkpointed and stopped on request": ended, not relaunched. */
+    public static final int STOPPED_EXIT = 76;
     /** Slurm's default KillWait between SIGTERM and SIGKILL. */
     static final Duration KILL_WAIT = Duration.ofSeconds(30);
 
@@ -65,6 +67,7 @@ public final class LocalStepExecutor implements StepExecutor {
         String jobId = "local-" + launch.jobName().replace("crflow-", "") + "-" + launch.attempt();
         try {
             ctl.create();
+            createWorkdir(launch);
             ctl.writeSpec(launch.step());
             ctl.writeJson(ctl.job(), new JobRecord(jobId, launch.jobName(), launch.attempt(), clock.instant(), name(), null,
                     launch.knownJobIds(), List.of()));
@@ -76,6 +79,11 @@ public final class LocalStepExecutor implements StepExecutor {
         jobs.put(jobId, job);
         job.start();
         return handle;
+    }
+
+    /** The step's workdir is the user's (normal permissions); made here so a fresh checkout runs as is. */
+    static void createWorkdir(StepLaunch launch) throws IOException {
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of(launch.step().workdir()));
     }
 
     @Override

@@ -49,6 +49,8 @@ public final class BatchScriptRenderer {
         d.add(SbatchDirective.of("--cpus-per-task", Integer.toString(r.cpusPerTask())));
         r.memMb().ifPresent(v -> d.add(SbatchDirective.of("--mem", v + "M")));
         if (!req.excludeNodes().isEmpty()) d.add(SbatchDirective.of("--exclude", String.join(",", req.excludeNodes())));
+        // shifter stages its image (and site modules) through the header: #SBATCH --image=, --module=
+        d.addAll(dev.crflow.executor.container.ContainerDirectives.of(step));
         d.addAll(ExtraDirectives.parse(step.sbatchExtra()));
         return d;
     }

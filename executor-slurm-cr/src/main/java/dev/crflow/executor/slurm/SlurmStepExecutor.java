@@ -87,6 +87,7 @@ public final class SlurmStepExecutor implements StepExecutor {
         trackedNames.add(launch.jobName());
         try {
             ctl.create();
+            createWorkdir(launch);
             Optional<SubmitIntent> earlier = ctl.readSubmitIntent();
             Optional<JobRecord> recorded = ctl.readJob();
             boolean unfinishedIntent = earlier.isPresent() && earlier.get().attempt() == launch.attempt()
@@ -195,6 +196,11 @@ public final class SlurmStepExecutor implements StepExecutor {
         } catch (IOException e) {
             throw new ExecutorException("cannot write " + arrayDir + ": " + e.getMessage(), true, e);
         }
+    }
+
+    /** The step's workdir is the user's (normal permissions); made here so a fresh checkout runs as is. */
+    static void createWorkdir(StepLaunch launch) throws IOException {
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of(launch.step().workdir()));
     }
 
     @Override

@@ -107,6 +107,18 @@ public final class ControlDirReader {
                     requeues.add(new Requeue(attempt, t, bool(e, "ok", true), text(e, "kind"), text(e, "message")));
                     if (attemptField.isPresent()) byNumber.computeIfAbsent(attempt, AttemptBuilder::new).active(t);
                 }
+                case "attempt-lost" -> {
+                    // the driver's word (crflow run): the job is gone; when it noticed is not when the attempt ended
+                    String why = "lost (" + text(e, "reason").orElse("?") + text(e, "node").filter(n -> !n.isBlank()).map(n -> " on " + n).orElse("")
+                            + ")" + text(e, "message").map(m -> ": " + m).orElse("");
+                    Optional<String> job = text(e, "jobId");
+                    AttemptBuilder target = attemptField.isPresent() ? byNumber.get(attempt) : null;
+                    if (target == null && job.isPresent()) {
+                        for (AttemptBuilder b : byNumber.values()) if (job.get().equals(b.jobId) && b.start != null && !b.start.isAfter(t)) target = b;
+                    }
+                    if (target != null) target.driverNote = Optional.of(why);
+                    else warnings.add("job " + job.orElse("?") + " " + why + " before its coordinator started");
+                }
                 default -> { /* events of later versions: not ours to judge */ }
             }
         }
@@ -218,6 +230,12 @@ public final class ControlDirReader {
     }
 
     private static Optional<String> readSpecName(Path ctl) {
+        // The Nextflow bridge records the task it serves ("COUNT (1)"): the name users know from Nextflow's log.
+        JsonNode identity = JsonLines.readObject(ctl.resolve("identity.json"), w -> {});
+        if (identity != null) {
+            Optional<String> task = text(identity, "firstTask").or(() -> text(identity, "process")).filter(n -> !n.isBlank());
+            if (task.isPresent()) return task;
+        }
         JsonNode spec = JsonLines.readObject(ctl.resolve("spec.json"), w -> {}); // unreadable: reported by readBudgets
         return spec == null ? Optional.empty() : text(spec, "name").filter(n -> !n.isBlank());
     }
@@ -348,6 +366,8 @@ public final class ControlDirReader {
         OptionalInt exitCode = OptionalInt.empty();
         OptionalDouble computeSeconds = OptionalDouble.empty();
         Optional<String> message = Optional.empty();
+        /** From the driver's attempt-lost event. */
+        Optional<String> driverNote = Optional.empty();
 
         AttemptBuilder(int number) { this.number = number; }
 
@@ -393,8 +413,10 @@ public final class ControlDirReader {
                 if (charged.isAfter(last)) last = charged;
             }
             if (bound != null && last.isAfter(bound)) last = bound;
+            Optional<String> note = driverNote.isPresent() && message.isPresent() ? Optional.of(driverNote.get() + "; " + message.get())
+                    : driverNote.or(() -> message);
             return new Attempt(number, jobId, host, s, last, false, EndReason.LOST, exitCode, computeSeconds,
-                    fromGeneration, engine, engineVersion, message);
+                    fromGeneration, engine, engineVersion, note);
         }
     }
 }

@@ -14,22 +14,39 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Every step found below a root, read from its files. */
-public record RunReport(Path root, Instant generatedAt, List<StepReport> steps) {
+public record RunReport(Path root, Instant generatedAt, RunMeta meta, List<StepReport> steps, List<String> warnings) {
 
     public RunReport {
         steps = List.copyOf(steps);
+        warnings = List.copyOf(warnings);
     }
 
     public static RunReport load(Path root, Clock clock) throws IOException {
         ControlDirReader reader = new ControlDirReader(clock);
+        List<String> warnings = new ArrayList<>();
+        RunMeta meta = RunMeta.read(root, warnings);
+        List<Source> sources = new ArrayList<>(ControlDirDiscovery.discover(root));
+        // Steps of the workflow without a control directory yet (waiting for the steps they come after).
+        Optional<Path> stepsDir = RunMeta.runDirectoryOf(root).map(d -> d.resolve("steps"));
+        if (stepsDir.isPresent()) {
+            for (String name : meta.stepsInOrder().keySet()) {
+                boolean plainName = !name.contains("/") && !name.contains("\\") && !name.equals("..") && !name.equals(".");
+                if (plainName && sources.stream().noneMatch(s -> s.name().equals(name))) {
+                    sources.add(new Source(name, stepsDir.get().resolve(name)));
+                }
+            }
+        }
         List<StepReport> steps = new ArrayList<>();
-        for (Source s : ControlDirDiscovery.discover(root)) {
+        for (Source s : sources) {
             steps.add(reader.read(s));
         }
         steps = displayNames(steps);
-        // Workflow order as it happened: first started first; steps not yet started last, by name.
-        steps.sort(Comparator.comparing((StepReport s) -> s.start().orElse(Instant.MAX)).thenComparing(StepReport::name));
-        return new RunReport(root.toAbsolutePath().normalize(), clock.instant(), steps);
+        // The workflow's order when crflow run recorded it; otherwise as it happened: first started first,
+        // steps not yet started last, by name.
+        List<String> order = new ArrayList<>(meta.stepsInOrder().keySet());
+        steps.sort(Comparator.comparingInt((StepReport s) -> order.contains(s.name()) ? order.indexOf(s.name()) : Integer.MAX_VALUE)
+                .thenComparing(s -> s.start().orElse(Instant.MAX)).thenComparing(StepReport::name));
+        return new RunReport(root.toAbsolutePath().normalize(), clock.instant(), meta, steps, warnings);
     }
 
     /**

@@ -70,7 +70,14 @@ public final class StepModel {
     }
 
     /** Work redone after an interruption: compute since the last good checkpoint of the attempt (or since its start). */
-    public record LostWork(int attempt, EndReason reason, Duration lost, Optional<Instant> since, boolean sinceCheckpoint) {}
+    public record LostWork(int attempt, EndReason reason, Duration lost, Optional<Instant> since, boolean sinceCheckpoint,
+                           /** the attempt's end is its last sign of life, so at least this much was lost */
+                           boolean atLeast) {
+
+        public String display(java.util.function.Function<Duration, String> format) {
+            return (atLeast ? "≥ " : "") + format.apply(lost);
+        }
+    }
 
     /** Budgets from spec.json; empty where the spec does not set them (or is absent). */
     public record Budgets(OptionalInt maxRestarts, Optional<Duration> totalTime, OptionalInt retry, Optional<String> engine, Optional<Duration> interval) {

@@ -156,9 +156,14 @@ public record StepReport(
             }
             Instant since = last != null ? last.time() : a.start();
             Duration lost = since.isAfter(a.end()) ? Duration.ZERO : Duration.between(since, a.end());
-            out.add(new LostWork(a.number(), a.reason(), lost, Optional.of(since), last != null));
+            out.add(new LostWork(a.number(), a.reason(), lost, Optional.of(since), last != null, !a.endRecorded()));
         }
         return out;
+    }
+
+    /** True when some lost work is a lower bound (an attempt whose end is only its last sign of life). */
+    public boolean lostWorkIsLowerBound() {
+        return lostWork().stream().anyMatch(LostWork::atLeast);
     }
 
     public Duration totalLostWork() {

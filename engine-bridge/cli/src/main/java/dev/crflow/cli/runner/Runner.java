@@ -158,7 +158,9 @@ public final class Runner {
         DriverStepState st = states.get(step.name());
         if (!o.lostNodes().isEmpty()) st = st.excluding(o.lostNodes());
         switch (o.status()) {
-            case QUEUED -> save(step.name(), st.withState(st.state() == StepState.PENDING ? StepState.SUBMITTED : keepOr(st, StepState.SUBMITTED), o.detail()));
+            // Back in the queue after it ran (requeued by Slurm, e.g. its node failed): REQUEUED, not SUBMITTED.
+            case QUEUED -> save(step.name(), st.withState(st.state() == StepState.SUBMITTED || st.state() == StepState.PENDING
+                    ? StepState.SUBMITTED : StepState.REQUEUED, o.detail()));
             case RUNNING, SUSPENDED -> save(step.name(), st.withState(
                     ctl.readCoordinatorPhase().filter("CHECKPOINTING"::equals).isPresent() ? StepState.CHECKPOINTING : StepState.RUNNING,
                     o.status() == JobStatus.SUSPENDED ? "suspended" : ""));
@@ -182,13 +184,9 @@ public final class Runner {
         }
     }
 
-    private static StepState keepOr(DriverStepState st, StepState fallback) {
-        return st.state() == StepState.REQUEUED ? StepState.REQUEUED : fallback;
-    }
-
     private void ended(Step step, JobHandle h, StepControlDir ctl, DriverStepState st, JobObservation o) {
         Optional<StepResult> result = ctl.readResult();
-        if (result.isEmpty() && stopRequested(ctl)) {
+        if (result.isEmpty() && (stopRequested(ctl) || ctl.readCoordinatorPhase().filter("STOPPED"::equals).isPresent())) {
             active.remove(step.name());
             save(step.name(), st.withState(StepState.CANCELLED, "stopped after 'crflow checkpoint --stop'; resume with 'crflow restart "
                     + step.name() + "' or 'crflow run'"));
@@ -205,8 +203,11 @@ public final class Runner {
             save(step.name(), st.completed(r.exitCode()));
             return;
         }
-        int used = Math.max(st.failures() + 1, r.retries() == null ? 0 : r.retries());
-        if ("FAILED".equals(r.outcome()) && used <= step.retry()) {
+        // The coordinator retries failures inside the job and reports how many it used; the driver only retries
+        // what the coordinator did not (e.g. a failure before the application ran).
+        int coordinatorRetries = r.retries() == null ? 0 : r.retries();
+        int used = Math.max(st.failures(), coordinatorRetries) + 1;
+        if ("FAILED".equals(r.outcome()) && coordinatorRetries < step.retry() && used <= step.retry()) {
             archiveResult(ctl, st.attempt());
             DriverStepState retry = st.withFailures(used);
             submit(step, retry, "retry " + used + " of " + step.retry() + " after exit " + r.exitCode());

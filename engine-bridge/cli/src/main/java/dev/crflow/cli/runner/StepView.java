@@ -45,14 +45,43 @@ public record StepView(String name, StepState state, String jobId, int attempts,
                 driver.message(), budgetLeft, node);
     }
 
-    /** Requeues the coordinator made (successful {@code requeue} events) plus jobs lost ({@code attempt-lost}). */
+    /**
+     * Restarts counted the coordinator's way (its {@code History}: attempt-ends for walltime/preemption that requeued,
+     * and lost attempts), plus what only the driver knows: an attempt whose coordinator died and was not recovered
+     * yet, and jobs lost before their coordinator ever started ({@code attempt-lost} of a job with no attempt-start).
+     */
     static int restarts(List<JournalEntry> journal) {
         int n = 0;
+        java.util.Set<String> started = new java.util.HashSet<>();
+        boolean open = false;
+        String openJob = null;
+        int openAttempt = -1;
         for (JournalEntry e : journal) {
-            if (e.event().equals("requeue") && e.ok()) n++;
-            else if (e.event().equals("attempt-lost")) n++;
+            switch (e.event()) {
+                case "attempt-start" -> {
+                    started.add(e.text("jobId"));
+                    open = true;
+                    openJob = e.text("jobId");
+                    openAttempt = e.integer("attempt").orElse(-1);
+                }
+                case "attempt-end" -> {
+                    open = false;
+                    String reason = e.text("reason");
+                    boolean requeued = e.json().path("requeued").asBoolean(false);
+                    if (reason.equals("lost") || (requeued && (reason.equals("walltime") || reason.equals("preempted")))) n++;
+                }
+                default -> { }
+            }
         }
-        return n;
+        boolean openNoted = false;
+        for (JournalEntry e : journal) {
+            if (!e.event().equals("attempt-lost")) continue;
+            String job = e.text("jobId");
+            if (!started.contains(job)) n++;
+            // the open attempt itself was lost (the coordinator has not recorded it yet); not an earlier attempt of the same job id
+            else if (open && job.equals(openJob) && e.integer("attempt").orElse(openAttempt) == openAttempt) openNoted = true;
+        }
+        return n + (openNoted ? 1 : 0);
     }
 
     static Duration computeUsed(List<JournalEntry> journal) {

@@ -200,4 +200,22 @@ class ControlDirReaderTest {
         assertTrue(s.samples().get(2).cpuPercent().isEmpty());
         assertEquals(50.0, s.samples().get(3).cpuPercent().getAsDouble(), 0.01);
     }
+
+    @Test
+    void theDriversAttemptLostExplainsTheLossAndJobsLostBeforeStartingAreNoted() throws Exception {
+        Path ctl = tmp.resolve("driver");
+        new JournalFixture(ctl)
+                .attemptStart(T0, 1, "101", "node-a", null)
+                .sample(T0.plusSeconds(30), 10, 1)
+                .raw("{\"event\":\"attempt-lost\",\"time\":\"2026-11-21T10:05:00Z\",\"jobId\":\"101\",\"reason\":\"node-fail\",\"node\":\"n1\",\"requeuedBy\":\"slurm\"}")
+                .raw("{\"event\":\"attempt-lost\",\"time\":\"2026-11-21T10:06:00Z\",\"jobId\":\"102\",\"reason\":\"vanished\",\"node\":\"\"}")
+                .attemptStart(T0.plusSeconds(400), 2, "103", "node-b", null)
+                .attemptEnd(T0.plusSeconds(460), 2, "completed", 0, 60)
+                .write(null);
+        StepReport s = read(ctl, T0.plusSeconds(3600));
+        assertEquals(EndReason.LOST, s.attempts().get(0).reason());
+        assertEquals(T0.plusSeconds(30), s.attempts().get(0).end(), "the last sample, not when the driver noticed");
+        assertEquals("lost (node-fail on n1)", s.attempts().get(0).message().orElseThrow());
+        assertTrue(s.warnings().stream().anyMatch(w -> w.contains("job 102 lost (vanished) before its coordinator started")), s.warnings().toString());
+    }
 }

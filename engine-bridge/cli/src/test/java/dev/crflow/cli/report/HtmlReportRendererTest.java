@@ -61,6 +61,8 @@ class HtmlReportRendererTest {
         assertEquals(2, count(html, "<g class=\"gap\">"), "two queue gaps in the story's timeline");
         assertEquals(2, count(html, "<g class=\"gap-shade\">"), "and shaded in its resource chart");
         assertTrue(html.contains("requeue gap 15m 57s"), "the 29→45 min gap is labelled");
+        assertTrue(html.contains(">≥ 6m 45s<"), "lost work of an attempt known only by its last sign of life is a lower bound");
+        assertTrue(html.contains(">3.0 s<"), "lost work after the warning-signal checkpoint");
         assertEquals(2, count(html, "class=\"restore-marker"));
         assertTrue(html.contains("class=\"summary\""));
         assertTrue(html.contains("Slurm job 4712 submitted"), "a step with job.json only is listed as not started");
@@ -135,8 +137,10 @@ class HtmlReportRendererTest {
         new JournalFixture(root.resolve("b/.crflow")).spec("align", 3, null, 0).attemptStart(T0, 1, "2", "h", null).write(null);
         new JournalFixture(root.resolve("c/.crflow")).spec("call", 3, null, 0).attemptStart(T0, 1, "3", "h", null).write(null);
         new JournalFixture(root.resolve("d/.crflow")).attemptStart(T0, 1, "4", "h", null).write(null);
+        new JournalFixture(root.resolve("e/.crflow")).spec("COUNT", 3, null, 0).attemptStart(T0, 1, "5", "h", null).write(null);
+        Files.writeString(root.resolve("e/.crflow/identity.json"), "{\"process\":\"COUNT\",\"key\":\"ab\",\"firstTask\":\"COUNT (1)\"}");
         var names = RunReport.load(root, LATER).steps().stream().map(StepReport::name).sorted().toList();
-        assertEquals(java.util.List.of("align (a/.crflow)", "align (b/.crflow)", "call", "d/.crflow"), names);
+        assertEquals(java.util.List.of("COUNT (1)", "align (a/.crflow)", "align (b/.crflow)", "call", "d/.crflow"), names);
     }
 
     @Test
@@ -157,5 +161,34 @@ class HtmlReportRendererTest {
         assertTrue(points < 3_000, "thinned to what 830 px can show: " + points);
         assertTrue(m.group(1).contains(",16.0"), "the 4000 MiB spike is still drawn at the top of the chart");
         assertTrue(html.length() < 600_000, "page size " + html.length());
+    }
+
+    @Test
+    void aCrflowRunKeepsTheWorkflowsOrderAndListsStepsNotSubmittedYet() throws Exception {
+        Path root = threeSteps(tmp);
+        Path state = root.resolve(".crflow");
+        Files.writeString(state.resolve("run.json"), "{\"runId\":\"ab12cd34\",\"workflowFile\":\"/home/u/wf.groovy\","
+                + "\"workflowName\":\"g4-<sim>\",\"profile\":null,\"executor\":\"slurm\",\"created\":\"2026-11-21T09:00:00Z\"}");
+        Files.writeString(state.resolve("workflow.json"), "{\"name\":\"g4-sim\",\"steps\":["
+                + "{\"name\":\"prepare\",\"after\":[]},{\"name\":\"simulate\",\"after\":[\"prepare\"]},"
+                + "{\"name\":\"summarize\",\"after\":[\"simulate\"]},{\"name\":\"publish\",\"after\":[\"summarize\"]},"
+                + "{\"name\":\"../../etc\",\"after\":[]}]}");
+        RunReport run = RunReport.load(ReportLocator.searchRootForWorkdir(root), LATER);
+        assertEquals(java.util.List.of("prepare", "simulate", "summarize", "publish"), run.steps().stream().map(StepReport::name).toList());
+        assertEquals(StepState.NOT_STARTED, run.steps().get(3).state());
+        String html = new HtmlReportRenderer().render(run);
+        assertTrue(html.contains("<h1>g4-&lt;sim&gt;</h1>"), "the workflow's name, escaped");
+        assertTrue(html.contains("executor slurm") && html.contains("run ab12cd34"));
+        assertTrue(html.contains("after <a href=\"#step-0\">prepare</a>"));
+    }
+
+    @Test
+    void aLoneSampleIsADot() throws Exception {
+        Path root = tmp.resolve("dot");
+        new JournalFixture(root.resolve("short")).attemptStart(T0, 1, "1", "h", null).sample(T0.plusSeconds(1), 20L << 20, 0.5)
+                .attemptEnd(T0.plusSeconds(3), 1, "completed", 0, 3).write(null);
+        String html = new HtmlReportRenderer().render(RunReport.load(root, LATER));
+        assertEquals(1, count(html, "<circle class=\"rss-dot\""));
+        assertFalse(html.contains("<path class=\"rss\""));
     }
 }

@@ -48,13 +48,15 @@ class ReportInChromiumIT {
         return Path.of(args.get(args.indexOf("--out") + 1));
     }
 
-    static void assertRendersCleanly(HeadlessChromium chromium, Path page, int expectedMarkers, int expectedSteps) throws Exception {
+    /** @return the rendered DOM, for further checks */
+    static String assertRendersCleanly(HeadlessChromium chromium, Path page, int expectedMarkers, int expectedSteps) throws Exception {
         HeadlessChromium.Rendered r = chromium.dumpDom(page);
         assertTrue(r.dom().contains("</html>") && r.dom().contains("class=\"summary\""), "the page rendered: " + r.stderr());
         assertTrue(r.consoleLines().isEmpty(), "no script error or CSP violation on the console: " + r.consoleLines());
         assertEquals(expectedMarkers, HtmlReportRendererTest.count(r.dom(), "class=\"ckpt-marker[ \"]"),
                 "exactly one checkpoint marker per checkpoint event");
         assertEquals(expectedSteps, HtmlReportRendererTest.count(r.dom(), "<section class=\"panel step "));
+        return r.dom();
     }
 
     @Test
@@ -70,8 +72,7 @@ class ReportInChromiumIT {
 
         int events = checkpointEvents(workdir);
         assertEquals(7, events);
-        assertRendersCleanly(chromium, page, events, 4);
-        String dom = chromium.dumpDom(page).dom();
+        String dom = assertRendersCleanly(chromium, page, events, 4);
         assertTrue(!dom.contains("<script") && !dom.contains("<img"), "nothing injected into the DOM");
 
         Path png = Path.of("target", "report-it", "story.png");

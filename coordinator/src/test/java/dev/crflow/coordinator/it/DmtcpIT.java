@@ -1,0 +1,93 @@
+package dev.crflow.coordinator.it;
+
+import dev.crflow.coordinator.control.ControlDir;
+import dev.crflow.coordinator.control.Outcome;
+import dev.crflow.coordinator.engine.DmtcpEngine;
+import dev.crflow.coordinator.journal.JournalEvent;
+import dev.crflow.coordinator.store.Generation;
+import dev.crflow.coordinator.store.ImageStore;
+import dev.crflow.coordinator.store.Manifest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The dmtcp engine against a real DMTCP (PATH, DMTCP_HOME or /opt/dmtcp); skipped loudly where there is none. */
+class DmtcpIT {
+    static final String COUNT = "i=1; while [ $i -le 60 ]; do echo $i >> out.txt; i=$((i+1)); sleep 0.05; done";
+    @TempDir Path tmp;
+    Harness h;
+
+    @BeforeAll
+    static void needDmtcp() {
+        Optional<Path> bin = DmtcpEngine.locate(System.getenv());
+        if (bin.isEmpty()) System.err.println("*** DmtcpIT SKIPPED: DMTCP not found (PATH, DMTCP_HOME, /opt/dmtcp/bin) ***");
+        assumeTrue(bin.isPresent(), "SKIPPED LOUDLY: DMTCP is not installed (no dmtcp_launch on PATH, in $DMTCP_HOME/bin or"
+                + " /opt/dmtcp/bin); build it from github.com/dmtcp/dmtcp to run the dmtcp engine tests");
+    }
+
+    @AfterEach
+    void cleanup() { if (h != null) h.kill(); }
+
+    private Harness dmtcp() throws IOException {
+        h = new Harness(tmp);
+        h.policy.put("engine", "DMTCP");
+        h.policy.put("forward", null);
+        h.policy.put("state", List.of());
+        h.command(COUNT);
+        return h;
+    }
+
+    @Test
+    void warningSignalCheckpointsWithDmtcpAndTheRestartResumesCountingExactlyOnce() throws Exception {
+        dmtcp();
+        Process p = h.start();
+        h.waitForLines(8);
+        h.signal(p, "USR1");
+        assertEquals(75, h.await(p, Duration.ofSeconds(120)), h.log());
+        int first = h.lines();
+        assertTrue(first < 60, "interrupted mid-count");
+
+        assertEquals(0, h.await(h.start(), Duration.ofSeconds(120)), h.log());
+        assertEquals(IntStream.rangeClosed(1, 60).boxed().toList(), h.numbers(), "each number exactly once\n" + h.log());
+
+        Generation g = ImageStore.open(h.ctl).list().get(0);
+        Manifest m = ImageStore.readManifest(g.path()).orElseThrow();
+        assertEquals("dmtcp", m.engine());
+        assertFalse(m.engineVersion().equals("unknown"), "DMTCP version detected");
+        assertTrue(((List<?>) m.engineData().get("images")).size() >= 1);
+        assertTrue(ImageStore.open(h.ctl).verify(g).ok());
+        assertEquals(1, h.events(JournalEvent.ATTEMPT_START).get(1).integer("fromGeneration").orElseThrow());
+        assertEquals(Outcome.COMPLETED, ControlDir.of(h.ctl).readResult().orElseThrow().outcome());
+        assertTrue(h.events(JournalEvent.ATTEMPT_START).get(0).string("engineVersion").orElse("").matches("\\d.*"));
+    }
+
+    @Test
+    void periodicDmtcpCheckpointsKeepTheApplicationRunning() throws Exception {
+        dmtcp();
+        // DMTCP rejects processes created while a checkpoint is in progress (the bash loop forks `sleep` 20 times
+        // a second), so the periodic case counts in one python process
+        // (and /usr/bin/python3 directly: a pyenv shim execs several processes at start, which is exactly that case)
+        h.policy.put("interval", "PT2S");
+        h.command((java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3")
+                + " count_signal.py 100 0.05");
+        assertEquals(0, h.await(h.start(), Duration.ofSeconds(120)), h.log());
+        assertEquals(IntStream.rangeClosed(1, 100).boxed().toList(), h.numbers());
+        List<JournalEvent> ckpts = h.events(JournalEvent.CHECKPOINT);
+        assertTrue(ckpts.size() >= 1 && ckpts.stream().allMatch(e -> e.ok().orElse(false)), ckpts.toString() + h.log());
+        assertEquals(1, h.events(JournalEvent.ATTEMPT_START).size());
+        assertTrue(ImageStore.open(h.ctl).list().size() <= 2, "keep 2");
+    }
+}

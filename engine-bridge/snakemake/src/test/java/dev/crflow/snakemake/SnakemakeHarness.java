@@ -1,0 +1,224 @@
+package dev.crflow.snakemake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runs the real thing: Snakemake 7 (Debian) with a profile written by {@link ProfileWriter}, on the real local Slurm
+ * cluster, with the real coordinator jar. {@code crflow snakemake} runs as this module's main class on the test
+ * classpath (the same code ./crflow runs), so the test needs no separately built CLI jar.
+ */
+final class SnakemakeHarness implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    final Path repo;
+    final Path work;
+    final Path profile;
+    final Path sbatchLog;
+    private final Path bin;
+    private final List<Process> started = new ArrayList<>();
+
+    SnakemakeHarness(String name) throws Exception {
+        repo = repoRoot();
+        requireTools();
+        work = Files.createDirectories(Path.of("target", "it", name + "-" + System.nanoTime()).toAbsolutePath());
+        Path example = repo.resolve("examples/snakemake");
+        for (String f : List.of("Snakefile", "count_app.py", "checkpoint.groovy")) Files.copy(example.resolve(f), work.resolve(f));
+        bin = Files.createDirectories(work.resolve("bin"));
+        sbatchLog = work.resolve("sbatch-calls.log");
+        Path realSbatch = which("sbatch");
+        // Counts every sbatch the bridge runs: the proof that a restarted Snakemake does not submit twice.
+        writeExecutable(bin.resolve("sbatch"), "#!/bin/sh\necho \"$*\" >> '" + sbatchLog + "'\nexec '" + realSbatch + "' \"$@\"\n");
+        profile = Files.createDirectories(work.resolve("profile"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> bridge = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "-Dcrflow.home=" + repo, SnakemakeMain.class.getName());
+        ProfileWriter writer = new ProfileWriter(bridge, Optional.of(work.resolve("checkpoint.groovy")), 10, 30, 0);
+        Files.writeString(profile.resolve("config.yaml"), writer.configYaml());
+    }
+
+    static Path repoRoot() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve("coordinator/pom.xml")) && Files.isRegularFile(d.resolve("crflow"))) return d;
+        }
+        throw new IllegalStateException("not inside the crflow source tree: " + Path.of("").toAbsolutePath());
+    }
+
+    private void requireTools() throws Exception {
+        boolean slurm = false;
+        for (int i = 0; i < 5 && !slurm; i++) {     // the shared cluster may be restarting: give it a few seconds
+            slurm = run(List.of("sinfo", "-h", "-o", "%T")).map(s -> s.contains("idle") || s.contains("mix") || s.contains("alloc")).orElse(false);
+            if (!slurm) Thread.sleep(3000);
+        }
+        assumeTrue(slurm,
+                "SKIPPED: no Slurm cluster answers `sinfo`; start it with scripts/local-slurm up");
+        assumeTrue(run(List.of("snakemake", "--version")).map(v -> v.startsWith("7.")).orElse(false),
+                "SKIPPED: Snakemake 7 is not on PATH; install it with apt-get install -y snakemake");
+        assumeTrue(Files.isRegularFile(repo.resolve("coordinator/target/crflow-coordinator.jar")),
+                "SKIPPED: coordinator/target/crflow-coordinator.jar is missing; run mvn verify with -am (it is built in package)");
+    }
+
+    private static Optional<String> run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) { p.destroyForcibly(); return Optional.empty(); }
+            return p.exitValue() == 0 ? Optional.of(out.strip()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private static Path which(String program) {
+        for (String dir : System.getenv("PATH").split(":")) {
+            Path p = Path.of(dir, program);
+            if (Files.isExecutable(p)) return p;
+        }
+        throw new IllegalStateException(program + " is not on PATH");
+    }
+
+    private static void writeExecutable(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** Starts {@code snakemake --profile P ARGS} in the work directory, output to {@code log}. */
+    Process snakemake(Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("snakemake", "--profile", profile.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("PATH", bin + ":" + env.get("PATH"));
+        env.put("CRFLOW_CACHE_DIR", work.resolve("cache").toString());
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    int await(Process p, Duration timeout, Path log) throws Exception {
+        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("snakemake did not finish within " + timeout + "; its log:\n" + tail(log) + "\n" + diagnostics());
+        }
+        return p.exitValue();
+    }
+
+    static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        Instant end = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(end)) {
+            if (condition.getAsBoolean()) return;
+            Thread.sleep(500);
+        }
+        fail("timed out after " + timeout + " waiting for: " + what);
+    }
+
+    Path stepsDir() { return work.resolve(".crflow/snakemake/steps"); }
+
+    /** The one control directory of this run's only rule job. */
+    Path onlyControlDir() throws IOException {
+        try (Stream<Path> s = Files.list(stepsDir())) {
+            List<Path> dirs = s.toList();
+            if (dirs.size() != 1) fail("expected one control directory, found " + dirs);
+            return dirs.get(0);
+        }
+    }
+
+    /** Whether the bridge holds a hard-link net for this declared output of the only job. */
+    boolean netted(String output) throws IOException {
+        Path nets = work.resolve(".crflow/snakemake/nets");
+        if (!Files.isDirectory(nets)) return false;
+        try (Stream<Path> s = Files.list(nets)) {
+            return s.anyMatch(d -> Files.isRegularFile(d.resolve(output)));
+        }
+    }
+
+    List<String> submittedJobIds() throws IOException {
+        Path jobs = work.resolve(".crflow/snakemake/jobs");
+        if (!Files.isDirectory(jobs)) return List.of();
+        try (Stream<Path> s = Files.list(jobs)) {
+            return s.map(p -> p.getFileName().toString().replace(".json", "")).sorted().toList();
+        }
+    }
+
+    List<JsonNode> journal(Path ctl) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        Path j = ctl.resolve("journal.jsonl");
+        if (!Files.exists(j)) return out;
+        for (String line : Files.readAllLines(j)) {
+            try {
+                out.add(JSON.readTree(line));
+            } catch (IOException torn) {
+                // a line being written
+            }
+        }
+        return out;
+    }
+
+    long events(Path ctl, String event) throws IOException {
+        return journal(ctl).stream().filter(n -> event.equals(n.path("event").asText())).count();
+    }
+
+    int sbatchCalls() throws IOException {
+        return Files.exists(sbatchLog) ? Files.readAllLines(sbatchLog).size() : 0;
+    }
+
+    List<String> lines(String relative) throws IOException {
+        Path f = work.resolve(relative);
+        return Files.exists(f) ? Files.readAllLines(f) : List.of();
+    }
+
+    static String tail(Path f) {
+        try {
+            List<String> l = Files.readAllLines(f);
+            return String.join("\n", l.subList(Math.max(0, l.size() - 60), l.size()));
+        } catch (IOException e) {
+            return "(no " + f + ")";
+        }
+    }
+
+    String diagnostics() {
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> s = Files.exists(stepsDir()) ? Files.list(stepsDir()) : Stream.empty()) {
+            for (Path ctl : s.toList()) {
+                b.append("== ").append(ctl).append("/stderr.log\n").append(tail(ctl.resolve("stderr.log"))).append('\n');
+                b.append("== journal\n").append(tail(ctl.resolve("journal.jsonl"))).append('\n');
+            }
+        } catch (IOException e) {
+            b.append(e);
+        }
+        return b.toString();
+    }
+
+    /** Cancels only the jobs this test submitted; stops any Snakemake it started. */
+    @Override
+    public void close() throws Exception {
+        for (Process p : started) if (p.isAlive()) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        List<String> ids = submittedJobIds();
+        if (!ids.isEmpty()) {
+            List<String> cmd = new ArrayList<>(List.of("scancel"));
+            cmd.addAll(ids);
+            new ProcessBuilder(cmd).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.crflow.examples;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * (e) (a) with the 'dmtcp' engine and an application that has no checkpointing of its own (a bash loop): DMTCP
+ * checkpoints it at the warning signal; it resumes mid-count. Needs DMTCP (never packaged here): skips loudly.
+ */
+class DmtcpCountIT {
+    static boolean dmtcpPresent() {
+        if (Files.isExecutable(Path.of("/opt/dmtcp/bin/dmtcp_launch"))) return true;
+        String home = System.getenv("DMTCP_HOME");
+        if (home != null && Files.isExecutable(Path.of(home, "bin", "dmtcp_launch"))) return true;
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "dmtcp_launch"))) return true;
+        }
+        return false;
+    }
+
+    @Test
+    void aPlainBashLoopSurvivesItsWalltimeUnderDmtcp() throws Exception {
+        Assumptions.assumeTrue(dmtcpPresent(), "SKIPPED: DMTCP is not installed (no dmtcp_launch in /opt/dmtcp/bin, $DMTCP_HOME/bin or PATH);"
+                + " build it by hand from github.com/dmtcp/dmtcp into /opt/dmtcp to run this test");
+        Crflow.assumeSlurm();
+        Crflow c = new Crflow("dmtcp");
+        Path f = c.work.resolve("count.groovy");
+        String bin = Files.isDirectory(Path.of("/opt/dmtcp/bin")) ? "/opt/dmtcp/bin:" : "";
+        Files.writeString(f, """
+                workflow('count-dmtcp') {
+                  step('count') {
+                    script '''
+                      i=0
+                      while [ $i -lt 80 ]; do i=$((i+1)); echo $i; sleep 1; done > count.out
+                    '''
+                    workdir 'work'
+                    env PATH: '%s/usr/local/bin:/usr/bin:/bin'
+                    time '00:01:00'
+                    checkpoint { engine 'dmtcp'; signal 'USR1', lead: '30s'; maxRestarts 10 }
+                  }
+                }
+                """.formatted(bin));
+        int code = c.run(Duration.ofMinutes(8), "run.log", "run", "count.groovy", "--executor", "slurm", "--poll", "1s");
+        assertEquals(0, code, c.log("run.log"));
+        assertTrue(c.events("restore").size() >= 1, "resumed from an image at least once: " + c.journal());
+        List<String> lines = Files.readAllLines(c.work.resolve("work/count.out"));
+        assertEquals("80", lines.get(lines.size() - 1), "the loop ran to its end");
+    }
+}
