@@ -41,10 +41,18 @@ def on_signal(signum, frame):
     stop = True
 signal.signal(signal.SIGUSR1, on_signal)
 
+# Fault injection for the tests: fail once (exit 3) on reaching COUNT_FAIL_ONCE_AT; COUNT_FAIL_MARKER remembers it.
+fail_at = int(os.environ.get('COUNT_FAIL_ONCE_AT', '0') or 0)
+fail_marker = os.environ.get('COUNT_FAIL_MARKER', '')
+
 last_save = time.time()
 while i < a.to and not stop:
     time.sleep(a.step)
     i += 1
+    if fail_at and i == fail_at and fail_marker and not os.path.exists(fail_marker):
+        open(fail_marker, 'w').close()
+        print('count: failing on purpose at %d' % i, flush=True)
+        sys.exit(3)
     if time.time() - last_save >= a.save_every:
         save(i)
         last_save = time.time()

@@ -27,6 +27,7 @@ import groovy.util.logging.Slf4j
 import nextflow.executor.BashWrapperBuilder
 import nextflow.executor.GridTaskHandler
 import nextflow.executor.SlurmExecutor
+import nextflow.processor.TaskArrayRun
 import nextflow.processor.TaskRun
 import nextflow.util.Escape
 import nextflow.util.ServiceName
@@ -194,6 +195,8 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
     GridTaskHandler createTaskHandler(TaskRun task) {
         assert task
         assert task.workDir
+        if( task instanceof TaskArrayRun )
+            throw new IllegalArgumentException("slurm-cr: process `${processName(task)}` uses the `array` directive, which slurm-cr does not support yet -- remove `array` (each task is then its own checkpointable job)")
         return new SlurmCrTaskHandler(task, this)
     }
 

@@ -33,7 +33,7 @@ class NextflowNodeLossIT {
     void taskOnALostNodeRestartsFromItsImage() {
         nf = new NextflowSlurmHarness('node-loss')
         nf.writeConfig("process { withName: 'COUNT' { time = '10m' } }\n")
-        final driver = nf.start(['--to', '150', '--step', '0.5'])
+        final driver = nf.start(['--to', '100', '--step', '0.5'])
 
         nf.waitUntil('COUNT to commit an image with progress', Duration.ofMinutes(3)) {
             NextflowSlurmHarness.newestSavedCount(nf.taskControlDir('COUNT')) >= 10
@@ -49,7 +49,7 @@ class NextflowNodeLossIT {
 
         assertEquals(0, nf.await(driver, Duration.ofMinutes(6)), nf.diagnostics())
         final report = nf.report()
-        assertEquals(150, report.count, report.text)
+        assertEquals(100, report.count, report.text)
         final starts = report.starts as List<Integer>
         assertEquals(1, starts.count { it == 0 }, "counted from zero only once:\n${report.text}")
         assertTrue(starts.any { it >= savedBeforeLoss && it > 0 }, "after the loss COUNT resumed from its image (saved ${savedBeforeLoss}):\n${report.text}")

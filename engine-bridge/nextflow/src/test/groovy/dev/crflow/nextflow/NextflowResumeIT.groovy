@@ -27,7 +27,7 @@ class NextflowResumeIT {
     void resumeAfterTheDriverIsKilledFinishesFromTheCheckpoint() {
         nf = new NextflowSlurmHarness('driver-kill')
         nf.writeConfig("process { withName: 'COUNT' { time = '10m' } }\n")
-        final first = nf.start(['--to', '150', '--step', '0.5'])
+        final first = nf.start(['--to', '100', '--step', '0.5'])
 
         nf.waitUntil('COUNT to commit an image with progress', Duration.ofMinutes(3)) {
             NextflowSlurmHarness.newestSavedCount(nf.taskControlDir('COUNT')) >= 10
@@ -39,13 +39,13 @@ class NextflowResumeIT {
         final savedAtKill = NextflowSlurmHarness.newestSavedCount(ctl)
         assertEquals('R', NextflowSlurmHarness.jobField(orphanJob, '%t'), 'the killed driver leaves its job running')
 
-        final second = nf.start(['--to', '150', '--step', '0.5', '-resume'])
+        final second = nf.start(['--to', '100', '--step', '0.5', '-resume'])
         assertEquals(0, nf.await(second, Duration.ofMinutes(6)), nf.diagnostics())
 
         final log = nf.driverLog(2)
         assertTrue(log.contains('Cached process > PREPARE'), "PREPARE comes from the cache:\n${log}")
         final report = nf.report()
-        assertEquals(150, report.count, report.text)
+        assertEquals(100, report.count, report.text)
         final starts = report.starts as List<Integer>
         assertEquals(1, starts.count { it == 0 }, "counted from zero only once:\n${report.text}")
         assertTrue(starts.last() >= savedAtKill && starts.last() > 0, "the resumed COUNT started from its checkpoint (saved ${savedAtKill} when the driver died):\n${report.text}")

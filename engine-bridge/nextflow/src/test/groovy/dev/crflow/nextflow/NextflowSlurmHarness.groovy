@@ -48,12 +48,16 @@ class NextflowSlurmHarness {
     }
 
     /** Starts `scripts/nextflow run examples/nextflow/main.nf ARGS` in the launch dir; output to driver-N.log. */
+    /** Extra environment for the driver (and, through sbatch's default --export=ALL, for the tasks). */
+    final Map<String, String> env = [:]
+
     Process start(List<String> args) {
         final log = launchDir.resolve("driver-${drivers.size() + 1}.log")
         final cmd = [REPO.resolve('scripts/nextflow').toString(), 'run', EXAMPLE.toString()] + args
         final pb = new ProcessBuilder(cmd).directory(launchDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
         pb.environment().put('CRFLOW_NF_SKIP_BUILD', '1')   // the plugin was just packaged by this Maven run
         pb.environment().put('NXF_ANSI_LOG', 'false')
+        pb.environment().putAll(env)
         final p = pb.start()
         drivers << p
         return p
