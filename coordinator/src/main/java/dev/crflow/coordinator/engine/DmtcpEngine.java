@@ -168,12 +168,14 @@ public final class DmtcpEngine implements CheckpointEngine {
         }
         // DMTCP records the absolute checkpoint directory in its images (saved copies of open files live in
         // <ckptdir>/ckpt_*_files/). That directory was images/.partial-dmtcp when it was written and has been
-        // renamed to gen-NNNNNN since: while the restart reads, .partial-dmtcp points at the generation; once every
-        // process runs again it becomes an empty directory for the next checkpoint (never a write into gen-NNNNNN).
+        // renamed to gen-NNNNNN since. The restart reads a hard-linked replica of the generation at that path: a
+        // real directory, never a symbolic link, because DMTCP resolves the checkpoint directory to its real path
+        // and would write every later checkpoint into gen-NNNNNN itself, replacing the committed images in place.
+        // DMTCP writes *.temp files and renames them, so new images never touch the linked inodes either.
         Path ckpt = ckptDir(ctx);
         try {
             SafeFiles.deleteTree(ckpt);
-            Files.createSymbolicLink(ckpt, ckpt.getParent().relativize(generation));
+            replicate(generation, ckpt);
         } catch (IOException e) {
             throw new EngineException("cannot prepare " + ckpt + " for the restart: " + e.getMessage(), e);
         }
@@ -192,12 +194,35 @@ public final class DmtcpEngine implements CheckpointEngine {
         int expected = manifest.engineData().get("processes") instanceof Number n ? n.intValue() : list.size();
         awaitRestored(ctx, app, expected);
         try {
-            Files.deleteIfExists(ckpt);
+            SafeFiles.deleteTree(ckpt); // only links to the generation's files: the generation stays whole
             SafeFiles.ensureDir(ckpt);
         } catch (IOException e) {
             throw new EngineException("cannot reset " + ckpt + " after the restart: " + e.getMessage(), e);
         }
         return app;
+    }
+
+    /**
+     * A replica of {@code generation} at {@code target}: directories created owner-only, regular files hard-linked
+     * (copied where the file system refuses links), the manifest left out so the replica is never mistaken for a
+     * generation.
+     */
+    static void replicate(Path generation, Path target) throws IOException {
+        try (var paths = Files.walk(generation)) {
+            for (Path src : (Iterable<Path>) paths::iterator) {
+                Path dst = target.resolve(generation.relativize(src).toString());
+                if (Files.isDirectory(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    SafeFiles.ensureDir(dst);
+                } else if (Files.isRegularFile(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && !src.getFileName().toString().startsWith("MANIFEST")) {
+                    try {
+                        Files.createLink(dst, src);
+                    } catch (UnsupportedOperationException | IOException e) {
+                        Files.copy(src, dst, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
     }
 
     /** A restart that asserts half-way hangs instead of exiting: wait for every process to run again, or give up. */

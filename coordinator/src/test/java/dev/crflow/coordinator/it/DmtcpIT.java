@@ -74,6 +74,37 @@ class DmtcpIT {
         assertTrue(h.events(JournalEvent.ATTEMPT_START).get(0).string("engineVersion").orElse("").matches("\\d.*"));
     }
 
+    /**
+     * Regression: a restart used to read the generation through a symbolic link, DMTCP resolved it, and the next
+     * checkpoint rewrote the committed generation's images in place (its manifest no longer verified).
+     */
+    @Test
+    void aCheckpointAfterARestartNeverWritesIntoTheGenerationItRestartedFrom() throws Exception {
+        dmtcp();
+        h.command("i=1; while [ $i -le 200 ]; do echo $i >> out.txt; i=$((i+1)); sleep 0.05; done");
+        Process p = h.start();
+        h.waitForLines(8);
+        h.signal(p, "USR1");
+        assertEquals(75, h.await(p, Duration.ofSeconds(120)), h.log());
+        Generation first = ImageStore.open(h.ctl).list().get(0);
+
+        Process second = h.start();
+        int before = h.lines();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (h.lines() < before + 8 && System.nanoTime() < deadline) Thread.sleep(50);
+        h.signal(second, "USR1");
+        assertEquals(75, h.await(second, Duration.ofSeconds(120)), h.log());
+
+        List<Generation> gens = ImageStore.open(h.ctl).list();
+        assertEquals(2, gens.size(), "a second generation was committed\n" + h.log());
+        assertTrue(ImageStore.open(h.ctl).verify(first).ok(), "the generation restarted from is untouched\n" + h.log());
+        assertTrue(ImageStore.open(h.ctl).verify(gens.get(1)).ok(), h.log());
+
+        assertEquals(0, h.await(h.start(), Duration.ofSeconds(120)), h.log());
+        assertEquals(IntStream.rangeClosed(1, 200).boxed().toList(), h.numbers(), "each number exactly once\n" + h.log());
+        assertEquals(2, h.events(JournalEvent.ATTEMPT_START).get(2).integer("fromGeneration").orElseThrow());
+    }
+
     @Test
     void periodicDmtcpCheckpointsKeepTheApplicationRunning() throws Exception {
         dmtcp();
