@@ -41,6 +41,7 @@ public final class StatusCommand implements Callable<Integer> {
                     out.println("    " + v.message());
                 }
             }
+            out.println(dev.crflow.cli.report.ReportLocator.statusHint(workdir.runDirectory().root().getParent()));
         }
         out.flush();
         return ExitCodes.OK;
