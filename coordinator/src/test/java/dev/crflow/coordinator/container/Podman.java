@@ -1,5 +1,7 @@
 package dev.crflow.coordinator.container;
 
+import dev.crflow.coordinator.proc.ProcessLauncher.CommandResult;
+
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -37,7 +39,7 @@ public final class Podman {
     /** The test image's reference, building it on first use. */
     public static String testImage(Map<String, String> env) throws IOException {
         Path script = resource("container/build-test-image.sh");
-        CommandRunner.Result r = CommandRunner.system().run(List.of("bash", script.toString()), env, Duration.ofMinutes(5));
+        CommandResult r = CommandRunner.system().run(List.of("bash", script.toString()), env, Duration.ofMinutes(5));
         if (!r.ok()) throw new IOException("building the test image failed (" + r.exitCode() + "): " + r.stderr());
         return r.stdout().trim();
     }
