@@ -10,7 +10,7 @@ bins=(bash dash sleep cat mv rm mkdir ls date seq hostname chmod head tail sync 
 paths=()
 for b in "${bins[@]}"; do
   p=$(type -P "$b" 2>/dev/null || true)
-  [[ -n "$p" && -f "$p" ]] || { echo "build-test-image: $b not found on this machine" >&2; exit 3; }
+  [[ -n "$p" && -f "$p" ]] || { echo "build-image: $b not found on this machine" >&2; exit 3; }
   paths+=("$(readlink -f "$p")")
 done
 extra_libs=()

@@ -1,5 +1,7 @@
 package dev.crflow.coordinator.container;
 
+import dev.crflow.coordinator.proc.ProcessLauncher.CommandResult;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -44,16 +46,16 @@ public final class ContainerDriver {
     }
 
     /** Blocking DMTCP checkpoint inside the running container; exit 0 = every process wrote its image. */
-    public CommandRunner.Result checkpoint(String runDir, Duration timeout) throws IOException {
+    public CommandResult checkpoint(String runDir, Duration timeout) throws IOException {
         return runner.run(runtime.helper(launch, Shim.dmtcpCheckpoint(runDir)), Map.of(), timeout);
     }
 
-    public CommandRunner.Result status(String runDir, Duration timeout) throws IOException {
+    public CommandResult status(String runDir, Duration timeout) throws IOException {
         return runner.run(runtime.helper(launch, Shim.dmtcpStatus(runDir)), Map.of(), timeout);
     }
 
     /** Ends the computation inside (after a checkpoint, to stop for a requeue). */
-    public CommandRunner.Result quit(String runDir, Duration timeout) throws IOException {
+    public CommandResult quit(String runDir, Duration timeout) throws IOException {
         return runner.run(runtime.helper(launch, Shim.dmtcpQuit(runDir)), Map.of(), timeout);
     }
 

@@ -8,6 +8,7 @@ import dev.crflow.coordinator.engine.EngineContext;
 import dev.crflow.coordinator.engine.EngineException;
 import dev.crflow.coordinator.proc.AppProcess;
 import dev.crflow.coordinator.proc.LaunchWrapper;
+import dev.crflow.coordinator.proc.ProcessLauncher.CommandResult;
 import dev.crflow.coordinator.spec.StepSpec;
 import dev.crflow.coordinator.store.ImageStore;
 import dev.crflow.coordinator.store.Manifest;
@@ -172,7 +173,7 @@ public final class ContainerEngine implements CheckpointEngine {
         ContainerDriver d = driver(ctx);
         try {
             awaitPortFile(ctx, deadline);
-            CommandRunner.Result st = d.status(runDir(ctx), SIDE_TIMEOUT);
+            CommandResult st = d.status(runDir(ctx), SIDE_TIMEOUT);
             Map<String, String> status = ImageCheck.parseFacts(st.stdout());
             String peers = status.getOrDefault("NUM_PEERS", "0");
             if (!st.ok() || peers.equals("0")) {
@@ -180,7 +181,7 @@ public final class ContainerEngine implements CheckpointEngine {
             }
             long t0 = System.nanoTime();
             Duration left = deadline.remaining();
-            CommandRunner.Result r = d.checkpoint(runDir(ctx), left.isZero() ? Duration.ofSeconds(1) : left);
+            CommandResult r = d.checkpoint(runDir(ctx), left.isZero() ? Duration.ofSeconds(1) : left);
             if (!r.ok()) {
                 throw new EngineException("in-container dmtcp_command --bcheckpoint failed (shim exit " + r.exitCode()
                         + (r.timedOut() ? ", timed out" : "") + "): " + (r.stdout() + r.stderr()).trim());

@@ -1,5 +1,7 @@
 package dev.crflow.coordinator.container;
 
+import dev.crflow.coordinator.proc.ProcessLauncher.CommandResult;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +64,7 @@ public final class ImageCheck {
         try {
             tmp = Files.createTempDirectory("crflow-container-check", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             if (kind == RuntimeKind.PODMAN || kind == RuntimeKind.PODMAN_HPC) {
-                CommandRunner.Result exists = runner.run(List.of(kind.command(), "image", "exists", image), Map.of(), timeout);
+                CommandResult exists = runner.run(List.of(kind.command(), "image", "exists", image), Map.of(), timeout);
                 if (exists.exitCode() == 1) {
                     return new Report(runtime, image, eng, Verdict.MISSING, "image '" + image + "' is not in " + kind.command()
                             + "'s local store; " + (kind == RuntimeKind.PODMAN_HPC ? "run podman-hpc pull " + image : "pull it (podman pull " + image
@@ -75,7 +77,7 @@ public final class ImageCheck {
             ContainerLaunch launch = new ContainerLaunch(kind, ImageReference.parse(kind, image), Optional.empty(), work.toString(),
                     List.of(work.toString()), binds(shimDir, mounts), Map.of(), List.of(), modules, false, ContainerPlan.rootless());
             List<String> command = rt.probe(launch, Shim.check(eng));
-            CommandRunner.Result r = runner.run(command, rt.runtimeEnvironment(launch), timeout);
+            CommandResult r = runner.run(command, rt.runtimeEnvironment(launch), timeout);
             Map<String, String> facts = parseFacts(r.stdout());
             List<String> missing = facts.getOrDefault("missing", "").isBlank() ? List.of()
                     : Arrays.asList(facts.get("missing").trim().split("\\s+"));

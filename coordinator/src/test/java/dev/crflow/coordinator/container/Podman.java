@@ -1,5 +1,7 @@
 package dev.crflow.coordinator.container;
 
+import dev.crflow.coordinator.proc.ProcessLauncher.CommandResult;
+
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -34,10 +36,13 @@ public final class Podman {
         return Map.of("CONTAINERS_CONF", conf.toString());
     }
 
-    /** The test image's reference, building it on first use. */
+    /** The test image's name (the example's script also tags it {@code :1}, harmlessly). */
+    static final String TEST_IMAGE = "localhost/crflow-test";
+
+    /** The test image's reference, building it on first use with the container example's script (see the pom). */
     public static String testImage(Map<String, String> env) throws IOException {
-        Path script = resource("container/build-test-image.sh");
-        CommandRunner.Result r = CommandRunner.system().run(List.of("bash", script.toString()), env, Duration.ofMinutes(5));
+        Path script = resource("container/build-image.sh");
+        CommandResult r = CommandRunner.system().run(List.of("bash", script.toString(), TEST_IMAGE), env, Duration.ofMinutes(5));
         if (!r.ok()) throw new IOException("building the test image failed (" + r.exitCode() + "): " + r.stderr());
         return r.stdout().trim();
     }

@@ -1,5 +1,7 @@
 package dev.crflow.coordinator.container;
 
+import dev.crflow.coordinator.proc.ProcessLauncher.CommandResult;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,12 +53,12 @@ class ShimScriptTest {
     @Test
     void checkReportsKeyValueLines() throws Exception {
         Path shim = install();
-        CommandRunner.Result r = CommandRunner.system().run(onHost(shim, Shim.check("none")), Map.of(), Duration.ofSeconds(20));
+        CommandResult r = CommandRunner.system().run(onHost(shim, Shim.check("none")), Map.of(), Duration.ofSeconds(20));
         assertEquals(0, r.exitCode(), r.stderr());
         Map<String, String> facts = ImageCheck.parseFacts(r.stdout());
         assertEquals("yes", facts.get("ok"));
         assertEquals("1", facts.get("shim.version"));
-        CommandRunner.Result dm = CommandRunner.system().run(onHost(shim, Shim.check("dmtcp")), Map.of("PATH", "/usr/bin:/bin", "DMTCP_HOME", "/nonexistent"), Duration.ofSeconds(20));
+        CommandResult dm = CommandRunner.system().run(onHost(shim, Shim.check("dmtcp")), Map.of("PATH", "/usr/bin:/bin", "DMTCP_HOME", "/nonexistent"), Duration.ofSeconds(20));
         Map<String, String> f = ImageCheck.parseFacts(dm.stdout());
         if (Files.isExecutable(Path.of("/opt/dmtcp/bin/dmtcp_launch"))) {
             assertEquals(0, dm.exitCode(), dm.stdout());
@@ -73,7 +75,7 @@ class ShimScriptTest {
         Path marker = tmp.resolve("exit-marker");
         Path out = tmp.resolve("out");
         List<String> app = List.of("/bin/sh", "-c", "printf '%s|' \"$@\" > \"$0\"; exit 7", out.toString(), "a b", "$HOME", "'q'", "");
-        CommandRunner.Result r = CommandRunner.system().run(onHost(shim, Shim.exec(java.util.Optional.of(marker.toString()), app)), Map.of(), Duration.ofSeconds(20));
+        CommandResult r = CommandRunner.system().run(onHost(shim, Shim.exec(java.util.Optional.of(marker.toString()), app)), Map.of(), Duration.ofSeconds(20));
         assertEquals(7, r.exitCode(), r.stderr());
         assertEquals("a b|$HOME|'q'||", Files.readString(out));
         assertEquals("7", Files.readString(marker).trim());
@@ -105,7 +107,7 @@ class ShimScriptTest {
         assertEquals(Shim.EXIT_USAGE, CommandRunner.system().run(List.of("/bin/sh", shim.toString(), "frobnicate"), Map.of(), Duration.ofSeconds(10)).exitCode());
         assertEquals(Shim.EXIT_USAGE, CommandRunner.system().run(List.of("/bin/sh", shim.toString(), "exec", "--"), Map.of(), Duration.ofSeconds(10)).exitCode());
         if (Files.isExecutable(Path.of("/opt/dmtcp/bin/dmtcp_command"))) {
-            CommandRunner.Result r = CommandRunner.system().run(onHost(shim, Shim.dmtcpCheckpoint(tmp.resolve("run").toString())), Map.of(), Duration.ofSeconds(10));
+            CommandResult r = CommandRunner.system().run(onHost(shim, Shim.dmtcpCheckpoint(tmp.resolve("run").toString())), Map.of(), Duration.ofSeconds(10));
             assertEquals(Shim.EXIT_NO_COORDINATOR, r.exitCode(), r.stderr());
         }
     }

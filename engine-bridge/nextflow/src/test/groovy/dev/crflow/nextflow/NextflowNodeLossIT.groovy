@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*
 import java.time.Duration
 
 import org.junit.jupiter.api.AfterEach
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 
 /**
@@ -14,19 +13,15 @@ import org.junit.jupiter.api.Test
  * pending and releases the requeue hold, and the next job restores COUNT from its newest image on the
  * other node instead of counting from zero.
  */
-class NextflowNodeLossIT {
+class NextflowNodeLossIT extends NextflowSlurmTestBase {
 
-    NextflowSlurmHarness nf
     String killedNode
 
-    @BeforeAll
-    static void cluster() { NextflowSlurmHarness.ensureCluster() }
-
+    /** Runs before the base class's cleanup (JUnit runs a subclass's @AfterEach first). */
     @AfterEach
-    void cleanup() {
+    void reviveNode() {
         if( killedNode )
             NextflowSlurmHarness.run([NextflowSlurmHarness.REPO.resolve('scripts/local-slurm').toString(), 'revive-node', killedNode], Duration.ofMinutes(2))
-        nf?.cleanup()
     }
 
     @Test
@@ -35,10 +30,7 @@ class NextflowNodeLossIT {
         nf.writeConfig("process { withName: 'COUNT' { time = '10m' } }\n")
         final driver = nf.start(['--to', '100', '--step', '0.5'])
 
-        nf.waitUntil('COUNT to commit an image with progress', Duration.ofMinutes(3)) {
-            NextflowSlurmHarness.newestSavedCount(nf.taskControlDir('COUNT')) >= 10
-        }
-        final ctl = nf.taskControlDir('COUNT')
+        final ctl = awaitCountImage()
         final jobId = NextflowSlurmHarness.jobId(ctl)
         killedNode = NextflowSlurmHarness.jobField(jobId, '%N')
         assertTrue(killedNode ==~ /node\d+/, "COUNT's job ${jobId} should be running on a node: '${killedNode}'")
@@ -48,10 +40,8 @@ class NextflowNodeLossIT {
         assertEquals(0, kill.exit, kill.output)
 
         assertEquals(0, nf.await(driver, Duration.ofMinutes(6)), nf.diagnostics())
-        final report = nf.report()
-        assertEquals(100, report.count, report.text)
+        final report = assertCountedFromZeroOnce(100)
         final starts = report.starts as List<Integer>
-        assertEquals(1, starts.count { it == 0 }, "counted from zero only once:\n${report.text}")
         assertTrue(starts.any { it >= savedBeforeLoss && it > 0 }, "after the loss COUNT resumed from its image (saved ${savedBeforeLoss}):\n${report.text}")
 
         final journal = NextflowSlurmHarness.journal(ctl)

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.*
 
 import java.time.Duration
 
-import org.junit.jupiter.api.AfterEach
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 
 /**
@@ -13,15 +11,7 @@ import org.junit.jupiter.api.Test
  * PREPARE from the cache, finds COUNT's job of the killed run still holding the task, has it checkpoint and
  * stop, and restarts COUNT (in a new work dir) from that image: checkpointed work is not recomputed.
  */
-class NextflowResumeIT {
-
-    NextflowSlurmHarness nf
-
-    @BeforeAll
-    static void cluster() { NextflowSlurmHarness.ensureCluster() }
-
-    @AfterEach
-    void cleanup() { nf?.cleanup() }
+class NextflowResumeIT extends NextflowSlurmTestBase {
 
     @Test
     void resumeAfterTheDriverIsKilledFinishesFromTheCheckpoint() {
@@ -29,10 +19,7 @@ class NextflowResumeIT {
         nf.writeConfig("process { withName: 'COUNT' { time = '10m' } }\n")
         final first = nf.start(['--to', '100', '--step', '0.5'])
 
-        nf.waitUntil('COUNT to commit an image with progress', Duration.ofMinutes(3)) {
-            NextflowSlurmHarness.newestSavedCount(nf.taskControlDir('COUNT')) >= 10
-        }
-        final ctl = nf.taskControlDir('COUNT')
+        final ctl = awaitCountImage()
         final orphanJob = NextflowSlurmHarness.jobId(ctl)
         first.destroyForcibly()     // SIGKILL: scripts/nextflow execs the JVM, so this is the driver itself
         first.waitFor()
@@ -44,10 +31,8 @@ class NextflowResumeIT {
 
         final log = nf.driverLog(2)
         assertTrue(log.contains('Cached process > PREPARE'), "PREPARE comes from the cache:\n${log}")
-        final report = nf.report()
-        assertEquals(100, report.count, report.text)
+        final report = assertCountedFromZeroOnce(100)
         final starts = report.starts as List<Integer>
-        assertEquals(1, starts.count { it == 0 }, "counted from zero only once:\n${report.text}")
         assertTrue(starts.last() >= savedAtKill && starts.last() > 0, "the resumed COUNT started from its checkpoint (saved ${savedAtKill} when the driver died):\n${report.text}")
         assertNotEquals(orphanJob, NextflowSlurmHarness.jobId(ctl), 'the resumed run submitted its own job')
         assertNull(NextflowSlurmHarness.jobField(orphanJob, '%t') ?: null, 'the old job is gone')

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.*
 import java.nio.file.Files
 import java.time.Duration
 
-import org.junit.jupiter.api.AfterEach
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 
 /**
@@ -15,15 +13,7 @@ import org.junit.jupiter.api.Test
  * identity without the attempt) restores the newest generation there, so the retry continues instead of
  * counting from zero.
  */
-class NextflowRetryIT {
-
-    NextflowSlurmHarness nf
-
-    @BeforeAll
-    static void cluster() { NextflowSlurmHarness.ensureCluster() }
-
-    @AfterEach
-    void cleanup() { nf?.cleanup() }
+class NextflowRetryIT extends NextflowSlurmTestBase {
 
     @Test
     void retryInANewWorkDirRestartsFromTheNewestImage() {
@@ -37,10 +27,8 @@ class NextflowRetryIT {
         assertTrue(Files.exists(nf.launchDir.resolve('count-failed-once')), 'COUNT failed once')
         final log = nf.driverLog(1)
         assertTrue(log.contains('Execution is retried (1)'), "Nextflow retried COUNT:\n${log}")
-        final report = nf.report()
-        assertEquals(60, report.count, report.text)
+        final report = assertCountedFromZeroOnce(60)
         final starts = report.starts as List<Integer>
-        assertEquals(1, starts.count { it == 0 }, "counted from zero only once:\n${report.text}")
         assertTrue(starts.last() > 0, "the retry continued from an image:\n${report.text}")
 
         // one control directory for both Nextflow attempts, and they ran in two work dirs

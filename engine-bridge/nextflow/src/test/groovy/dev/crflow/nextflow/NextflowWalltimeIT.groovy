@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.*
 
 import java.time.Duration
 
-import org.junit.jupiter.api.AfterEach
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 
 /**
@@ -13,15 +11,7 @@ import org.junit.jupiter.api.Test
  * warning 30 s ahead, so it needs at least three jobs. Each ends with Slurm's real warning signal, a checkpoint
  * and a requeue of the same job; the pipeline finishes with the right count and no work done twice.
  */
-class NextflowWalltimeIT {
-
-    NextflowSlurmHarness nf
-
-    @BeforeAll
-    static void cluster() { NextflowSlurmHarness.ensureCluster() }
-
-    @AfterEach
-    void cleanup() { nf?.cleanup() }
+class NextflowWalltimeIT extends NextflowSlurmTestBase {
 
     @Test
     void longProcessSpanningThreeWalltimesFinishesWithTheRightOutput() {

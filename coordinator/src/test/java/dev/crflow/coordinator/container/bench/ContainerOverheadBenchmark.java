@@ -6,6 +6,7 @@ import dev.crflow.coordinator.container.ContainerLaunch;
 import dev.crflow.coordinator.container.ContainerPlan;
 import dev.crflow.coordinator.container.Podman;
 import dev.crflow.coordinator.container.Shim;
+import dev.crflow.coordinator.proc.ProcessLauncher.CommandResult;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ public final class ContainerOverheadBenchmark {
             double viaHost = median(n, () -> time(run, hostCkpt, env));
             double viaShim = median(n, () -> {
                 long t0 = System.nanoTime();
-                CommandRunner.Result r = driver.checkpoint(runDir.toString(), Duration.ofMinutes(2));
+                CommandResult r = driver.checkpoint(runDir.toString(), Duration.ofMinutes(2));
                 if (!r.ok()) throw new IllegalStateException("checkpoint failed: " + r.stdout() + r.stderr());
                 return (System.nanoTime() - t0) / 1e6;
             });
@@ -93,7 +94,7 @@ public final class ContainerOverheadBenchmark {
 
     static double time(CommandRunner run, List<String> cmd, Map<String, String> env) throws Exception {
         long t0 = System.nanoTime();
-        CommandRunner.Result r = run.run(cmd, env, Duration.ofMinutes(2));
+        CommandResult r = run.run(cmd, env, Duration.ofMinutes(2));
         if (!r.ok()) throw new IllegalStateException(cmd.get(0) + " failed (" + r.exitCode() + "): " + r.stderr());
         return (System.nanoTime() - t0) / 1e6;
     }

@@ -54,9 +54,10 @@ class ContainerSlurmIT {
         for (String jar : List.of("coordinator/target/crflow-coordinator.jar", "engine-bridge/cli/target/crflow.jar")) {
             assertTrue(Files.exists(root.resolve(jar)), "run mvn verify: the IT needs " + jar);
         }
-        Assumptions.assumeTrue(onPath("podman"), "SKIPPED: podman is not installed (apt-get install podman runc)");
-        Assumptions.assumeTrue(onPath("sbatch") && run(List.of("sinfo", "-h", "-o", "%a")).contains("up"),
-                "SKIPPED: no local Slurm answers (start it with scripts/local-slurm up)");
+        // Failures, not skips: CI always has both, and a skip here would hide a broken container path.
+        assertTrue(onPath("podman"), "podman is not installed: run scripts/install-deps (podman, runc)");
+        assertTrue(onPath("sbatch") && run(List.of("sinfo", "-h", "-o", "%a")).contains("up"),
+                "no local Slurm answers: start it with scripts/local-slurm up --nodes 2");
         conf = tmp.resolve("containers.conf");
         Files.writeString(conf, CONF);
         String built = run(List.of("bash", root.resolve("examples/container/build-image.sh").toString()));
