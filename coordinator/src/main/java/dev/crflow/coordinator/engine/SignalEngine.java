@@ -1,21 +1,16 @@
 package dev.crflow.coordinator.engine;
 
-import dev.crflow.coordinator.control.SafeFiles;
 import dev.crflow.coordinator.proc.AppProcess;
 import dev.crflow.coordinator.proc.Signals;
 import dev.crflow.coordinator.store.ImageStore;
 import dev.crflow.coordinator.store.Manifest;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Application-native checkpointing (the seeds' {@code count-signal.py}): the application writes its own
@@ -28,16 +23,23 @@ import java.util.UUID;
  *
  * <p>Periodic/manual checkpoint ({@code interval}, "checkpoint now"): the application is <em>not</em>
  * signalled (that would end it); the state files are copied as they are now. Such a snapshot is consistent
- * only if the application replaces its state files atomically (write a temp file, rename) — say so to users.
+ * only if the application replaces its state files atomically (write a temp file, rename) — say so to users —
+ * and it is refused unless every declared entry exists: an application that writes its state file only when
+ * signalled has none yet, and a snapshot of its output without it would restart the count from the beginning
+ * on top of that output.
+ *
+ * <p>Restores and relaunches from scratch go through {@link StateFiles}: the declared entries become exactly what
+ * they were at the generation (or before the first launch).
  */
 public final class SignalEngine implements CheckpointEngine {
-    static final String STATE_DIR = "state";
     private final String forwardSignal;
     private final List<String> state;
+    private final StateFiles stateFiles;
 
     public SignalEngine(String forwardSignal, List<String> state) {
         this.forwardSignal = Signals.canonical(forwardSignal);
         this.state = List.copyOf(state);
+        this.stateFiles = new StateFiles(state);
     }
 
     @Override public String name() { return "signal"; }
@@ -55,48 +57,29 @@ public final class SignalEngine implements CheckpointEngine {
             throw new EngineException("engine 'signal' needs 'state': the files the application writes when it gets SIG"
                     + forwardSignal + " (e.g. state 'state.txt')");
         }
-        for (String s : state) {
-            Path p = Path.of(s);
-            if (p.isAbsolute() || p.normalize().startsWith("..")) {
-                throw new EngineException("engine 'signal': state '" + s + "' must be relative to the workdir and stay inside it");
-            }
-        }
+        stateFiles.validate("signal");
     }
 
     @Override
     public AppProcess launch(EngineContext ctx) throws EngineException {
+        try {
+            stateFiles.baseline(ctx.ctl(), ctx.workdir());
+        } catch (IOException e) {
+            throw new EngineException("cannot record or restore the state files' baseline in " + ctx.ctl().root()
+                    + " before a launch from scratch: " + e.getMessage(), e);
+        }
         return NoneEngine.start(ctx);
     }
 
     @Override
     public AppProcess restart(EngineContext ctx, Path generation, Manifest manifest) throws EngineException {
         try {
-            restoreState(generation.resolve(STATE_DIR), ctx.workdir());
+            StateFiles.restoreFrom(generation, ctx.workdir(), StateFiles.declaredAt(manifest.engineData()));
         } catch (IOException e) {
             throw new EngineException("cannot restore the state files of " + generation.getFileName() + " into "
                     + ctx.workdir() + ": " + e.getMessage(), e);
         }
         return NoneEngine.start(ctx);
-    }
-
-    /** Puts every saved entry back, each replaced by rename so a crash leaves the old or the restored copy. */
-    static void restoreState(Path savedRoot, Path workdir) throws IOException {
-        if (!Files.isDirectory(savedRoot)) return;
-        List<Path> entries = new ArrayList<>();
-        try (var walk = Files.walk(savedRoot, 64)) {
-            walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).forEach(entries::add);
-        }
-        for (Path saved : entries) {
-            Path rel = savedRoot.relativize(saved);
-            Path target = workdir.resolve(rel.toString()).normalize();
-            if (!target.startsWith(workdir)) throw new IOException("saved state escapes the workdir: " + rel);
-            Files.createDirectories(target.getParent());
-            Path tmp = target.resolveSibling("." + target.getFileName() + ".crflow-restore-" + UUID.randomUUID().toString().substring(0, 8));
-            Files.copy(saved, tmp, StandardCopyOption.REPLACE_EXISTING);
-            SafeFiles.makePrivate(tmp);
-            SafeFiles.fsyncFile(tmp);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     @Override
@@ -120,18 +103,16 @@ public final class SignalEngine implements CheckpointEngine {
                         + "; its state files may be half-written, so they are not kept (the previous generation stays)");
             }
         }
-        List<String> saved = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
+        List<String> missing = new ArrayList<>(state);
+        missing.removeAll(stateFiles.present(ctx.workdir()));
+        if (!stop && !missing.isEmpty()) {
+            throw new EngineException("snapshot refused: the declared state " + missing + " does not exist in " + ctx.workdir()
+                    + " yet; a periodic or manual checkpoint copies the state files as the application left them, so the"
+                    + " application must write all of them itself as it goes (or drop 'interval')");
+        }
+        List<String> saved;
         try {
-            for (String s : state) {
-                Path src = ctx.workdir().resolve(s).normalize();
-                if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
-                    missing.add(s);
-                    continue;
-                }
-                target.copyIn(src, STATE_DIR + "/" + Path.of(s).normalize());
-                saved.add(s);
-            }
+            saved = stateFiles.copyInto(target, ctx.workdir());
         } catch (IOException e) {
             throw new EngineException("cannot copy the state files into the image store: " + e.getMessage(), e);
         }

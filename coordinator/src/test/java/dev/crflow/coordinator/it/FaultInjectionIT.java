@@ -192,6 +192,28 @@ class FaultInjectionIT {
         assertEquals(0, r.restarts());
     }
 
+    /**
+     * Found by scripts/chaos: a retry from scratch (no generation yet) used to run in the workdir the failed attempt
+     * left, so the count appended 1..N after the numbers already written. The declared state goes back to what it
+     * was before the first launch.
+     */
+    @Test
+    void aRetryFromScratchStartsFromTheStateFilesAsTheyWereBeforeTheFirstLaunch() throws Exception {
+        h = new Harness(tmp);
+        h.spec.put("retry", 1);
+        h.policy.put("state", List.of("state", "out.txt"));
+        h.command("python3 count_signal.py 30 0.05");
+        Process p = h.start();
+        Harness.waitUntil("the application's pid", Duration.ofSeconds(30), () -> Files.exists(h.workdir.resolve("pid")));
+        h.waitForLines(3);
+        Posix.signalProcess(Integer.parseInt(Files.readString(h.workdir.resolve("pid")).trim()), Signals.number("KILL"));
+        assertEquals(75, h.await(p, Duration.ofSeconds(30)), "retry 1 of 1: relaunched\n" + h.log());
+
+        assertEquals(0, h.runToEnd(Duration.ofSeconds(60)), h.log());
+        assertEquals(IntStream.rangeClosed(1, 30).boxed().toList(), h.numbers(), "each number exactly once, in order");
+        assertTrue(h.events(JournalEvent.CHECKPOINT).isEmpty(), "no generation: the retry started from scratch");
+    }
+
     @Test
     void sigkillOfTheCoordinatorIsRecoveredFromTheLastCommittedGenerationAndLeavesNothingRunning() throws Exception {
         h = new Harness(tmp);
