@@ -315,31 +315,72 @@ public final class DmtcpEngine implements CheckpointEngine {
             }
             if (!gone) throw new EngineException("DMTCP did not finish the checkpoint-and-kill before the deadline");
         }
-        try (DirectoryStream<Path> temp = Files.newDirectoryStream(target.dir(), "*.temp")) {
-            for (Path t : temp) throw new EngineException("DMTCP left a half-written image " + t.getFileName() + "; not a usable checkpoint");
-        } catch (IOException e) {
-            throw new EngineException("cannot list " + target.dir() + ": " + e.getMessage(), e);
-        }
-        List<String> images = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(target.dir(), "ckpt_*.dmtcp")) {
-            for (Path p : ds) images.add(p.getFileName().toString());
-        } catch (IOException e) {
-            throw new EngineException("cannot list the images DMTCP wrote: " + e.getMessage(), e);
-        }
-        images.sort(String::compareTo);
-        if (images.isEmpty()) throw new EngineException("dmtcp_command --bcheckpoint returned but no image was written to " + target.dir());
-        // DMTCP's own record of this checkpoint: the restart script the coordinator writes once every image is in
-        Optional<List<String>> listed = imagesInRestartScript(target.dir());
-        if (listed.isPresent() && !listed.get().equals(images)) {
-            throw new EngineException("the images in " + target.dir() + " " + images + " differ from those DMTCP's restart script lists "
-                    + listed.get() + "; not a usable checkpoint");
-        }
+        List<String> images = awaitCompleteCheckpoint(target.dir(), deadline, how);
         int expected = images.size();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("images", images);
         data.put("processes", expected);
         data.put("writeMs", (System.nanoTime() - t0) / 1_000_000);
         return data;
+    }
+
+    /** How long after {@code dmtcp_command} returns the images may still be arriving (DMTCP 4.2 returns early). */
+    static final Duration COMPLETION_WAIT = Duration.ofSeconds(120);
+
+    /**
+     * Waits, within the deadline, for DMTCP's own sign that the checkpoint is complete: its restart script is in
+     * {@code dir} and lists exactly the images there, none of them half-written ({@code *.temp}). Which
+     * {@code dmtcp_command} returns when differs between releases (measured: 4.2.0's {@code --bcheckpoint} returned
+     * while the images were still being written, and every periodic checkpoint was refused as "no image"), so the
+     * files decide, not the command.
+     */
+    static List<String> awaitCompleteCheckpoint(Path dir, Deadline deadline, String how) throws EngineException {
+        long limit = System.nanoTime() + Math.min(Math.max(deadline.remaining().toNanos(), Duration.ofSeconds(1).toNanos()),
+                COMPLETION_WAIT.toNanos());
+        while (true) {
+            CheckpointFiles seen = CheckpointFiles.in(dir);
+            if (seen.complete()) return seen.images();
+            if (System.nanoTime() - limit > 0) {
+                throw new EngineException("dmtcp_command " + how + " returned but DMTCP did not complete the checkpoint in " + dir
+                        + " in time: " + seen.describe() + "; not a usable checkpoint");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException("interrupted while waiting for DMTCP to complete the checkpoint");
+            }
+        }
+    }
+
+    /** What a checkpoint directory holds: the images, the half-written ones, and the images DMTCP's restart script lists. */
+    record CheckpointFiles(List<String> images, List<String> temp, Optional<List<String>> listed) {
+        static CheckpointFiles in(Path dir) throws EngineException {
+            List<String> images = new ArrayList<>();
+            List<String> temp = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                for (Path p : ds) {
+                    String name = p.getFileName().toString();
+                    if (name.endsWith(".temp")) temp.add(name);
+                    else if (name.startsWith("ckpt_") && name.endsWith(".dmtcp")) images.add(name);
+                }
+            } catch (IOException e) {
+                throw new EngineException("cannot list the images DMTCP wrote to " + dir + ": " + e.getMessage(), e);
+            }
+            images.sort(String::compareTo);
+            return new CheckpointFiles(images, temp, imagesInRestartScript(dir));
+        }
+
+        boolean complete() {
+            return !images.isEmpty() && temp.isEmpty() && listed.isPresent() && listed.get().equals(images);
+        }
+
+        String describe() {
+            if (images.isEmpty() && temp.isEmpty()) return "no image was written";
+            if (!temp.isEmpty()) return "half-written image(s) " + temp;
+            if (listed.isEmpty()) return "images " + images + " but no dmtcp_restart_script";
+            return "the images " + images + " differ from those DMTCP's restart script lists " + listed.get();
+        }
     }
 
     private CommandResult runWithin(Deadline deadline, String arg) throws EngineException {

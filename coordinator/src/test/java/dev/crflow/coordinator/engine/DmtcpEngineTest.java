@@ -41,4 +41,33 @@ class DmtcpEngineTest {
     void notFoundIsEmpty() {
         assertEquals(Optional.empty(), DmtcpEngine.locate(Map.of("PATH", dir.toString(), "DMTCP_HOME", dir.toString()), List.of()));
     }
+
+    @Test
+    void aCheckpointIsCompleteOnlyWhenTheRestartScriptListsExactlyTheImagesThere() throws Exception {
+        Deadline soon = Deadline.in(java.time.Clock.systemUTC(), java.time.Duration.ofMillis(300));
+        EngineException none = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class,
+                () -> DmtcpEngine.awaitCompleteCheckpoint(dir, soon, "--bcheckpoint"));
+        org.junit.jupiter.api.Assertions.assertTrue(none.getMessage().contains("no image was written"), none.getMessage());
+
+        Files.writeString(dir.resolve("ckpt_a_1.dmtcp.temp"), "x");
+        org.junit.jupiter.api.Assertions.assertFalse(DmtcpEngine.CheckpointFiles.in(dir).complete(), "half-written");
+        Files.move(dir.resolve("ckpt_a_1.dmtcp.temp"), dir.resolve("ckpt_a_1.dmtcp"));
+        org.junit.jupiter.api.Assertions.assertFalse(DmtcpEngine.CheckpointFiles.in(dir).complete(), "no restart script yet");
+
+        // DMTCP 4.2: the command returned, the script and the last image arrive a moment later
+        Thread late = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+                Files.writeString(dir.resolve("ckpt_b_2.dmtcp"), "y");
+                Files.writeString(dir.resolve("dmtcp_restart_script_x.sh"), "worker_ckpts='\n /d/ckpt_a_1.dmtcp\n /d/ckpt_b_2.dmtcp\n'\n");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        late.start();
+        java.util.List<String> images = DmtcpEngine.awaitCompleteCheckpoint(dir,
+                Deadline.in(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(30)), "--bcheckpoint");
+        late.join();
+        assertEquals(java.util.List.of("ckpt_a_1.dmtcp", "ckpt_b_2.dmtcp"), images);
+    }
 }

@@ -36,6 +36,15 @@ class DmtcpIT {
         if (bin.isEmpty()) System.err.println("*** DmtcpIT SKIPPED: DMTCP not found (PATH, DMTCP_HOME, /opt/dmtcp/bin) ***");
         assumeTrue(bin.isPresent(), "SKIPPED LOUDLY: DMTCP is not installed (no dmtcp_launch on PATH, in $DMTCP_HOME/bin or"
                 + " /opt/dmtcp/bin); build it from github.com/dmtcp/dmtcp to run the dmtcp engine tests");
+        // which release ran: the engine's behaviour differs between DMTCP 3.x, 4.x and the development head
+        try {
+            Process v = new ProcessBuilder(bin.get().resolve("dmtcp_launch").toString(), "--version").redirectErrorStream(true).start();
+            String first = new String(v.getInputStream().readAllBytes()).lines().findFirst().orElse("?");
+            v.waitFor();
+            System.err.println("*** DmtcpIT runs with " + bin.get() + ": " + first + " ***");
+        } catch (IOException | InterruptedException e) {
+            System.err.println("*** DmtcpIT: cannot ask " + bin.get() + " for its version: " + e + " ***");
+        }
     }
 
     @AfterEach
