@@ -315,7 +315,10 @@ public final class DmtcpEngine implements CheckpointEngine {
             }
             if (!gone) throw new EngineException("DMTCP did not finish the checkpoint-and-kill before the deadline");
         }
-        List<String> images = awaitCompleteCheckpoint(target.dir(), deadline, how);
+        // after --kcheckpoint every process is gone, so every image has been renamed into place; DMTCP 3.2's
+        // coordinator (--exit-on-last) may exit before it writes the restart script then, so the script is checked
+        // only when it is there. A periodic checkpoint has only DMTCP's script to say it is complete.
+        List<String> images = awaitCompleteCheckpoint(target.dir(), deadline, how, !stop);
         int expected = images.size();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("images", images);
@@ -333,13 +336,15 @@ public final class DmtcpEngine implements CheckpointEngine {
      * {@code dmtcp_command} returns when differs between releases (measured: 4.2.0's {@code --bcheckpoint} returned
      * while the images were still being written, and every periodic checkpoint was refused as "no image"), so the
      * files decide, not the command.
+     *
+     * @param scriptRequired false after a checkpoint-and-kill, when the processes' exit already says every image is in place
      */
-    static List<String> awaitCompleteCheckpoint(Path dir, Deadline deadline, String how) throws EngineException {
+    static List<String> awaitCompleteCheckpoint(Path dir, Deadline deadline, String how, boolean scriptRequired) throws EngineException {
         long limit = System.nanoTime() + Math.min(Math.max(deadline.remaining().toNanos(), Duration.ofSeconds(1).toNanos()),
                 COMPLETION_WAIT.toNanos());
         while (true) {
             CheckpointFiles seen = CheckpointFiles.in(dir);
-            if (seen.complete()) return seen.images();
+            if (seen.complete(scriptRequired)) return seen.images();
             if (System.nanoTime() - limit > 0) {
                 throw new EngineException("dmtcp_command " + how + " returned but DMTCP did not complete the checkpoint in " + dir
                         + " in time: " + seen.describe() + "; not a usable checkpoint");
@@ -371,8 +376,9 @@ public final class DmtcpEngine implements CheckpointEngine {
             return new CheckpointFiles(images, temp, imagesInRestartScript(dir));
         }
 
-        boolean complete() {
-            return !images.isEmpty() && temp.isEmpty() && listed.isPresent() && listed.get().equals(images);
+        boolean complete(boolean scriptRequired) {
+            if (images.isEmpty() || !temp.isEmpty()) return false;
+            return listed.map(images::equals).orElse(!scriptRequired);
         }
 
         String describe() {

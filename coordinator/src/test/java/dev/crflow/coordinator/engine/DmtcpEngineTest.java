@@ -46,13 +46,15 @@ class DmtcpEngineTest {
     void aCheckpointIsCompleteOnlyWhenTheRestartScriptListsExactlyTheImagesThere() throws Exception {
         Deadline soon = Deadline.in(java.time.Clock.systemUTC(), java.time.Duration.ofMillis(300));
         EngineException none = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class,
-                () -> DmtcpEngine.awaitCompleteCheckpoint(dir, soon, "--bcheckpoint"));
+                () -> DmtcpEngine.awaitCompleteCheckpoint(dir, soon, "--bcheckpoint", true));
         org.junit.jupiter.api.Assertions.assertTrue(none.getMessage().contains("no image was written"), none.getMessage());
 
         Files.writeString(dir.resolve("ckpt_a_1.dmtcp.temp"), "x");
-        org.junit.jupiter.api.Assertions.assertFalse(DmtcpEngine.CheckpointFiles.in(dir).complete(), "half-written");
+        org.junit.jupiter.api.Assertions.assertFalse(DmtcpEngine.CheckpointFiles.in(dir).complete(false), "half-written");
         Files.move(dir.resolve("ckpt_a_1.dmtcp.temp"), dir.resolve("ckpt_a_1.dmtcp"));
-        org.junit.jupiter.api.Assertions.assertFalse(DmtcpEngine.CheckpointFiles.in(dir).complete(), "no restart script yet");
+        org.junit.jupiter.api.Assertions.assertFalse(DmtcpEngine.CheckpointFiles.in(dir).complete(true), "no restart script yet");
+        org.junit.jupiter.api.Assertions.assertTrue(DmtcpEngine.CheckpointFiles.in(dir).complete(false),
+                "after a checkpoint-and-kill the processes' exit vouches for the images (DMTCP 3.2 writes no script then)");
 
         // DMTCP 4.2: the command returned, the script and the last image arrive a moment later
         Thread late = new Thread(() -> {
@@ -66,7 +68,7 @@ class DmtcpEngineTest {
         });
         late.start();
         java.util.List<String> images = DmtcpEngine.awaitCompleteCheckpoint(dir,
-                Deadline.in(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(30)), "--bcheckpoint");
+                Deadline.in(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(30)), "--bcheckpoint", true);
         late.join();
         assertEquals(java.util.List.of("ckpt_a_1.dmtcp", "ckpt_b_2.dmtcp"), images);
     }
