@@ -5,11 +5,13 @@ import dev.crflow.coordinator.control.ControlDir;
 import dev.crflow.coordinator.control.Result;
 import dev.crflow.coordinator.control.Status;
 import dev.crflow.coordinator.engine.Engines;
+import dev.crflow.coordinator.journal.Event;
 import dev.crflow.coordinator.journal.Journal;
 import dev.crflow.coordinator.journal.JournalEvent;
 import dev.crflow.coordinator.proc.SystemProcessLauncher;
 import dev.crflow.coordinator.run.Coordinator;
 import dev.crflow.coordinator.run.ExitCodes;
+import dev.crflow.coordinator.run.History;
 import dev.crflow.coordinator.slurm.Requeuer;
 import dev.crflow.coordinator.slurm.SlurmControl;
 import dev.crflow.coordinator.slurm.SlurmRequeuer;
@@ -38,10 +40,10 @@ import java.util.concurrent.Callable;
         description = "Runs one workflow step inside its job: launch or restart, checkpoint, commit, requeue.",
         subcommands = {Main.Run.class, Main.Checkpoint.class, Main.StatusCmd.class, Main.Images.class, Main.SelfTest.class},
         exitCodeListHeading = "%nExit codes (run):%n",
-        exitCodeList = {"0:the application completed (otherwise its own exit code on final failure)",
-                "2:invalid input", "3:environment (control dir unusable, already running)",
-                "75:requeued (local mode: relaunch me)", "76:checkpointed and stopped on request",
-                "98:budget exhausted (maxRestarts or totalTime)", "99:engine error"})
+        exitCodeList = {ExitCodes.OK + ":the application completed (otherwise its own exit code on final failure)",
+                ExitCodes.INVALID + ":invalid input", ExitCodes.ENVIRONMENT + ":environment (control dir unusable, already running)",
+                ExitCodes.REQUEUED + ":requeued (local mode: relaunch me)", ExitCodes.STOPPED + ":checkpointed and stopped on request",
+                ExitCodes.BUDGET_EXHAUSTED + ":budget exhausted (maxRestarts or totalTime)", ExitCodes.ENGINE_ERROR + ":engine error"})
 public final class Main implements Callable<Integer> {
 
     @Override
@@ -105,27 +107,26 @@ public final class Main implements Callable<Integer> {
             if (age.isEmpty() || age.get().compareTo(Duration.ofSeconds(30)) > 0 || ctl.readResult().isPresent()) {
                 System.err.println("no running coordinator on " + control + " (heartbeat "
                         + age.map(a -> a.toSeconds() + " s old").orElse("missing") + "); nothing to checkpoint");
-                return 1;
+                return ExitCodes.NOT_DONE;
             }
             String id = ctl.requestCheckpoint(stop);
             Instant end = Instant.now().plus(parseDuration(timeout));
             while (Instant.now().isBefore(end)) {
                 for (JournalEvent e : Journal.read(control)) {
-                    if (e.is(JournalEvent.CHECKPOINT) && id.equals(e.requestId().orElse(null))) {
-                        if (e.ok().orElse(false)) {
-                            System.out.println("checkpoint committed: generation " + e.generation().orElse(-1) + " ("
-                                    + e.bytes().orElse(0L) + " bytes, " + e.durationMs().orElse(0L) + " ms)"
-                                    + (stop ? "; the job stops" : ""));
-                            return 0;
+                    if (e.typed() instanceof Event.Checkpoint c && c.requestId().filter(id::equals).isPresent()) {
+                        if (c.ok()) {
+                            System.out.println("checkpoint committed: generation " + c.generation().orElse(-1) + " ("
+                                    + c.bytes() + " bytes, " + c.durationMs() + " ms)" + (stop ? "; the job stops" : ""));
+                            return ExitCodes.OK;
                         }
-                        System.err.println("checkpoint failed: " + e.error().orElse("?"));
-                        return 1;
+                        System.err.println("checkpoint failed: " + c.error().orElse("?"));
+                        return ExitCodes.NOT_DONE;
                     }
                 }
                 Thread.sleep(200);
             }
             System.err.println("no answer within " + timeout + " (request " + id + " stays in " + ctl.requests() + ")");
-            return 1;
+            return ExitCodes.NOT_DONE;
         }
     }
 
@@ -142,11 +143,10 @@ public final class Main implements Callable<Integer> {
             Optional<Duration> age = ctl.heartbeatAge();
             List<JournalEvent> events = Journal.read(control);
             JournalEvent lastCkpt = null;
-            int attempts = 0;
             for (JournalEvent e : events) {
-                if (e.is(JournalEvent.CHECKPOINT)) lastCkpt = e;
-                if (e.is(JournalEvent.ATTEMPT_START)) attempts++;
+                if (e.typed() instanceof Event.Checkpoint) lastCkpt = e;
             }
+            int attempts = History.of(events).attempts();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("phase", status.map(s -> s.phase().name()).orElse("UNKNOWN"));
             m.put("attempt", status.map(Status::attempt).orElse(0));
@@ -163,15 +163,13 @@ public final class Main implements Callable<Integer> {
                 System.out.printf("phase %s, attempt %s (%d started), job %s on %s, heartbeat %s%n", m.get("phase"), m.get("attempt"),
                         attempts, m.get("jobId"), m.get("host"), age.map(a -> a.toSeconds() + " s ago").orElse("none"));
                 System.out.println("last good generation: " + (m.get("generation") == null ? "none" : m.get("generation")));
-                if (lastCkpt != null) {
-                    System.out.printf("last checkpoint: %s %s, %s%n", lastCkpt.trigger().orElse("?"),
-                            lastCkpt.ok().orElse(false) ? "ok" : "FAILED", lastCkpt.ok().orElse(false)
-                                    ? "generation " + lastCkpt.generation().orElse(-1) + ", " + lastCkpt.durationMs().orElse(0L) + " ms"
-                                    : lastCkpt.error().orElse(""));
+                if (lastCkpt != null && lastCkpt.typed() instanceof Event.Checkpoint c) {
+                    System.out.printf("last checkpoint: %s %s, %s%n", lastCkpt.trigger().orElse("?"), c.ok() ? "ok" : "FAILED",
+                            c.ok() ? "generation " + c.generation().orElse(-1) + ", " + c.durationMs() + " ms" : c.error().orElse(""));
                 }
                 result.ifPresent(r -> System.out.printf("result: %s, exit %d (%s)%n", r.outcome(), r.exitCode(), r.message()));
             }
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -214,7 +212,7 @@ public final class Main implements Callable<Integer> {
                             m.get("created"), m.get("path"), m.containsKey("problem") ? "  (" + m.get("problem") + ")" : "");
                 }
             }
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -243,7 +241,7 @@ public final class Main implements Callable<Integer> {
                 ImageStore.open(ctl).list();
                 Journal.read(ctl);
                 System.out.println(rc == 0 ? "self-test ok" : "self-test FAILED (exit " + rc + ")");
-                return rc == 0 ? 0 : ExitCodes.ENVIRONMENT;
+                return rc == ExitCodes.OK ? ExitCodes.OK : ExitCodes.ENVIRONMENT;
             } finally {
                 dev.crflow.coordinator.control.SafeFiles.deleteTree(root);
             }
@@ -254,7 +252,7 @@ public final class Main implements Callable<Integer> {
         try {
             return s == null ? 0 : Integer.parseInt(s.trim());
         } catch (NumberFormatException e) {
-            return 0;
+            return ExitCodes.OK;
         }
     }
 

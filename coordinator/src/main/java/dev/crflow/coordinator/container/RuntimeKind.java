@@ -23,9 +23,6 @@ public enum RuntimeKind {
     /** The executable and the DSL spelling: {@code shifter}, {@code podman-hpc}, {@code podman}, {@code apptainer}. */
     public String command() { return command; }
 
-    /** Whether the runtime gives the container its own PID namespace (the shim is then PID 1). */
-    public boolean ownPidNamespace() { return this == PODMAN || this == PODMAN_HPC; }
-
     public static Optional<RuntimeKind> parse(String name) {
         if (name == null) return Optional.empty();
         String n = name.trim();

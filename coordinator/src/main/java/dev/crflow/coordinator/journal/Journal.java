@@ -62,8 +62,29 @@ public final class Journal implements Closeable {
 
     public Path file() { return file; }
 
-    /** Appends {@code {"event": name, "time": now, ...fields}} and fsyncs before returning. */
-    public synchronized JournalEvent append(String event, Map<String, ?> fields) throws IOException {
+    /** Appends {@code {"event": kind, "time": now, ...fields}} and fsyncs before returning. */
+    public JournalEvent append(Event event) throws IOException {
+        return appendLine(event.kind(), event.fields());
+    }
+
+    /**
+     * One event from a process that does not hold the coordinator's lock (a driver's {@code attempt-lost}): opens,
+     * appends one line with one write, fsyncs, closes. Only while no coordinator of the step runs, or for an attempt
+     * Slurm already requeued (docs/contracts.md §3).
+     */
+    public static JournalEvent appendOnce(Path ctl, Clock clock, Event event) throws IOException {
+        try (Journal j = openForAppend(ControlDir.of(ctl).journal(), clock)) {
+            return j.append(event);
+        }
+    }
+
+    /** Untyped append, from before {@link Event}. */
+    @Deprecated
+    public JournalEvent append(String event, Map<String, ?> fields) throws IOException {
+        return appendLine(event, fields);
+    }
+
+    private synchronized JournalEvent appendLine(String event, Map<String, ?> fields) throws IOException {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("event", event);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -76,17 +97,21 @@ public final class Journal implements Closeable {
         return new JournalEvent(event, now, line);
     }
 
-    /** Convenience for alternating key/value pairs; null values are written as JSON null. */
+    /** Untyped append of alternating key/value pairs (null values are written as JSON null), from before {@link Event}. */
+    @Deprecated
     public JournalEvent append(String event, Object... keyValues) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
-        return append(event, m);
+        return appendLine(event, m);
     }
 
     @Override
     public synchronized void close() throws IOException { channel.close(); }
 
-    /** All events of {@code <ctl>/journal.jsonl}; empty when there is none yet. */
+    /**
+     * All events of {@code <ctl>/journal.jsonl}, oldest first; empty when there is none yet. A torn or unparsable line
+     * (or one without {@code event}/{@code time}) is skipped; an unknown kind is kept ({@link Event.Unknown}).
+     */
     public static List<JournalEvent> read(Path ctl) throws IOException {
         return readFile(ControlDir.of(ctl).journal());
     }
@@ -113,12 +138,21 @@ public final class Journal implements Closeable {
             if (ev == null || t == null) continue;
             Instant time;
             try {
-                time = Instant.parse(t.toString());
+                time = parseTime(t.toString());
             } catch (RuntimeException e) {
                 continue;
             }
             events.add(new JournalEvent(ev.toString(), time, java.util.Collections.unmodifiableMap(raw)));
         }
         return events;
+    }
+
+    /** ISO-8601 UTC as written; an explicit offset (a hand-written or foreign line) is converted, not refused. */
+    private static Instant parseTime(String t) {
+        try {
+            return Instant.parse(t);
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.time.OffsetDateTime.parse(t).toInstant();
+        }
     }
 }

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One line of {@code journal.jsonl} (docs/contracts.md §3): typed accessors for the common fields, the raw
- * map for everything else. Absent fields are {@code Optional.empty()}, never a made-up default.
+ * One line of {@code journal.jsonl} (docs/contracts.md §3): its time, its typed payload ({@link #typed()}, the way to
+ * read it), and the raw map. The field accessors below read the raw map ({@code Optional.empty()} when absent, never a
+ * made-up default); they predate {@link Event} and stay for the readers that use them.
  */
 public record JournalEvent(String event, Instant time, Map<String, Object> raw) {
 
@@ -16,7 +17,14 @@ public record JournalEvent(String event, Instant time, Map<String, Object> raw) 
     public static final String REQUEUE = "requeue";
     public static final String ATTEMPT_END = "attempt-end";
     public static final String REQUEST = "request";
+    /** Written by drivers for a job that ended without a result ({@link Event.AttemptLost}). */
+    public static final String ATTEMPT_LOST = "attempt-lost";
+    /** Never written by any version; kept for source compatibility. */
+    @Deprecated
     public static final String BUDGET = "budget";
+
+    /** The typed payload; an {@link Event.Unknown} for a kind this version does not know. */
+    public Event typed() { return Event.parse(event, raw); }
 
     public Optional<Integer> attempt() { return integer("attempt"); }
     public Optional<Integer> generation() { return integer("generation"); }

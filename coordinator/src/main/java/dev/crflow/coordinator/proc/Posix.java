@@ -11,7 +11,6 @@ import com.sun.jna.Native;
 public final class Posix {
     interface CLib extends Library {
         int kill(int pid, int sig);
-        int getpgid(int pid);
     }
 
     private static final CLib C = Native.load("c", CLib.class);
@@ -36,6 +35,4 @@ public final class Posix {
         int rc = C.kill(-pgid, 0);
         return rc == 0 || Native.getLastError() != ESRCH;
     }
-
-    public static int processGroupOf(int pid) { return C.getpgid(pid); }
 }

@@ -1,11 +1,14 @@
 package dev.crflow.coordinator.run;
 
 /**
- * Exit codes of {@code crflow-coordinator run} (docs/contracts.md §4). On completion or final failure the
- * coordinator exits with the application's own code; these are the others.
+ * Exit codes of the {@code crflow-coordinator} program, defined here only (docs/contracts.md §4; {@code Main}'s help
+ * lists them from these constants). On completion or final failure {@code run} exits with the application's own code;
+ * these are the others.
  */
 public final class ExitCodes {
     public static final int OK = 0;
+    /** {@code checkpoint}: no running coordinator, the checkpoint failed, or no answer in time. */
+    public static final int NOT_DONE = 1;
     /** Invalid input (bad spec, bad option). */
     public static final int INVALID = 2;
     /** Cannot run here (control dir unusable, another coordinator holds it, util-linux missing). */

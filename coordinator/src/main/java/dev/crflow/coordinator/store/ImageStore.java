@@ -108,6 +108,18 @@ public final class ImageStore {
         }
     }
 
+    /**
+     * The one definition of a valid generation, used for the restore, {@code images --verify} and
+     * {@code crflow restart --generation N}: it exists, its manifest is readable and every file it lists is present with
+     * its recorded size and checksum ({@link #verify}). Empty when generation {@code number} is valid; else why not.
+     */
+    public Optional<String> invalidBecause(int number) throws IOException {
+        Optional<Generation> g = get(number);
+        if (g.isEmpty()) return Optional.of("generation " + number + " does not exist");
+        Verification v = verify(g.get());
+        return v.ok() ? Optional.empty() : Optional.of(v.problem());
+    }
+
     /** The result of checking every file of a generation against its manifest. */
     public record Verification(Generation generation, boolean ok, String problem, Optional<Manifest> manifest) {}
 
@@ -136,7 +148,7 @@ public final class ImageStore {
         }
         List<String> sums;
         try {
-            sums = parallelChecksums(paths);
+            sums = Checksums.inParallel(paths, Checksums::of);
         } catch (IOException e) {
             return new Verification(g, false, "cannot read the generation: " + e.getMessage(), manifest);
         }
@@ -293,7 +305,7 @@ public final class ImageStore {
                 }
             }
             // written by the engine inside the store: no copy; checksum + fsync in place, one file per core
-            files.addAll(checksumAndSync(partial, inPlace));
+            files.addAll(Checksums.checksumAndSync(partial, inPlace));
             long t1 = System.nanoTime();
             timings.put("checksumAndSyncMs", (t1 - t0) / 1_000_000);
             files.sort(Comparator.comparing(Manifest.FileEntry::path));
@@ -333,48 +345,6 @@ public final class ImageStore {
                 // the next start removes every .partial-* anyway
             }
         }
-    }
-
-    private static List<String> parallelChecksums(List<Path> paths) throws IOException {
-        return inParallel(paths, Checksums::of);
-    }
-
-    private interface IoFunction<T> { T apply(Path p) throws IOException; }
-
-    /** One file per core (at most 4 threads): checksumming is CPU-bound at ~1.5 GB/s per core, disks are faster. */
-    private static <T> List<T> inParallel(List<Path> paths, IoFunction<T> fn) throws IOException {
-        if (paths.isEmpty()) return List.of();
-        if (paths.size() == 1) return List.of(fn.apply(paths.get(0)));
-        int threads = Math.min(paths.size(), Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "crflow-checksum");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<java.util.concurrent.Future<T>> futures = new ArrayList<>();
-            for (Path p : paths) futures.add(pool.submit(() -> fn.apply(p)));
-            List<T> out = new ArrayList<>();
-            for (var f : futures) out.add(f.get());
-            return out;
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            throw new IOException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while checksumming", e);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static List<Manifest.FileEntry> checksumAndSync(Path base, List<Path> paths) throws IOException {
-        return inParallel(paths, p -> {
-            SafeFiles.makePrivate(p);
-            String sum = Checksums.of(p);
-            SafeFiles.fsyncFile(p);
-            return new Manifest.FileEntry(base.relativize(p).toString(), Files.size(p), sum);
-        });
     }
 
     private static void pauseForFaultInjection() {

@@ -124,4 +124,22 @@ class ImageStoreTest {
             assertTrue(expected.getMessage().contains("outside"));
         }
     }
+
+    @Test
+    void oneDefinitionOfAValidGenerationByNumber() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        Generation good = commit(store, "good");
+        Generation flipped = commit(store, "flipped");
+        Generation noManifest = commit(store, "no-manifest");
+        byte[] b = Files.readAllBytes(flipped.path().resolve("state/s"));
+        b[0] ^= 0x40;
+        Files.write(flipped.path().resolve("state/s"), b, StandardOpenOption.TRUNCATE_EXISTING);
+        Files.delete(noManifest.path().resolve(Manifest.FILE_NAME));
+
+        assertEquals(java.util.Optional.empty(), store.invalidBecause(good.number()));
+        assertTrue(store.invalidBecause(flipped.number()).orElseThrow().contains("checksum"),
+                "same size, other bytes: a manifest and sizes are not enough");
+        assertTrue(store.invalidBecause(noManifest.number()).orElseThrow().contains(Manifest.FILE_NAME));
+        assertEquals(java.util.Optional.of("generation 9 does not exist"), store.invalidBecause(9));
+    }
 }

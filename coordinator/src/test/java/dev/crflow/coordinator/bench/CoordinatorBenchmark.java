@@ -27,7 +27,9 @@ import java.util.zip.CRC32C;
  * The coordinator's performance figures, each printed next to its target (docs/benchmarks/coordinator.md).
  * Not a test: run it in one go on an otherwise quiet machine.
  *
- * <pre>java -cp coordinator/target/crflow-coordinator.jar dev.crflow.coordinator.bench.CoordinatorBenchmark [DIR] [--app-seconds N] [--skip-overhead]</pre>
+ * <pre>java -cp coordinator/target/crflow-coordinator.jar:coordinator/target/test-classes dev.crflow.coordinator.bench.CoordinatorBenchmark [DIR] [--app-seconds N] [--skip-overhead]</pre>
+ * (a test class: benchmarks are not part of the production jar; the jar comes first on the class path and is the one
+ * the start benchmark runs)
  */
 public final class CoordinatorBenchmark {
     /** The JVM flags the executor renders (docs/contracts.md §5). */
@@ -48,7 +50,8 @@ public final class CoordinatorBenchmark {
             if (args[i].equals("--skip-overhead")) overhead = false;
             if (args[i].equals("--only")) only.add(args[++i]);
         }
-        jar = Path.of(CoordinatorBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        // the coordinator jar on the class path (this class lives in test-classes, outside the production jar)
+        jar = Path.of(dev.crflow.coordinator.Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Files.createDirectories(dir);
         System.out.println("crflow coordinator benchmark; work dir " + dir + "; " + Runtime.getRuntime().availableProcessors()
                 + " cores; java " + System.getProperty("java.version"));

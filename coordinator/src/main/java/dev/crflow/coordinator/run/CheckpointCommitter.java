@@ -1,0 +1,98 @@
+package dev.crflow.coordinator.run;
+
+import dev.crflow.coordinator.engine.CheckpointEngine;
+import dev.crflow.coordinator.engine.Deadline;
+import dev.crflow.coordinator.engine.EngineContext;
+import dev.crflow.coordinator.engine.EngineException;
+import dev.crflow.coordinator.journal.Event;
+import dev.crflow.coordinator.journal.JournalEvent;
+import dev.crflow.coordinator.journal.Trigger;
+import dev.crflow.coordinator.proc.AppProcess;
+import dev.crflow.coordinator.store.Generation;
+import dev.crflow.coordinator.store.ImageStore;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One checkpoint, end to end: the engine writes into a partial generation, the store commits it (checksums, manifest,
+ * rename), the journal records it, and only then are generations beyond {@code keep} pruned. A failure at any point
+ * leaves every committed generation as it was.
+ */
+final class CheckpointCommitter {
+    private final CheckpointEngine engine;
+    private final EngineContext context;
+    private final ImageStore store;
+    private final AttemptJournal journal;
+    private final String host;
+    private final String jobId;
+    private final int keep;
+    private final Consumer<String> say;
+
+    CheckpointCommitter(CheckpointEngine engine, EngineContext context, ImageStore store, AttemptJournal journal,
+                        String host, String jobId, int keep, Consumer<String> say) {
+        this.engine = engine;
+        this.context = context;
+        this.store = store;
+        this.journal = journal;
+        this.host = host;
+        this.jobId = jobId;
+        this.keep = keep;
+        this.say = say;
+    }
+
+    /**
+     * @param appSeconds application time up to now, all attempts (recorded in the manifest)
+     * @param lastGood   the last good generation, for the message when this one fails
+     * @return the committed generation; empty when the checkpoint failed (journalled as {@code ok:false})
+     */
+    Optional<Generation> checkpoint(AppProcess app, Trigger trigger, boolean stop, Deadline deadline,
+                                    Optional<String> requestId, double appSeconds, Optional<Integer> lastGood) throws IOException {
+        long t0 = System.nanoTime();
+        ImageStore.Pending pending = null;
+        try {
+            pending = engine.partialDirectoryName().isPresent()
+                    ? store.beginNamed(engine.partialDirectoryName().get()) : store.begin(trigger.wireName());
+            Map<String, Object> data = engine.checkpoint(context, app, pending, stop, deadline);
+            Generation g = pending.commit(new ImageStore.Provenance(engine.name(), engine.version(), host, jobId,
+                    journal.attempt(), trigger.wireName(), appSeconds, data));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            journal.checkpointCommitted(g.number(), trigger, ms, g.bytes(), requestId, pending.timings());
+            say.accept("checkpoint " + trigger.wireName() + ": generation " + g.number() + " committed (" + g.bytes()
+                    + " bytes, " + ms + " ms)");
+            prune();
+            return Optional.of(g);
+        } catch (EngineException | IOException | RuntimeException e) {
+            // an engine writing by path (DMTCP) may still be writing: deleting under it would crash the application
+            if (pending != null) pending.abandon(engine.partialDirectoryName().isEmpty());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            journal.checkpointFailed(trigger, ms, msg, requestId);
+            say.accept("checkpoint " + trigger.wireName() + " FAILED: " + msg + "; the last good generation ("
+                    + lastGood.map(String::valueOf).orElse("none") + ") is untouched");
+            return Optional.empty();
+        }
+    }
+
+    private void prune() {
+        try {
+            List<Integer> pruned = store.prune(keep);
+            if (!pruned.isEmpty()) say.accept("pruned generations " + pruned + " (keep " + keep + ")");
+        } catch (IOException e) {
+            say.accept("could not prune old generations: " + e.getMessage());
+        }
+    }
+
+    /** How long the last committed checkpoint took: whether one still fits in SIGTERM's grace. */
+    static Duration lastCommitDuration(List<JournalEvent> events) {
+        long last = 0;
+        for (JournalEvent e : events) {
+            if (e.typed() instanceof Event.Checkpoint c && c.ok()) last = c.durationMs();
+        }
+        return Duration.ofMillis(last);
+    }
+}

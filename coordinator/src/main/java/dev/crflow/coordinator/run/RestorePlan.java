@@ -1,0 +1,37 @@
+package dev.crflow.coordinator.run;
+
+import dev.crflow.coordinator.store.Generation;
+import dev.crflow.coordinator.store.ImageStore;
+import dev.crflow.coordinator.store.Manifest;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Where an attempt starts from, as {@link RestorePlanner} decided it. */
+sealed interface RestorePlan {
+
+    /** Generations looked at and not used, newest first, each with why (journalled as {@code restore ok:false}). */
+    List<Rejected> rejected();
+
+    record Rejected(int generation, String problem) {}
+
+    /** No generation exists (a first attempt, or an engine that cannot checkpoint): launch from scratch. */
+    record Fresh() implements RestorePlan {
+        public List<Rejected> rejected() { return List.of(); }
+    }
+
+    /**
+     * Restart from a generation whose every checksum verified.
+     *
+     * @param fallbackFrom the newer generation that failed verification, when this one is a fallback
+     */
+    record FromGeneration(ImageStore.Verification verified, Optional<Integer> fallbackFrom, List<Rejected> rejected)
+            implements RestorePlan {
+        public Generation generation() { return verified.generation(); }
+
+        public Manifest manifest() { return verified.manifest().orElseThrow(); }
+    }
+
+    /** Generations exist but none can be used (or the requested one cannot): never start over checkpointed work. */
+    record Refused(String reason, List<Rejected> rejected) implements RestorePlan {}
+}

@@ -1,0 +1,60 @@
+package dev.crflow.coordinator.run;
+
+import dev.crflow.coordinator.store.Generation;
+import dev.crflow.coordinator.store.ImageStore;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Chooses the generation an attempt restarts from: the requested one exactly (no fallback), else the newest one that
+ * {@link ImageStore#verify verifies}, falling back to older ones. Reads the store, decides, writes nothing.
+ */
+final class RestorePlanner {
+    private final ImageStore store;
+
+    RestorePlanner(ImageStore store) { this.store = store; }
+
+    /**
+     * @param requested a generation asked for ({@code --generation N}, {@code requests/restore-generation})
+     * @param unusable  generations that verified but whose restart failed in this attempt
+     */
+    RestorePlan plan(Optional<Integer> requested, Set<Integer> unusable) throws IOException {
+        List<Generation> all = new ArrayList<>(store.list());
+        all.removeIf(g -> unusable.contains(g.number()));
+        if (requested.isPresent()) return planRequested(requested.get(), unusable, all);
+        if (all.isEmpty()) {
+            return unusable.isEmpty() ? new RestorePlan.Fresh()
+                    : new RestorePlan.Refused("no other generation to fall back to", List.of());
+        }
+        List<RestorePlan.Rejected> rejected = new ArrayList<>();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            ImageStore.Verification v = store.verify(all.get(i));
+            if (v.ok()) {
+                Optional<Integer> from = rejected.isEmpty() ? Optional.empty()
+                        : Optional.of(rejected.get(rejected.size() - 1).generation());
+                return new RestorePlan.FromGeneration(v, from, List.copyOf(rejected));
+            }
+            rejected.add(new RestorePlan.Rejected(v.generation().number(), v.problem()));
+        }
+        return new RestorePlan.Refused("no generation verifies", List.copyOf(rejected));
+    }
+
+    private RestorePlan planRequested(int n, Set<Integer> unusable, List<Generation> all) {
+        if (unusable.contains(n)) return new RestorePlan.Refused("requested generation " + n + " does not restart", List.of());
+        Optional<Generation> g = all.stream().filter(x -> x.number() == n).findFirst();
+        if (g.isEmpty()) {
+            String why = "requested generation " + n + " does not exist";
+            return new RestorePlan.Refused(why, List.of(new RestorePlan.Rejected(n, why)));
+        }
+        ImageStore.Verification v = store.verify(g.get());
+        if (!v.ok()) {
+            String why = "requested generation " + n + " fails verification: " + v.problem();
+            return new RestorePlan.Refused(why, List.of(new RestorePlan.Rejected(n, why)));
+        }
+        return new RestorePlan.FromGeneration(v, Optional.empty(), List.of());
+    }
+}

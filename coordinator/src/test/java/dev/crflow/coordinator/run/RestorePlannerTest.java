@@ -1,0 +1,112 @@
+package dev.crflow.coordinator.run;
+
+import dev.crflow.coordinator.store.Generation;
+import dev.crflow.coordinator.store.ImageStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RestorePlannerTest {
+    @TempDir Path ctl;
+
+    Generation commit(ImageStore store, String content) throws Exception {
+        Path src = ctl.resolve("src-" + content);
+        Files.writeString(src, content);
+        ImageStore.Pending p = store.begin("test");
+        p.copyIn(src, "state/s");
+        return p.commit(new ImageStore.Provenance("signal", "n/a", "host", "1", 1, "signal", 1, Map.of()));
+    }
+
+    /** Same size, other bytes: passes the cheap check, fails the checksum. */
+    static void corrupt(Generation g) throws Exception {
+        Path f = g.path().resolve("state/s");
+        byte[] b = Files.readAllBytes(f);
+        b[0] ^= 0x40;
+        Files.write(f, b, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    RestorePlan plan(Optional<Integer> requested, Set<Integer> unusable) throws Exception {
+        return new RestorePlanner(ImageStore.open(ctl)).plan(requested, unusable);
+    }
+
+    @Test
+    void noGenerationsMeansFromScratch() throws Exception {
+        assertEquals(new RestorePlan.Fresh(), plan(Optional.empty(), Set.of()));
+    }
+
+    @Test
+    void theNewestVerifiedGenerationIsChosen() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        commit(store, "one");
+        commit(store, "two");
+        RestorePlan.FromGeneration p = assertInstanceOf(RestorePlan.FromGeneration.class, plan(Optional.empty(), Set.of()));
+        assertEquals(2, p.generation().number());
+        assertEquals(Optional.empty(), p.fallbackFrom());
+        assertEquals(List.of(), p.rejected());
+        assertEquals(2, p.manifest().generation());
+    }
+
+    @Test
+    void aCorruptNewestGenerationFallsBackToTheOneBeforeAndSaysWhy() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        commit(store, "one");
+        commit(store, "two");
+        corrupt(commit(store, "three"));
+        RestorePlan.FromGeneration p = assertInstanceOf(RestorePlan.FromGeneration.class, plan(Optional.empty(), Set.of()));
+        assertEquals(2, p.generation().number());
+        assertEquals(Optional.of(3), p.fallbackFrom());
+        assertEquals(1, p.rejected().size());
+        assertEquals(3, p.rejected().get(0).generation());
+        assertTrue(p.rejected().get(0).problem().contains("checksum"), p.rejected().get(0).problem());
+    }
+
+    @Test
+    void generationsThatExistButNoneVerifiesAreRefusedNeverStartedOver() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        corrupt(commit(store, "one"));
+        corrupt(commit(store, "two"));
+        RestorePlan.Refused r = assertInstanceOf(RestorePlan.Refused.class, plan(Optional.empty(), Set.of()));
+        assertEquals(List.of(2, 1), r.rejected().stream().map(RestorePlan.Rejected::generation).toList());
+    }
+
+    @Test
+    void generationsWhoseRestartFailedAreSkippedAndWhenNoneIsLeftRefused() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        commit(store, "one");
+        commit(store, "two");
+        RestorePlan.FromGeneration p = assertInstanceOf(RestorePlan.FromGeneration.class, plan(Optional.empty(), Set.of(2)));
+        assertEquals(1, p.generation().number());
+        assertInstanceOf(RestorePlan.Refused.class, plan(Optional.empty(), Set.of(1, 2)));
+    }
+
+    @Test
+    void aRequestedGenerationIsTakenExactlyOrRefusedWithoutFallback() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        commit(store, "one");
+        corrupt(commit(store, "two"));
+        commit(store, "three");
+        RestorePlan.FromGeneration p = assertInstanceOf(RestorePlan.FromGeneration.class, plan(Optional.of(1), Set.of()));
+        assertEquals(1, p.generation().number());
+
+        RestorePlan.Refused corrupt = assertInstanceOf(RestorePlan.Refused.class, plan(Optional.of(2), Set.of()));
+        assertTrue(corrupt.reason().startsWith("requested generation 2 fails verification: "), corrupt.reason());
+        assertEquals(List.of(2), corrupt.rejected().stream().map(RestorePlan.Rejected::generation).toList());
+
+        RestorePlan.Refused missing = assertInstanceOf(RestorePlan.Refused.class, plan(Optional.of(9), Set.of()));
+        assertEquals("requested generation 9 does not exist", missing.reason());
+
+        RestorePlan.Refused failed = assertInstanceOf(RestorePlan.Refused.class, plan(Optional.of(1), Set.of(1)));
+        assertEquals(List.of(), failed.rejected(), "its restart failure is journalled by the restart, not again here");
+    }
+}
