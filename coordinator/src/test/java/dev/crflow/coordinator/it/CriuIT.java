@@ -29,7 +29,7 @@ class CriuIT {
 
     static boolean criuWorks() {
         try {
-            new CriuEngine(new SystemProcessLauncher()).check();
+            new CriuEngine(new SystemProcessLauncher(), CriuEngine.locate(System.getenv())).check();
             return true;
         } catch (EngineException e) {
             return false;
