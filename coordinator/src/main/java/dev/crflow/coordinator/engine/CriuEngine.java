@@ -47,11 +47,25 @@ public final class CriuEngine implements CheckpointEngine {
     private static final Pattern VERSION = Pattern.compile("Version:\\s*(\\S+)");
     private final ProcessLauncher launcher;
     private final String criu;
+    private final boolean unprivileged;
     private String version = "unknown";
 
     public CriuEngine(ProcessLauncher launcher, String criu) {
+        this(launcher, criu, !"root".equals(System.getProperty("user.name")));
+    }
+
+    /** @param unprivileged not root: CRIU's {@code --unprivileged} mode (needs CAP_CHECKPOINT_RESTORE + CAP_SYS_PTRACE) */
+    public CriuEngine(ProcessLauncher launcher, String criu, boolean unprivileged) {
         this.launcher = launcher;
         this.criu = criu;
+        this.unprivileged = unprivileged;
+    }
+
+    /** {@code criu ACTION [--unprivileged]}. */
+    private List<String> criu(String action) {
+        List<String> cmd = new ArrayList<>(List.of(criu, action));
+        if (unprivileged) cmd.add("--unprivileged");
+        return cmd;
     }
 
     /** {@code $CRFLOW_CRIU} when set, else {@code criu} from PATH. */
@@ -70,11 +84,12 @@ public final class CriuEngine implements CheckpointEngine {
             CommandResult v = launcher.run(List.of(criu, "--version"), Map.of(), Duration.ofSeconds(10));
             Matcher m = VERSION.matcher(v.output());
             if (m.find()) version = m.group(1);
-            CommandResult r = launcher.run(List.of(criu, "check"), Map.of(), Duration.ofSeconds(60));
+            CommandResult r = launcher.run(criu("check"), Map.of(), Duration.ofSeconds(60));
             if (!r.ok()) {
                 throw new EngineException("engine 'criu': `" + criu + " check` fails with CRIU " + version + " on this kernel: "
                         + r.output().lines().reduce((a, b) -> b).orElse("") + ". CRIU >= 4.1 is needed on kernels >= 6.13"
-                        + " (Debian 12's 3.17 fails with 'Unexpected rt vDSO area bounds'); CRIU also needs root."
+                        + " (Debian 12's 3.17 fails with 'Unexpected rt vDSO area bounds'); CRIU also needs root (or, with --unprivileged,"
+                        + " CAP_CHECKPOINT_RESTORE and CAP_SYS_PTRACE)."
                         + " Install a newer CRIU (scripts/install-deps), point " + ENV_CRIU + " at it, or choose engine 'dmtcp' or 'signal'");
             }
         } catch (IOException e) {
@@ -98,9 +113,10 @@ public final class CriuEngine implements CheckpointEngine {
             Files.deleteIfExists(pidFile);
             long t0 = System.nanoTime();
             // CRIU also writes its restore statistics (stats-restore) into -D; they are outside the manifest
-            CommandResult r = launcher.run(List.of(criu, "restore", "-D", generation.resolve("criu").toString(),
-                    "--restore-detached", "--restore-sibling", "--pidfile", pidFile.toString(), "-o", log.toString(),
-                    "--tcp-established", "--file-locks"), Map.of(), Duration.ofMinutes(30));
+            List<String> cmd = criu("restore");
+            cmd.addAll(List.of("-D", generation.resolve("criu").toString(), "--restore-detached", "--restore-sibling",
+                    "--pidfile", pidFile.toString(), "-o", log.toString(), "--tcp-established", "--file-locks"));
+            CommandResult r = launcher.run(cmd, Map.of(), Duration.ofMinutes(30));
             if (!r.ok()) {
                 throw new EngineException("criu restore of generation " + manifest.generation() + " failed (" + r.exitCode() + "): "
                         + lastErrors(log, r.output()) + " (log: " + log + ")");
@@ -127,8 +143,10 @@ public final class CriuEngine implements CheckpointEngine {
         try {
             Files.createDirectories(dir);
             // pdeathsig: a coordinator killed mid-dump takes criu with it (its partial generation is never committed)
-            List<String> cmd = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--", criu, "dump",
-                    "-t", Integer.toString(app.pgid()), "-D", dir.toString(), "-o", "dump.log", "--tcp-established", "--file-locks"));
+            List<String> cmd = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--"));
+            cmd.addAll(criu("dump"));
+            cmd.addAll(List.of("-t", Integer.toString(app.pgid()), "-D", dir.toString(), "-o", "dump.log",
+                    "--tcp-established", "--file-locks"));
             if (!stop) cmd.add("--leave-running");
             Duration d = deadline.remaining();
             CommandResult r = launcher.run(cmd, Map.of(), d.isZero() ? Duration.ofSeconds(1) : d);
