@@ -48,17 +48,28 @@ public final class CriuEngine implements CheckpointEngine {
     private final ProcessLauncher launcher;
     private final String criu;
     private final boolean unprivileged;
+    private final CriuStateFiles state;
     private String version = "unknown";
 
     public CriuEngine(ProcessLauncher launcher, String criu) {
-        this(launcher, criu, !"root".equals(System.getProperty("user.name")));
+        this(launcher, criu, List.of());
+    }
+
+    /** @param state the step's {@code state} entries: snapshotted into every generation (see {@link CriuStateFiles}) */
+    public CriuEngine(ProcessLauncher launcher, String criu, List<String> state) {
+        this(launcher, criu, !"root".equals(System.getProperty("user.name")), state);
     }
 
     /** @param unprivileged not root: CRIU's {@code --unprivileged} mode (needs CAP_CHECKPOINT_RESTORE + CAP_SYS_PTRACE) */
     public CriuEngine(ProcessLauncher launcher, String criu, boolean unprivileged) {
+        this(launcher, criu, unprivileged, List.of());
+    }
+
+    public CriuEngine(ProcessLauncher launcher, String criu, boolean unprivileged, List<String> state) {
         this.launcher = launcher;
         this.criu = criu;
         this.unprivileged = unprivileged;
+        this.state = new CriuStateFiles(state);
     }
 
     /** {@code criu ACTION [--unprivileged]}. */
@@ -80,6 +91,7 @@ public final class CriuEngine implements CheckpointEngine {
 
     @Override
     public void check() throws EngineException {
+        state.check();
         try {
             CommandResult v = launcher.run(List.of(criu, "--version"), Map.of(), Duration.ofSeconds(10));
             Matcher m = VERSION.matcher(v.output());
@@ -110,6 +122,8 @@ public final class CriuEngine implements CheckpointEngine {
         List<Integer> pids = recordedPids(manifest);
         awaitPidsFree(pids, manifest.generation());
         try {
+            // the files as they were at this generation, before the tree that wrote them comes back
+            CriuStateFiles.restore(generation, ctx.workdir(), manifest.engineData());
             Files.deleteIfExists(pidFile);
             long t0 = System.nanoTime();
             // CRIU also writes its restore statistics (stats-restore) into -D; they are outside the manifest
@@ -118,6 +132,8 @@ public final class CriuEngine implements CheckpointEngine {
                     "--pidfile", pidFile.toString(), "-o", log.toString(), "--tcp-established", "--file-locks"));
             CommandResult r = launcher.run(cmd, Map.of(), Duration.ofMinutes(30));
             if (!r.ok()) {
+                // a failed --restore-sibling leaves the tasks it had forked as our zombies, holding the pids
+                pids.forEach(RestoredChild::reapIfExited);
                 throw new EngineException("criu restore of generation " + manifest.generation() + " failed (" + r.exitCode() + "): "
                         + lastErrors(log, r.output()) + " (log: " + log + ")");
             }
@@ -148,8 +164,9 @@ public final class CriuEngine implements CheckpointEngine {
             cmd.addAll(List.of("-t", Integer.toString(app.pgid()), "-D", dir.toString(), "-o", "dump.log",
                     "--tcp-established", "--file-locks"));
             if (!stop) cmd.add("--leave-running");
+            Map<String, String> env = state.any() ? state.prepare(ctx.ctl().root(), ctx.workdir(), target.dir(), cmd) : Map.of();
             Duration d = deadline.remaining();
-            CommandResult r = launcher.run(cmd, Map.of(), d.isZero() ? Duration.ofSeconds(1) : d);
+            CommandResult r = launcher.run(cmd, env, d.isZero() ? Duration.ofSeconds(1) : d);
             if (!r.ok()) {
                 throw new EngineException("criu dump failed (" + (r.timedOut() ? "timed out" : "exit " + r.exitCode()) + "): "
                         + lastErrors(dir.resolve("dump.log"), r.output()) + " (log: " + dir.resolve("dump.log") + ")");
@@ -161,6 +178,13 @@ public final class CriuEngine implements CheckpointEngine {
         data.put("dir", "criu");
         data.put("pid", app.pgid());
         data.put("pids", pids);
+        if (state.any()) {
+            try {
+                state.record(target.dir(), ctx.workdir(), data);
+            } catch (IOException e) {
+                throw new EngineException("criu dump: cannot list the saved state files: " + e.getMessage(), e);
+            }
+        }
         return data;
     }
 
@@ -178,6 +202,7 @@ public final class CriuEngine implements CheckpointEngine {
         Deadline d = Deadline.in(Clock.systemUTC(), PIDS_FREE_WAIT);
         Optional<ProcTable.Holder> taken = ProcTable.firstTaken(pids);
         while (taken.isPresent() && !d.expired()) {
+            pids.forEach(RestoredChild::reapIfExited); // our own zombies (a failed restore's tasks) free them at once
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -198,7 +223,7 @@ public final class CriuEngine implements CheckpointEngine {
     static String lastErrors(Path log, String output) {
         try {
             List<String> errors = Files.readAllLines(log).stream()
-                    .filter(s -> s.startsWith("Error") && !s.contains("RLIMIT_NOFILE")).toList();
+                    .filter(s -> s.contains("Error (") && !s.contains("RLIMIT_NOFILE") && !s.contains("Restoring FAILED")).toList();
             if (!errors.isEmpty()) return String.join(" | ", errors.subList(Math.max(0, errors.size() - 3), errors.size()));
         } catch (IOException ignored) {
             // no log: the output says why

@@ -19,6 +19,11 @@ public final class RestoredChild implements AppProcess {
 
     @Override public int pgid() { return pid; }
 
+    /** Reaps {@code pid} if it is an ended child of this JVM (a task a failed restore forked); no-op otherwise. */
+    public static void reapIfExited(int pid) {
+        if (pid > 1) Posix.waitpidNoHang(pid, new int[1]);
+    }
+
     @Override
     public synchronized boolean isAlive() {
         if (status.isPresent()) return false;

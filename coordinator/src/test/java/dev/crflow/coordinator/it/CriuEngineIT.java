@@ -44,7 +44,7 @@ class CriuEngineIT {
                 + " read -r _ _ _ _ pg _ < /proc/self/stat; echo \"$i $pg\" >&3; i=$((i+1)); sleep 0.05; done";
     }
 
-    @TempDir Path tmp;
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path tmp; // a failure keeps the CRIU logs
     Harness h;
     Process holder;
 
@@ -276,5 +276,43 @@ class CriuEngineIT {
         } finally {
             misses.forEach(Process::destroyForcibly);
         }
+    }
+
+    /** Item "exactly-once files": the appended files are declared as state, snapshotted while CRIU holds the tree frozen. */
+    @Test
+    void appendedFilesDeclaredAsStateComeBackAsTheyWereSoASigkilledCounterEndsExactlyOnce() throws Exception {
+        criu(bashCounter(300));
+        h.policy.put("state", List.of("out.txt", "fd.txt"));
+        h.spec.put("retry", 1);
+        h.policy.put("interval", "PT1S");
+        Process p = h.start();
+        awaitCheckpoints(3);
+        Posix.signalGroup(appGroup().orElseThrow(), Signals.number("KILL"));
+        assertEquals(75, h.await(p, Duration.ofSeconds(120)), "retried from the newest generation\n" + h.log());
+        int newest = ImageStore.open(h.ctl).list().get(ImageStore.open(h.ctl).list().size() - 1).number();
+        Generation g = ImageStore.open(h.ctl).get(newest).orElseThrow();
+        assertTrue(Files.isRegularFile(g.path().resolve("state/out.txt")), "out.txt is in the generation");
+        assertTrue(ImageStore.open(h.ctl).verify(g).ok());
+
+        h.policy.put("interval", null);
+        assertEquals(0, h.runToEnd(Duration.ofSeconds(120)), h.log());
+        assertEquals(newest, h.events(JournalEvent.ATTEMPT_START).get(1).integer("fromGeneration").orElseThrow(), h.log());
+        List<Integer> expected = IntStream.rangeClosed(1, 300).boxed().toList();
+        assertEquals(expected, h.numbers(), "each number exactly once although the counter was killed\n" + h.log());
+        assertEquals(expected, Files.readAllLines(h.workdir.resolve("fd.txt")).stream().map(l -> Integer.parseInt(l.split(" ")[0])).toList());
+    }
+
+    @Test
+    void stateFilesAlsoMakeASigkilledCoordinatorExactlyOnce() throws Exception {
+        criu(bashCounter(300));
+        h.policy.put("state", List.of("out.txt"));
+        h.policy.put("interval", "PT1S");
+        Process p = h.start();
+        awaitCheckpoints(3);
+        p.destroyForcibly().waitFor();
+        h.policy.put("interval", null);
+        assertEquals(0, h.runToEnd(Duration.ofSeconds(120)), h.log());
+        assertEquals("lost", h.events(JournalEvent.ATTEMPT_END).get(0).reason().orElse(""));
+        assertEquals(IntStream.rangeClosed(1, 300).boxed().toList(), h.numbers(), "each number exactly once\n" + h.log());
     }
 }
