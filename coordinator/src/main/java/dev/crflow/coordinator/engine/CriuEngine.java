@@ -219,11 +219,15 @@ public final class CriuEngine implements CheckpointEngine {
         }
     }
 
-    /** CRIU's own error lines (the log's "Error (...)" lines, last three), else its output. */
+    /**
+     * CRIU's own error lines (the log's "Error (...)" lines, restored tasks' prefixed with their pid; the last three,
+     * without the harmless RLIMIT_NOFILE one and the generic "Restoring FAILED"), else its output.
+     */
     static String lastErrors(Path log, String output) {
         try {
             List<String> errors = Files.readAllLines(log).stream()
-                    .filter(s -> s.contains("Error (") && !s.contains("RLIMIT_NOFILE") && !s.contains("Restoring FAILED")).toList();
+                    .filter(s -> s.contains("Error (") && !s.contains("RLIMIT_NOFILE") && !s.contains("Restoring FAILED"))
+                    .map(String::strip).toList();
             if (!errors.isEmpty()) return String.join(" | ", errors.subList(Math.max(0, errors.size() - 3), errors.size()));
         } catch (IOException ignored) {
             // no log: the output says why

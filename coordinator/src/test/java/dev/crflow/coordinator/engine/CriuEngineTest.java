@@ -134,8 +134,11 @@ class CriuEngineTest {
     void criusOwnErrorLinesAreWhatAFailureSays() throws Exception {
         Path log = tmp.resolve("restore.log");
         Files.writeString(log, "(00.01) info\nError (criu/util.c:1534): rlimit: Can't setup RLIMIT_NOFILE for self\n"
-                + "Error (criu/cr-restore.c:1237): Can't fork for 4242: File exists\nError (criu/cr-restore.c:2331): Restoring FAILED.\n");
-        assertEquals("Error (criu/cr-restore.c:1237): Can't fork for 4242: File exists | Error (criu/cr-restore.c:2331): Restoring FAILED.",
+                + "Error (criu/cr-restore.c:1237): Can't fork for 4242: File exists\n"
+                + "    20208: Error (criu/files-reg.c:2294): File x has bad mode 0100600 (expect 0100644)\n"
+                + "Error (criu/cr-restore.c:2331): Restoring FAILED.\n");
+        assertEquals("Error (criu/cr-restore.c:1237): Can't fork for 4242: File exists"
+                        + " | 20208: Error (criu/files-reg.c:2294): File x has bad mode 0100600 (expect 0100644)",
                 CriuEngine.lastErrors(log, "out"));
         assertEquals("out", CriuEngine.lastErrors(tmp.resolve("none.log"), "out"));
     }
