@@ -5,6 +5,7 @@ import dev.crflow.coordinator.proc.ProcTable;
 import dev.crflow.coordinator.proc.ProcessLauncher;
 import dev.crflow.coordinator.proc.ProcessLauncher.CommandResult;
 import dev.crflow.coordinator.proc.RestoredChild;
+import dev.crflow.coordinator.proc.Signals;
 import dev.crflow.coordinator.store.ImageStore;
 import dev.crflow.coordinator.store.Manifest;
 
@@ -141,10 +142,16 @@ public final class CriuEngine implements CheckpointEngine {
             ctx.log().accept("criu restore of generation " + manifest.generation() + ": " + (System.nanoTime() - t0) / 1_000_000
                     + " ms, pid " + pid);
             if (!pids.isEmpty() && pid != pids.get(0)) {
+                RestoredChild wrong = new RestoredChild(pid);
+                wrong.signalGroup(Signals.number("KILL"));
+                wrong.waitFor(Duration.ofSeconds(5));
                 throw new EngineException("criu restored generation " + manifest.generation() + " as pid " + pid + ", not "
                         + pids.get(0) + " as dumped; refusing to run it");
             }
             return new RestoredChild(pid);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("criu restore: interrupted", e);
         } catch (IOException | NumberFormatException e) {
             throw new EngineException("criu restore: " + e.getMessage(), e);
         }
