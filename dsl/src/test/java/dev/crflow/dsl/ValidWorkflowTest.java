@@ -40,7 +40,7 @@ class ValidWorkflowTest {
         // forward and state belong to engine 'signal': with dmtcp they are dropped, and the user is told so
         assertEquals(List.of(
                 file + ":21: warning: forward is only used by engine 'signal'; ignored with engine 'dmtcp' (step 'simulate')",
-                file + ":22: warning: state is only used by engine 'signal'; ignored with engine 'dmtcp', which checkpoints the whole process (step 'simulate')"),
+                file + ":22: warning: state is only used by engines 'signal' and 'criu'; ignored with engine 'dmtcp' (step 'simulate')"),
                 result.diagnostics().stream().map(Diagnostic::format).toList());
         Workflow w = result.orThrow();
         String dir = file.getParent().toString();
@@ -271,5 +271,16 @@ class ValidWorkflowTest {
         LoadResult empty = WorkflowLoader.checkText("workflow('w') { }\n", "e.groovy", Path.of("/tmp"), Optional.empty());
         assertTrue(empty.ok());
         assertEquals(List.of("e.groovy:1: warning: workflow 'w' has no steps"), empty.diagnostics().stream().map(Diagnostic::format).toList());
+    }
+
+    @Test
+    void stateIsKeptForCriuWithoutAWarning() throws DslException {
+        LoadResult r = WorkflowLoader.checkText("""
+                workflow('w') {
+                  step('a') { command 'true'; time '2h'; checkpoint { engine 'criu'; state 'out.txt', 'logs/' } }
+                }
+                """, "w.groovy", Path.of("/tmp"), Optional.empty());
+        assertEquals(List.of(), r.diagnostics().stream().map(Diagnostic::format).toList());
+        assertEquals(List.of("out.txt", "logs/"), r.orThrow().steps().get(0).checkpoint().state());
     }
 }

@@ -14,7 +14,9 @@ import java.util.List;
  *   signalled with kill(-pgid).</li>
  *   <li>{@code setpriv --pdeathsig RTMIN+3}: arms PR_SET_PDEATHSIG (kept across exec). If the coordinator
  *   dies, the wrapper gets RTMIN+3, whose trap kills the whole group with SIGKILL, so nothing outlives the
- *   coordinator (a later attempt also kills leftovers recorded in {@code app-process.json}).</li>
+ *   coordinator (a later attempt also kills leftovers recorded in {@code app-process.json}). CRIU dumps and
+ *   restores the death signal with the tree: a restore must make the coordinator the parent again
+ *   ({@code criu restore --restore-sibling}, see CriuEngine), or the signal fires as soon as {@code criu} exits.</li>
  *   <li>The wrapper bash traps the usual signals with a no-op so a group-wide forwarded signal does not kill
  *   it, runs the application in a subshell that restores default INT/QUIT (bash ignores them in background
  *   jobs), and the subshell writes the <em>completion marker</em> only when the application returned by

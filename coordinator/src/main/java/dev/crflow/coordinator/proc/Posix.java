@@ -11,10 +11,12 @@ import com.sun.jna.Native;
 public final class Posix {
     interface CLib extends Library {
         int kill(int pid, int sig);
+        int waitpid(int pid, int[] status, int options);
     }
 
     private static final CLib C = Native.load("c", CLib.class);
     private static final int ESRCH = 3;
+    private static final int WNOHANG = 1;
 
     private Posix() {}
 
@@ -34,5 +36,18 @@ public final class Posix {
         if (pgid <= 1) return false;
         int rc = C.kill(-pgid, 0);
         return rc == 0 || Native.getLastError() != ESRCH;
+    }
+
+
+    /** waitpid(pid, status, WNOHANG): pid when it ended (status filled), 0 while running, -1 when not our child. */
+    public static int waitpidNoHang(int pid, int[] status) {
+        if (pid <= 1) throw new IllegalArgumentException("refusing to wait for pid " + pid);
+        return C.waitpid(pid, status, WNOHANG);
+    }
+
+    /** Whether a process with this pid exists (kill with signal 0; EPERM also means "exists"). */
+    public static boolean processExists(int pid) {
+        if (pid <= 1) return false;
+        return C.kill(pid, 0) == 0 || Native.getLastError() != ESRCH;
     }
 }

@@ -199,8 +199,8 @@ final class Resolver {
         if (e != Engine.SIGNAL && forward != null) {
             find(forward.line(), false, "forward is only used by engine 'signal'; ignored with engine '" + e.dslName() + "'", step);
         }
-        if (e != Engine.SIGNAL && state != null && !state.isEmpty()) {
-            find(state.get(0).line(), false, "state is only used by engine 'signal'; ignored with engine '" + e.dslName() + "', which checkpoints the whole process", step);
+        if (e != Engine.SIGNAL && e != Engine.CRIU && state != null && !state.isEmpty()) {
+            find(state.get(0).line(), false, "state is only used by engines 'signal' and 'criu'; ignored with engine '" + e.dslName() + "'", step);
         }
         String sig = signal == null ? CheckpointPolicy.DEFAULT_SIGNAL : signal.value();
         Duration leadValue = lead == null ? CheckpointPolicy.DEFAULT_LEAD : lead.value();
@@ -228,7 +228,7 @@ final class Resolver {
         }
         Optional<String> fwd = e != Engine.SIGNAL ? Optional.empty()
                 : Optional.of(forward == null ? sig : forward.value());
-        List<String> stateList = e != Engine.SIGNAL || state == null ? List.of() : state.stream().map(Located::value).distinct().toList();
+        List<String> stateList = (e != Engine.SIGNAL && e != Engine.CRIU) || state == null ? List.of() : state.stream().map(Located::value).distinct().toList();
         return new CheckpointPolicy(e, e == Engine.NONE ? Optional.empty() : value(interval), sig, leadValue, fwd, stateList,
                 orDefault(keep, CheckpointPolicy.DEFAULT_KEEP), orDefault(maxRestarts, CheckpointPolicy.DEFAULT_MAX_RESTARTS),
                 value(totalTime));
