@@ -10,6 +10,7 @@ import dev.crflow.dsl.model.SourceLocation;
 import dev.crflow.dsl.model.Step;
 import dev.crflow.dsl.model.StepCommand;
 import dev.crflow.dsl.model.Workflow;
+import dev.crflow.dsl.policy.Suggest;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import groovy.transform.CompileStatic
 
 /**
  * A process's `clusterOptions`, turned into the step's extra sbatch options. Options crflow renders itself
- * (requeue, signal, logs, job name, time: {@link ExtraDirectives#MANAGED}) are dropped with a warning instead of
+ * (requeue, signal, logs, job name, time: {@link ExtraDirectives#managed}, from the DSL's one list) are dropped with a warning instead of
  * failing the run: pipelines often carry `--signal`/`--no-requeue` workarounds for the stock Slurm executor.
  */
 @CompileStatic
@@ -30,7 +30,7 @@ class ClusterOptions {
             String option = tok
             if( !tok.contains('=') && takesValue(name) && i + 1 < tokens.size() && !tokens[i + 1].startsWith('-') )
                 option = tok + ' ' + tokens[++i]
-            if( name in ExtraDirectives.MANAGED ) dropped << option
+            if( ExtraDirectives.managed(name).isPresent() ) dropped << option
             else kept << option
         }
         return [kept, dropped]

@@ -1,10 +1,12 @@
-package dev.crflow.dsl.internal;
+package dev.crflow.dsl.policy;
+
+import dev.crflow.dsl.internal.Parsed;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Linux signal names and numbers (x86-64/arm64). Canonical form: the name without "SIG", upper case. */
+/** The one signal list: Linux signal names and numbers (x86-64/arm64), and which of them Slurm can send. Canonical form: the name without "SIG", upper case. */
 public final class Signals {
     private static final Map<String, Integer> BY_NAME = new LinkedHashMap<>();
     private static final String[] BY_NUMBER = new String[32];
@@ -46,4 +48,11 @@ public final class Signals {
     }
 
     public static Iterable<String> names() { return BY_NAME.keySet(); }
+
+    /** The names sbatch's --signal accepts (Slurm's sig_name2num; checked against sbatch 22.05+). */
+    private static final java.util.Set<String> SLURM_NAMED = new java.util.LinkedHashSet<>(java.util.List.of(
+            "HUP", "INT", "QUIT", "ABRT", "KILL", "ALRM", "TERM", "USR1", "USR2", "URG", "CONT", "STOP", "TSTP",
+            "TTIN", "TTOU", "XCPU"));
+
+    public static java.util.Set<String> slurmNamed() { return java.util.Collections.unmodifiableSet(SLURM_NAMED); }
 }
