@@ -13,10 +13,16 @@ import java.util.Optional;
  * @param message    what is wrong, naming the key as the user spelled it ("lead 60 has no unit")
  * @param suggestion what to write instead ("did you mean 'interval'?", "write '60s' (seconds) or '60m' (minutes)")
  * @param known      the accepted words, when the value had to be one of a list (engines, keys); else empty
+ * @param line       the line of the setting it is about, as the caller gave it to {@link PolicyResolver} (the
+ *                   DSL's line numbers); 0 when the front end has no lines
  */
-public record PolicyDiagnostic(Severity severity, String message, Optional<String> suggestion, List<String> known) {
+public record PolicyDiagnostic(Severity severity, String message, Optional<String> suggestion, List<String> known, int line) {
     public PolicyDiagnostic {
         known = List.copyOf(known);
+    }
+
+    public PolicyDiagnostic(Severity severity, String message, Optional<String> suggestion, List<String> known) {
+        this(severity, message, suggestion, known, 0);
     }
 
     public static PolicyDiagnostic error(String message) {
@@ -29,6 +35,11 @@ public record PolicyDiagnostic(Severity severity, String message, Optional<Strin
 
     public static PolicyDiagnostic warning(String message) {
         return new PolicyDiagnostic(Severity.WARNING, message, Optional.empty(), List.of());
+    }
+
+    /** The same diagnostic about the setting on {@code line}. */
+    public PolicyDiagnostic at(int line) {
+        return new PolicyDiagnostic(severity, message, suggestion, known, line);
     }
 
     public boolean isError() { return severity == Severity.ERROR; }

@@ -14,20 +14,38 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The checkpoint-policy resolver for front ends that hand crflow key → value settings (Nextflow's
- * {@code ext.checkpoint}, Snakemake's {@code checkpoint_*} resources) on top of a policy-file rule. It reads every
- * value with {@link PolicyValues} and applies the DSL's layering rules (docs/dsl.md, "Checkpoint"):
+ * The one checkpoint-policy resolver: the DSL (defaults, profile, step and policy-rule {@code checkpoint { }}
+ * blocks), Nextflow's {@code ext.checkpoint} and Snakemake's {@code checkpoint_*} resources all end here.
+ * Layers are merged in order with the rules of docs/dsl.md §2:
  * <ul>
- *   <li>a key given wins over the base policy, key by key;</li>
- *   <li>switching to another engine drops inherited settings of the old one (forward and state unless the new
- *       engine is 'signal', interval when it is 'none');</li>
- *   <li>engine 'signal' forwards the warning signal unless told otherwise; other engines forward nothing;</li>
+ *   <li>a key set in a later layer wins, key by key;</li>
+ *   <li>switching to another engine drops the old engine's settings from earlier layers (forward and state
+ *       unless the new engine is 'signal', interval when it is 'none');</li>
+ *   <li>engine 'signal' forwards the warning signal unless told otherwise; other engines forward nothing and
+ *       keep no state files;</li>
  *   <li>interval without an engine is an error; forward or state for another engine than 'signal' a warning.</li>
  * </ul>
- * Diagnostics come back as data; the front end words the location (process, resource) and decides how to fail.
+ * Diagnostics come back as data with the line of the setting they are about; the front end words the
+ * location (FILE:LINE, the process, the rule) and decides how to fail.
  */
 public final class PolicyResolver {
     private PolicyResolver() {}
+
+    /**
+     * One setting of one layer, already read ({@link PolicyValues#read}: Engine, Duration, String, Integer,
+     * List of String).
+     *
+     * @param line where it was written (the DSL's line), 0 when the front end has no lines
+     */
+    public record Setting(Object value, int line) {}
+
+    /**
+     * @param policy     the merged policy, every default applied (also when there are errors: the DSL keeps
+     *                   collecting problems)
+     * @param given      the settings that were given and survived the merge, with their lines (for checks that
+     *                   need more than the policy, such as the DSL's lead against the step's time)
+     */
+    public record Resolution(CheckpointPolicy policy, List<PolicyDiagnostic> diagnostics, Map<PolicyKey, Setting> given) {}
 
     /**
      * Maps the front end's keys onto {@link PolicyKey}s. Keys in {@code otherKnown} are the front end's own
@@ -53,63 +71,89 @@ public final class PolicyResolver {
     }
 
     /**
-     * {@code base} with {@code values} on top.
+     * {@code base} (a policy rule's resolved checkpoint, or {@link CheckpointPolicy#none()}) with the front end's
+     * raw {@code values} on top; fails on the first error, warnings travel with the policy.
      *
      * @param label how a key is named in messages ("ext.checkpoint lead", "resource checkpoint_lead")
      */
     public static Checked<CheckpointPolicy> overlay(CheckpointPolicy base, Map<PolicyKey, ?> values, Function<PolicyKey, String> label) {
-        Map<PolicyKey, Object> read = new EnumMap<>(PolicyKey.class);
-        List<PolicyDiagnostic> diagnostics = new ArrayList<>();
+        Map<PolicyKey, Setting> layer = new EnumMap<>(PolicyKey.class);
+        List<PolicyDiagnostic> errors = new ArrayList<>();
         for (Map.Entry<PolicyKey, ?> e : values.entrySet()) {
             Checked<?> c = PolicyValues.read(e.getKey(), label.apply(e.getKey()), e.getValue());
-            diagnostics.addAll(c.diagnostics());
-            c.value().ifPresent(v -> read.put(e.getKey(), v));
+            errors.addAll(c.diagnostics());
+            c.value().ifPresent(v -> layer.put(e.getKey(), new Setting(v, 0)));
         }
-        if (diagnostics.stream().anyMatch(PolicyDiagnostic::isError)) return new Checked<>(Optional.empty(), diagnostics);
+        if (errors.stream().anyMatch(PolicyDiagnostic::isError)) return new Checked<>(Optional.empty(), errors);
+        Resolution r = merge(List.of(layerOf(base), layer), label);
+        List<PolicyDiagnostic> all = new ArrayList<>(errors);
+        all.addAll(r.diagnostics());
+        return new Checked<>(all.stream().anyMatch(PolicyDiagnostic::isError) ? Optional.empty() : Optional.of(r.policy()), all);
+    }
 
-        Engine engine = base.engine();
-        Optional<Duration> interval = base.interval();
-        Optional<String> forward = base.forward();
-        List<String> state = base.state();
-        if (read.containsKey(PolicyKey.ENGINE)) {
-            engine = (Engine) read.get(PolicyKey.ENGINE);
-            // settings inherited for another engine do not carry over to this one
-            if (engine != Engine.SIGNAL) { forward = Optional.empty(); state = List.of(); }
-            if (engine == Engine.NONE) interval = Optional.empty();
-        }
-        if (read.containsKey(PolicyKey.INTERVAL)) interval = Optional.of((Duration) read.get(PolicyKey.INTERVAL));
-        String signal = (String) read.getOrDefault(PolicyKey.SIGNAL, base.signal());
-        Duration lead = (Duration) read.getOrDefault(PolicyKey.LEAD, base.lead());
-        if (read.containsKey(PolicyKey.FORWARD)) forward = Optional.of((String) read.get(PolicyKey.FORWARD));
-        if (read.containsKey(PolicyKey.STATE)) state = castList(read.get(PolicyKey.STATE));
-        int keep = (Integer) read.getOrDefault(PolicyKey.KEEP, base.keep());
-        int maxRestarts = (Integer) read.getOrDefault(PolicyKey.MAX_RESTARTS, base.maxRestarts());
-        Optional<Duration> totalTime = read.containsKey(PolicyKey.TOTAL_TIME)
-                ? Optional.of((Duration) read.get(PolicyKey.TOTAL_TIME)) : base.totalTime();
+    /** A resolved policy as a layer that sets every key it has. */
+    public static Map<PolicyKey, Setting> layerOf(CheckpointPolicy p) {
+        Map<PolicyKey, Setting> l = new EnumMap<>(PolicyKey.class);
+        l.put(PolicyKey.ENGINE, new Setting(p.engine(), 0));
+        p.interval().ifPresent(v -> l.put(PolicyKey.INTERVAL, new Setting(v, 0)));
+        l.put(PolicyKey.SIGNAL, new Setting(p.signal(), 0));
+        l.put(PolicyKey.LEAD, new Setting(p.lead(), 0));
+        p.forward().ifPresent(v -> l.put(PolicyKey.FORWARD, new Setting(v, 0)));
+        if (!p.state().isEmpty()) l.put(PolicyKey.STATE, new Setting(p.state(), 0));
+        l.put(PolicyKey.KEEP, new Setting(p.keep(), 0));
+        l.put(PolicyKey.MAX_RESTARTS, new Setting(p.maxRestarts(), 0));
+        p.totalTime().ifPresent(v -> l.put(PolicyKey.TOTAL_TIME, new Setting(v, 0)));
+        return l;
+    }
 
-        if (engine == Engine.NONE && read.containsKey(PolicyKey.INTERVAL)) {
-            return Checked.fail(PolicyDiagnostic.error(label.apply(PolicyKey.INTERVAL)
-                    + " has no effect without a checkpoint engine", "add engine 'dmtcp', 'criu' or 'signal'"));
+    /** Merges layers (first = most general) into one policy with crflow's defaults for what no layer sets. */
+    public static Resolution merge(List<Map<PolicyKey, Setting>> layers, Function<PolicyKey, String> label) {
+        Map<PolicyKey, Setting> given = new EnumMap<>(PolicyKey.class);
+        for (Map<PolicyKey, Setting> layer : layers) {
+            Setting engine = layer.get(PolicyKey.ENGINE);
+            if (engine != null) {
+                // settings inherited for another engine do not carry over to this one
+                if (engine.value() != Engine.SIGNAL) { given.remove(PolicyKey.FORWARD); given.remove(PolicyKey.STATE); }
+                if (engine.value() == Engine.NONE) given.remove(PolicyKey.INTERVAL);
+            }
+            given.putAll(layer);
         }
-        if (engine != Engine.SIGNAL && read.containsKey(PolicyKey.FORWARD)) {
-            diagnostics.add(PolicyDiagnostic.warning(label.apply(PolicyKey.FORWARD)
-                    + " is only used by engine 'signal'; ignored with engine '" + engine.dslName() + "'"));
+        Engine e = (Engine) value(given, PolicyKey.ENGINE).orElse(Engine.NONE);
+        List<PolicyDiagnostic> diagnostics = new ArrayList<>();
+        Setting interval = given.get(PolicyKey.INTERVAL);
+        Setting forward = given.get(PolicyKey.FORWARD);
+        Setting state = given.get(PolicyKey.STATE);
+        if (e == Engine.NONE && interval != null) {
+            diagnostics.add(PolicyDiagnostic.error(label.apply(PolicyKey.INTERVAL) + " has no effect without a checkpoint engine",
+                    "add engine 'dmtcp', 'criu' or 'signal'").at(interval.line()));
         }
-        if (engine != Engine.SIGNAL && read.containsKey(PolicyKey.STATE) && !state.isEmpty()) {
+        if (e != Engine.SIGNAL && forward != null) {
+            diagnostics.add(PolicyDiagnostic.warning(label.apply(PolicyKey.FORWARD) + " is only used by engine 'signal'; ignored with engine '"
+                    + e.dslName() + "'").at(forward.line()));
+        }
+        if (e != Engine.SIGNAL && state != null && !strings(state).isEmpty()) {
             diagnostics.add(PolicyDiagnostic.warning(label.apply(PolicyKey.STATE) + " is only used by engine 'signal'; ignored with engine '"
-                    + engine.dslName() + "', which checkpoints the whole process"));
+                    + e.dslName() + "', which checkpoints the whole process").at(state.line()));
         }
-        if (engine == Engine.SIGNAL) {
-            if (forward.isEmpty()) forward = Optional.of(signal);   // the application handles the warning signal itself
-        } else {
-            forward = Optional.empty();
-            state = List.of();
-        }
-        if (engine == Engine.NONE) interval = Optional.empty();
-        CheckpointPolicy policy = new CheckpointPolicy(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime);
-        return new Checked<>(Optional.of(policy), diagnostics);
+        String signal = (String) value(given, PolicyKey.SIGNAL).orElse(CheckpointPolicy.DEFAULT_SIGNAL);
+        Optional<String> fwd = e != Engine.SIGNAL ? Optional.empty()
+                : Optional.of(forward == null ? signal : (String) forward.value());   // the application handles the warning signal itself
+        List<String> stateList = e != Engine.SIGNAL || state == null ? List.of() : strings(state).stream().distinct().toList();
+        CheckpointPolicy policy = new CheckpointPolicy(e,
+                e == Engine.NONE ? Optional.empty() : value(given, PolicyKey.INTERVAL).map(Duration.class::cast),
+                signal,
+                (Duration) value(given, PolicyKey.LEAD).orElse(CheckpointPolicy.DEFAULT_LEAD),
+                fwd, stateList,
+                (Integer) value(given, PolicyKey.KEEP).orElse(CheckpointPolicy.DEFAULT_KEEP),
+                (Integer) value(given, PolicyKey.MAX_RESTARTS).orElse(CheckpointPolicy.DEFAULT_MAX_RESTARTS),
+                value(given, PolicyKey.TOTAL_TIME).map(Duration.class::cast));
+        return new Resolution(policy, diagnostics, given);
+    }
+
+    private static Optional<Object> value(Map<PolicyKey, Setting> given, PolicyKey k) {
+        return Optional.ofNullable(given.get(k)).map(Setting::value);
     }
 
     @SuppressWarnings("unchecked")
-    private static List<String> castList(Object o) { return (List<String>) o; }
+    private static List<String> strings(Setting s) { return (List<String>) s.value(); }
 }
