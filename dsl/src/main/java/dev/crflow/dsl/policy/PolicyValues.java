@@ -125,15 +125,16 @@ public final class PolicyValues {
     }
 
     /**
-     * The warning signal: crflow renders it as {@code --signal=B:NAME@lead}, and sbatch knows only some names
-     * (it refuses e.g. PWR and WINCH with "Invalid --signal specification").
+     * The warning signal: crflow renders it as {@code --signal=B:NAME@lead} and the coordinator must trap it
+     * ({@link Signals#warningSignals()}).
      */
     public static Checked<String> warningSignal(String label, Object v) {
         Checked<String> s = signal(label, v);
-        if (s.isOk() && !Signals.slurmNamed().contains(s.value().get())) {
-            List<String> named = Signals.slurmNamed().stream().filter(n -> !Signals.untrappable(n)).toList();
+        if (s.isOk() && !Signals.warningSignals().contains(s.value().get())) {
+            List<String> ok = Signals.warningSignals();
             return Checked.fail(new PolicyDiagnostic(dev.crflow.dsl.Severity.ERROR, label + " SIG" + s.value().get()
-                    + " cannot be sent by Slurm's --signal", Optional.of("use one of " + String.join(", ", named)), named));
+                    + " cannot be the warning signal (Slurm sends it to the crflow coordinator, which traps only "
+                    + String.join(", ", ok.subList(0, ok.size() - 1)) + " and " + ok.get(ok.size() - 1) + ")", Optional.of("use e.g. 'USR1'"), ok));
         }
         return s;
     }
@@ -178,6 +179,7 @@ public final class PolicyValues {
     public static Checked<List<String>> statePaths(String label, Object v) {
         List<String> raw = new ArrayList<>();
         if (v instanceof Collection<?> c) c.forEach(o -> raw.add(String.valueOf(o).trim()));
+        else if (!(v instanceof CharSequence)) return Checked.fail(PolicyDiagnostic.error(label + " expects paths such as 'state.json', got " + typeOf(v)));
         else raw.addAll(Arrays.asList(String.valueOf(v).trim().split("[,\\s]+")));
         List<String> out = new ArrayList<>();
         for (String p : raw) {

@@ -3,10 +3,14 @@ package dev.crflow.dsl.policy;
 import dev.crflow.dsl.internal.Parsed;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The one signal list: Linux signal names and numbers (x86-64/arm64), and which of them Slurm can send. Canonical form: the name without "SIG", upper case. */
+/**
+ * The one signal list: Linux signal names and numbers (x86-64/arm64), and which of them can be the warning
+ * signal. Canonical form: the name without "SIG", upper case.
+ */
 public final class Signals {
     private static final Map<String, Integer> BY_NAME = new LinkedHashMap<>();
     private static final String[] BY_NUMBER = new String[32];
@@ -49,10 +53,13 @@ public final class Signals {
 
     public static Iterable<String> names() { return BY_NAME.keySet(); }
 
-    /** The names sbatch's --signal accepts (Slurm's sig_name2num; checked against sbatch 22.05+). */
-    private static final java.util.Set<String> SLURM_NAMED = new java.util.LinkedHashSet<>(java.util.List.of(
-            "HUP", "INT", "QUIT", "ABRT", "KILL", "ALRM", "TERM", "USR1", "USR2", "URG", "CONT", "STOP", "TSTP",
-            "TTIN", "TTOU", "XCPU"));
+    /**
+     * The warning signals: Slurm sends {@code --signal=B:NAME@lead} to the batch shell, i.e. the coordinator,
+     * so the name must be one sbatch accepts (it refuses e.g. PWR and WINCH: "Invalid --signal specification")
+     * and one the coordinator traps (coordinator Main: USR1, USR2, TERM, INT, HUP, ALRM). Any other signal
+     * would take the JVM's default action (XCPU and ABRT kill it, TSTP stops it, URG is ignored): no checkpoint.
+     */
+    private static final List<String> WARNING = List.of("USR1", "USR2", "TERM", "INT", "HUP", "ALRM");
 
-    public static java.util.Set<String> slurmNamed() { return java.util.Collections.unmodifiableSet(SLURM_NAMED); }
+    public static List<String> warningSignals() { return WARNING; }
 }
