@@ -112,8 +112,9 @@ class CheckpointSettingsTest {
 
     @Test
     void sameRulesAsThePolicyFile() {
-        // Slurm's --signal cannot send PWR by name
-        assertTrue(assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [signal: 'PWR'], null, 'podman') }.message.contains("--signal"))
+        // Slurm's --signal cannot send PWR, and the coordinator would not trap XCPU
+        assertTrue(assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [signal: 'PWR'], null, 'podman') }.message.contains("cannot be the warning signal"))
+        assertTrue(assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [signal: 'XCPU'], null, 'podman') }.message.contains("cannot be the warning signal"))
         // state must stay inside the workdir
         assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [engine: 'signal', state: '../x'], null, 'podman') }
         // interval without an engine does nothing: refused as in the DSL

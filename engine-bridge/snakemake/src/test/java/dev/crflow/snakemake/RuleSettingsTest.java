@@ -165,6 +165,6 @@ class RuleSettingsTest {
                 Map.of("checkpoint_intervall", "5m")), Optional.empty())).getMessage();
         assertTrue(m.startsWith("unknown resource 'checkpoint_intervall'; did you mean 'checkpoint_interval'?"), m);
         assertTrue(assertThrows(JobscriptException.class, () -> resolve(job("grow", Map.of("checkpoint_signal", "PWR")), Optional.empty()))
-                .getMessage().contains("--signal"));
+                .getMessage().contains("cannot be the warning signal"));
     }
 }
