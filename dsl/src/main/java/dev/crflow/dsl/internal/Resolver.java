@@ -248,7 +248,8 @@ final class Resolver {
         }
         if (image == null) return Optional.empty();   // invalid image, already reported
         if (runtime == null) {
-            if (!lastDecl.hadErrors) find(lastDecl.line, true, "container '" + image + "' has no runtime: add runtime 'shifter', 'podman-hpc', 'podman' or 'apptainer' in its block", owner);
+            if (!lastDecl.hadErrors) find(lastDecl.line, true, "container '" + image + "' has no runtime: add runtime "
+                    + PolicyDiagnostic.orList(java.util.Arrays.stream(ContainerRuntime.values()).map(r -> "'" + r.dslName() + "'").toList()) + " in its block", owner);
             return Optional.empty();
         }
         return Optional.of(new ContainerSpec(image, runtime.value(), List.copyOf(mounts), List.copyOf(modules)));

@@ -125,7 +125,8 @@ public final class PolicyResolver {
         Setting state = given.get(PolicyKey.STATE);
         if (e == Engine.NONE && interval != null) {
             diagnostics.add(PolicyDiagnostic.error(label.apply(PolicyKey.INTERVAL) + " has no effect without a checkpoint engine",
-                    "add engine 'dmtcp', 'criu' or 'signal'").at(interval.line()));
+                    "add engine " + PolicyDiagnostic.orList(java.util.Arrays.stream(Engine.values()).filter(x -> x != Engine.NONE)
+                            .map(x -> "'" + x.dslName() + "'").toList())).at(interval.line()));
         }
         if (e != Engine.SIGNAL && forward != null) {
             diagnostics.add(PolicyDiagnostic.warning(label.apply(PolicyKey.FORWARD) + " is only used by engine 'signal'; ignored with engine '"

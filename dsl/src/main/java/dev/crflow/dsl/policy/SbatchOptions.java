@@ -122,6 +122,17 @@ public final class SbatchOptions {
         return Optional.ofNullable(MANAGED.get(name));
     }
 
+    /**
+     * Whether {@code option} ("--exclude", "-x") needs a value, so that a front end splitting a command line
+     * ({@code clusterOptions '-x node9 --exclusive'}) knows whether the next token belongs to it. Flags and
+     * options with an optional value ({@code --exclusive[=user]}) take none as a separate token.
+     */
+    public static boolean takesValue(String option) {
+        String name = option.startsWith("--") ? option.substring(2)
+                : option.length() == 2 && option.charAt(0) == '-' ? SHORT.get(option.charAt(1)) : null;
+        return name == null || !(FLAGS.contains(name) || OPTIONAL_VALUE.contains(name));
+    }
+
     /** Long names of the options the executor refuses from any front end (for tests and docs). */
     public static List<String> refusedByTheExecutor() {
         return MANAGED.values().stream().filter(m -> m.scope() == Scope.EVERYWHERE).map(Managed::name).toList();

@@ -1,5 +1,6 @@
 package dev.crflow.nextflow
 
+import dev.crflow.dsl.policy.SbatchOptions
 import dev.crflow.executor.slurm.ExtraDirectives
 import groovy.transform.CompileStatic
 
@@ -13,7 +14,7 @@ class ClusterOptions {
 
     /** Options whose value is a separate token (`-x node9`); long options may also use `--opt=value`. */
     static boolean takesValue(String option) {
-        return !(option in ['--requeue', '--no-requeue', '--exclusive', '--parsable', '--test-only', '--wait', '-W', '--overcommit', '-O', '--hold', '-H', '--contiguous', '--spread-job', '--use-min-nodes'])
+        return SbatchOptions.takesValue(option)
     }
 
     /** [kept extras (one string per option, value attached), dropped tokens]. */
