@@ -51,6 +51,16 @@ class ManagedSbatchOptionTest {
         assertFalse(run.err().contains("Exception"), run.err());
     }
 
+    @Test
+    void runRefusesItBeforeAnythingIsSubmitted() throws IOException {
+        Path f = workflow();
+        CliRun run = CliRun.of("run", f.toString(), "--executor", "slurm", "--workdir", dir.toString());
+        assertEquals(ExitCodes.INVALID_INPUT, run.exitCode(), run.err());
+        assertTrue(run.err().contains(f + ":4: sbatch option '--comment'"), run.err());
+        assertFalse(run.err().contains("Exception"), run.err());
+        assertFalse(Files.exists(dir.resolve(".crflow/steps/a/job.sbatch")), "nothing rendered, nothing submitted");
+    }
+
     /** Every option the executor refuses is refused by check too, at its line, never by render. */
     @Test
     void everyOptionTheExecutorRefusesIsACheckError() throws IOException {
