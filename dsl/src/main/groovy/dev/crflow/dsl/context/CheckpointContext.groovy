@@ -5,7 +5,8 @@ import dev.crflow.dsl.internal.Durations
 import dev.crflow.dsl.internal.Keywords
 import dev.crflow.dsl.internal.Located
 import dev.crflow.dsl.internal.Specs
-import dev.crflow.dsl.internal.Suggest
+import dev.crflow.dsl.policy.PolicyValues
+import dev.crflow.dsl.policy.Suggest
 import groovy.transform.CompileStatic
 
 import java.time.Duration
@@ -70,13 +71,8 @@ class CheckpointContext extends DslContext {
     void state(Object... paths) {
         if (c.state == null) c.state = new ArrayList<Located<String>>()
         for (String p : session.strings(paths, 'state')) {
-            if (p.startsWith('/')) {
-                session.error("state '${p}' must be relative to the step's workdir".toString())
-            } else if (p.split('/').any { it == '..' }) {
-                session.error("state '${p}' must stay inside the step's workdir (no '..')".toString())
-            } else {
-                c.state.add(new Located<String>(p, session.line()))
-            }
+            String ok = session.report(PolicyValues.statePath('state', p))
+            if (ok != null) c.state.add(new Located<String>(ok, session.line()))
         }
     }
 

@@ -2,8 +2,8 @@ package dev.crflow.dsl.context
 
 import dev.crflow.dsl.internal.DslSession
 import dev.crflow.dsl.internal.Located
-import dev.crflow.dsl.internal.SbatchOptions
 import dev.crflow.dsl.internal.Specs
+import dev.crflow.dsl.policy.SbatchOptions
 import groovy.transform.CompileStatic
 
 import java.util.regex.Pattern

@@ -4,6 +4,10 @@ import dev.crflow.dsl.Diagnostic;
 import dev.crflow.dsl.Severity;
 import dev.crflow.dsl.model.ContainerRuntime;
 import dev.crflow.dsl.model.Engine;
+import dev.crflow.dsl.policy.Checked;
+import dev.crflow.dsl.policy.PolicyDiagnostic;
+import dev.crflow.dsl.policy.PolicyValues;
+import dev.crflow.dsl.policy.Suggest;
 import groovy.lang.Closure;
 import groovy.lang.MissingMethodException;
 import groovy.lang.MissingPropertyException;
@@ -295,123 +299,52 @@ public final class DslSession {
         return s;
     }
 
+    /**
+     * A duration: with {@code bareNumberIsMinutes} a Slurm time limit (a bare number is minutes, as in Slurm),
+     * else a checkpoint-policy duration, where a bare number is refused (docs/dsl.md, "Values").
+     */
     public Duration duration(Object v, String keyword, boolean bareNumberIsMinutes) {
         if (unresolved(v)) return null;
-        Parsed<Duration> p;
-        if (v instanceof Duration d) {
-            p = Parsed.ok(d);
-        } else if (v instanceof Number n && bareNumberIsMinutes && isWhole(n)) {
-            p = Parsed.ok(Duration.ofMinutes(n.longValue()));
-        } else if (v instanceof Number && !bareNumberIsMinutes) {
-            error(keyword + " " + v + " has no unit: write '" + v + "s' (seconds) or '" + v + "m' (minutes)");
-            return null;
-        } else if (v instanceof CharSequence cs) {
-            p = Durations.parse(cs.toString(), bareNumberIsMinutes);
-        } else {
-            error(keyword + " expects a duration (" + Durations.FORMS + "), got " + typeOf(v));
-            return null;
-        }
-        if (!p.isOk()) {
-            if (p.error().equals("has no unit")) {
-                error(keyword + " '" + v + "' has no unit: write '" + v + "s' (seconds) or '" + v + "m' (minutes)");
-            } else {
-                error(keyword + " '" + v + "' " + p.error() + ": " + Durations.FORMS);
-            }
-            return null;
-        }
-        if (p.value().isNegative() || p.value().isZero()) {
-            error(keyword + " must be longer than zero, got '" + v + "'");
-            return null;
-        }
-        return p.value();
+        return report(bareNumberIsMinutes ? PolicyValues.slurmTime(keyword, v) : PolicyValues.duration(keyword, v));
     }
 
     public Long memory(Object v, String keyword) {
         if (unresolved(v)) return null;
-        Parsed<Long> p;
-        if (v instanceof Number n && isWhole(n)) {
-            p = n.longValue() > 0 ? Parsed.ok(n.longValue()) : Parsed.fail("is zero");
-            if (n.longValue() < 0) { error(keyword + " must be positive, got " + v); return null; }
-        } else if (v instanceof CharSequence cs) {
-            p = Memory.parseMb(cs.toString());
-        } else {
-            error(keyword + " expects a size such as '4G', '500M' or 4096 (MB), got " + typeOf(v));
-            return null;
-        }
-        if (!p.isOk()) {
-            error(keyword + " '" + v + "' " + p.error() + ": write e.g. '4G', '500M' or 4096 (MB)");
-            return null;
-        }
-        return p.value();
+        return report(PolicyValues.memoryMb(keyword, v));
     }
 
     /** A whole number >= min; digit strings are accepted. */
     public Integer count(Object v, String keyword, int min) {
         if (unresolved(v)) return null;
-        Long n = null;
-        if (v instanceof Number num && isWhole(num)) n = num.longValue();
-        else if (v instanceof CharSequence cs && cs.toString().trim().matches("-?\\d{1,10}")) n = Long.parseLong(cs.toString().trim());
-        if (n == null) {
-            error(keyword + " expects a whole number, got " + (v instanceof CharSequence ? "'" + v + "'" : typeOf(v)));
-            return null;
-        }
-        if (n < min) {
-            error(keyword + " must be at least " + min + ", got " + n);
-            return null;
-        }
-        if (n > Integer.MAX_VALUE) {
-            error(keyword + " is too large: " + n);
-            return null;
-        }
-        return n.intValue();
+        return report(PolicyValues.count(keyword, v, min));
     }
 
-    /** A signal's canonical name; KILL and STOP are refused because no process can handle them. */
+    /**
+     * A signal's canonical name; KILL and STOP are refused because no process can handle them, and the warning
+     * signal ({@code signal}) must be one Slurm's --signal can send.
+     */
     public String signal(Object v, String keyword) {
         if (unresolved(v)) return null;
-        if (!(v instanceof CharSequence) && !(v instanceof Number)) {
-            error(keyword + " expects a signal name or number such as 'USR1', got " + typeOf(v));
-            return null;
-        }
-        Parsed<String> p = Signals.canonical(v);
-        if (!p.isOk()) {
-            String raw = String.valueOf(v).toUpperCase(Locale.ROOT).replaceFirst("^SIG", "");
-            List<String> names = new ArrayList<>();
-            Signals.names().forEach(names::add);
-            String hint = Suggest.closest(raw, names).map(s -> "; did you mean '" + s + "'?").orElse(" (e.g. 'USR1', 'SIGTERM' or 10)");
-            error("unknown signal '" + v + "'" + (keyword.equals("signal") ? "" : " for " + keyword) + hint);
-            return null;
-        }
-        if (Signals.untrappable(p.value())) {
-            error(keyword + " SIG" + p.value() + " cannot be caught or handled by any process: use a signal such as 'USR1'");
-            return null;
-        }
-        return p.value();
+        return report(keyword.equals("signal") ? PolicyValues.warningSignal(keyword, v) : PolicyValues.signal(keyword, v));
     }
 
     public Engine engine(Object v) {
         if (unresolved(v)) return null;
-        String s = v instanceof CharSequence ? v.toString() : null;
-        if (s != null) {
-            for (Engine e : Engine.values()) if (e.dslName().equals(s)) return e;
-        }
-        List<String> names = Arrays.stream(Engine.values()).map(Engine::dslName).toList();
-        String hint = s == null ? "" : Suggest.closest(s, names).map(x -> "; did you mean '" + x + "'?").orElse("");
-        error("unknown checkpoint engine '" + v + "'" + (hint.isEmpty() ? " (known: dmtcp, criu, signal, none)" : hint));
-        return null;
+        return report(PolicyValues.engine(v));
     }
 
     public ContainerRuntime runtime(Object v) {
         if (unresolved(v)) return null;
-        String s = v instanceof CharSequence ? v.toString() : null;
-        if (s != null) {
-            Optional<ContainerRuntime> r = ContainerRuntime.fromDsl(s);
-            if (r.isPresent()) return r.get();
+        return report(PolicyValues.runtime(v));
+    }
+
+    /** Reports the value's diagnostics at the current line; the value, or null when it was refused. */
+    public <T> T report(Checked<T> c) {
+        for (PolicyDiagnostic d : c.diagnostics()) {
+            if (d.isError()) error(d.text());
+            else warning(d.text());
         }
-        List<String> names = Arrays.stream(ContainerRuntime.values()).map(ContainerRuntime::dslName).toList();
-        String hint = s == null ? "" : Suggest.closest(s, names).map(x -> "; did you mean '" + x + "'?").orElse("");
-        error("unknown container runtime '" + v + "'" + (hint.isEmpty() ? " (known: shifter, podman-hpc, podman, apptainer)" : hint));
-        return null;
+        return c.value().orElse(null);
     }
 
     /** Flattens varargs and lists into strings; a non-string element is reported and skipped. */
@@ -463,20 +396,5 @@ public final class DslSession {
         return new Located<>(value, line);
     }
 
-    static String typeOf(Object v) {
-        if (v == null) return "null";
-        if (v instanceof Closure) return "a { } block";
-        if (v instanceof Map) return "named arguments";
-        if (v instanceof Collection) return "a list";
-        if (v instanceof CharSequence) return "a string";
-        if (v instanceof Number) return "the number " + v;
-        if (v instanceof Boolean) return v.toString();
-        return "a " + v.getClass().getSimpleName();
-    }
-
-    private static boolean isWhole(Number n) {
-        if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte || n instanceof java.math.BigInteger) return true;
-        double d = n.doubleValue();
-        return d == Math.rint(d) && !Double.isInfinite(d);
-    }
+    static String typeOf(Object v) { return PolicyValues.typeOf(v); }
 }

@@ -16,8 +16,9 @@ public final class Keywords {
             "timeMin", "nodes", "ntasks", "cpusPerTask", "mem", "env", "modules", "sbatch", "checkpoint", "container", "retry");
     public static final List<String> STEP_ONLY = List.of("after", "command", "script");
     public static final List<String> STEP;
-    public static final List<String> CHECKPOINT = List.of("engine", "interval", "signal", "forward", "state", "keep",
-            "maxRestarts", "totalTime");
+    /** The policy keys, except lead: in the DSL an option of signal. */
+    public static final List<String> CHECKPOINT = java.util.Arrays.stream(dev.crflow.dsl.policy.PolicyKey.values())
+            .filter(k -> k != dev.crflow.dsl.policy.PolicyKey.LEAD).map(dev.crflow.dsl.policy.PolicyKey::dslName).toList();
     public static final List<String> CONTAINER = List.of("runtime", "mount", "module");
     public static final List<String> POLICY = List.of("match");
     public static final List<String> MATCH = List.of("checkpoint", "container", "retry");
@@ -58,7 +59,8 @@ public final class Keywords {
         usage("after", "after 'step', …");
         usage("command", "command 'shell command'");
         usage("script", "script '''bash script'''");
-        usage("engine", "engine 'dmtcp' (dmtcp | criu | signal | none)");
+        usage("engine", "engine 'dmtcp' (" + String.join(" | ", java.util.Arrays.stream(dev.crflow.dsl.model.Engine.values())
+                .map(dev.crflow.dsl.model.Engine::dslName).toList()) + ")");
         usage("interval", "interval '5m'");
         usage("signal", "signal 'USR1' or signal 'USR1', lead: '60s'");
         usage("forward", "forward 'INT'");
@@ -66,7 +68,8 @@ public final class Keywords {
         usage("keep", "keep 2");
         usage("maxRestarts", "maxRestarts 50");
         usage("totalTime", "totalTime '72h'");
-        usage("runtime", "runtime 'shifter' (shifter | podman-hpc | podman | apptainer)");
+        usage("runtime", "runtime 'shifter' (" + String.join(" | ", java.util.Arrays.stream(dev.crflow.dsl.model.ContainerRuntime.values())
+                .map(dev.crflow.dsl.model.ContainerRuntime::dslName).toList()) + ")");
         usage("mount", "mount '/host/path:/container/path'");
         usage("module", "module 'name'");
         usage("match", "match('glob') { checkpoint { … }; container('image') { … }; retry N }");

@@ -10,6 +10,10 @@ import dev.crflow.dsl.model.SourceLocation;
 import dev.crflow.dsl.model.Step;
 import dev.crflow.dsl.model.StepCommand;
 import dev.crflow.dsl.model.Workflow;
+import dev.crflow.dsl.policy.PolicyDiagnostic;
+import dev.crflow.dsl.policy.PolicyKey;
+import dev.crflow.dsl.policy.PolicyResolver;
+import dev.crflow.dsl.policy.Suggest;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -171,67 +175,61 @@ final class Resolver {
 
     private CheckpointPolicy checkpoint(List<Specs.CheckpointDecl> layers, Located<Duration> time,
                                         Located<Duration> timeMin, String step) {
-        Located<Engine> engine = null;
-        Located<Duration> interval = null, lead = null, totalTime = null;
-        Located<String> signal = null, forward = null;
-        List<Located<String>> state = null;
-        Located<Integer> keep = null, maxRestarts = null;
-        for (Specs.CheckpointDecl c : layers) {
-            if (c.engine != null) {
-                // settings inherited for another engine do not carry over to this one
-                if (c.engine.value() != Engine.SIGNAL) { forward = null; state = null; }
-                if (c.engine.value() == Engine.NONE) interval = null;
-                engine = c.engine;
-            }
-            if (c.interval != null) interval = c.interval;
-            if (c.lead != null) lead = c.lead;
-            if (c.totalTime != null) totalTime = c.totalTime;
-            if (c.signal != null) signal = c.signal;
-            if (c.forward != null) forward = c.forward;
-            if (c.state != null) state = c.state;
-            if (c.keep != null) keep = c.keep;
-            if (c.maxRestarts != null) maxRestarts = c.maxRestarts;
-        }
-        Engine e = engine == null ? Engine.NONE : engine.value();
-        if (e == Engine.NONE && interval != null) {
-            find(interval.line(), true, "interval has no effect without a checkpoint engine: add engine 'dmtcp', 'criu' or 'signal'", step);
-        }
-        if (e != Engine.SIGNAL && forward != null) {
-            find(forward.line(), false, "forward is only used by engine 'signal'; ignored with engine '" + e.dslName() + "'", step);
-        }
-        if (e != Engine.SIGNAL && e != Engine.CRIU && state != null && !state.isEmpty()) {
-            find(state.get(0).line(), false, "state is only used by engines 'signal' and 'criu'; ignored with engine '" + e.dslName() + "'", step);
-        }
-        String sig = signal == null ? CheckpointPolicy.DEFAULT_SIGNAL : signal.value();
-        Duration leadValue = lead == null ? CheckpointPolicy.DEFAULT_LEAD : lead.value();
-        if (e == Engine.SIGNAL && (state == null || state.isEmpty()) && engine != null) {
+        // the one resolver (dev.crflow.dsl.policy) merges the layers; only the checks against the step's time live here
+        List<Map<PolicyKey, PolicyResolver.Setting>> settings = new ArrayList<>();
+        for (Specs.CheckpointDecl c : layers) settings.add(settings(c));
+        PolicyResolver.Resolution r = PolicyResolver.merge(settings, PolicyKey::dslName);
+        for (PolicyDiagnostic d : r.diagnostics()) find(d.line(), d.isError(), d.text(), step);
+        CheckpointPolicy p = r.policy();
+        Map<PolicyKey, PolicyResolver.Setting> given = r.given();
+        PolicyResolver.Setting engine = given.get(PolicyKey.ENGINE), lead = given.get(PolicyKey.LEAD);
+        PolicyResolver.Setting interval = given.get(PolicyKey.INTERVAL), totalTime = given.get(PolicyKey.TOTAL_TIME);
+        if (p.engine() == Engine.SIGNAL && p.state().isEmpty() && engine != null) {
             find(engine.line(), false, "engine 'signal' without state: no files are kept as a checkpoint generation;"
                     + " name the files your application writes (state 'checkpoint.dat')", step);
         }
         if (time != null && step != null) {
+            Duration leadValue = p.lead();
             String what = lead == null ? "the warning signal's lead (default " + fmt(leadValue) + ")" : "signal lead " + fmt(leadValue);
             int at = lead == null ? time.line() : lead.line();
             if (leadValue.compareTo(time.value()) >= 0) {
                 find(at, true, what + " is not shorter than time " + fmt(time.value())
-                        + ": give a longer time or a shorter lead (checkpoint { signal '" + sig + "', lead: '30s' })", step);
+                        + ": give a longer time or a shorter lead (checkpoint { signal '" + p.signal() + "', lead: '30s' })", step);
             } else if (timeMin != null && leadValue.compareTo(timeMin.value()) >= 0) {
                 find(lead == null ? timeMin.line() : lead.line(), true, what + " is not shorter than timeMin " + fmt(timeMin.value()), step);
             }
-            if (interval != null && interval.value().compareTo(time.value()) >= 0) {
-                find(interval.line(), false, "interval " + fmt(interval.value()) + " is not shorter than time " + fmt(time.value())
+            if (interval != null && ((Duration) interval.value()).compareTo(time.value()) >= 0) {
+                find(interval.line(), false, "interval " + fmt((Duration) interval.value()) + " is not shorter than time " + fmt(time.value())
                         + ": only the warning signal will trigger a checkpoint", step);
             }
-            if (totalTime != null && totalTime.value().compareTo(time.value()) < 0) {
-                find(totalTime.line(), false, "totalTime " + fmt(totalTime.value()) + " is shorter than time " + fmt(time.value())
+            if (totalTime != null && ((Duration) totalTime.value()).compareTo(time.value()) < 0) {
+                find(totalTime.line(), false, "totalTime " + fmt((Duration) totalTime.value()) + " is shorter than time " + fmt(time.value())
                         + ": the budget ends the first attempt early", step);
             }
         }
-        Optional<String> fwd = e != Engine.SIGNAL ? Optional.empty()
-                : Optional.of(forward == null ? sig : forward.value());
-        List<String> stateList = (e != Engine.SIGNAL && e != Engine.CRIU) || state == null ? List.of() : state.stream().map(Located::value).distinct().toList();
-        return new CheckpointPolicy(e, e == Engine.NONE ? Optional.empty() : value(interval), sig, leadValue, fwd, stateList,
-                orDefault(keep, CheckpointPolicy.DEFAULT_KEEP), orDefault(maxRestarts, CheckpointPolicy.DEFAULT_MAX_RESTARTS),
-                value(totalTime));
+        return p;
+    }
+
+    /** One checkpoint { } block as a layer of the policy resolver, each setting with its line. */
+    private static Map<PolicyKey, PolicyResolver.Setting> settings(Specs.CheckpointDecl c) {
+        Map<PolicyKey, PolicyResolver.Setting> l = new java.util.EnumMap<>(PolicyKey.class);
+        put(l, PolicyKey.ENGINE, c.engine);
+        put(l, PolicyKey.INTERVAL, c.interval);
+        put(l, PolicyKey.SIGNAL, c.signal);
+        put(l, PolicyKey.LEAD, c.lead);
+        put(l, PolicyKey.FORWARD, c.forward);
+        if (c.state != null) {
+            l.put(PolicyKey.STATE, new PolicyResolver.Setting(c.state.stream().map(Located::value).toList(),
+                    c.state.isEmpty() ? c.line : c.state.get(0).line()));
+        }
+        put(l, PolicyKey.KEEP, c.keep);
+        put(l, PolicyKey.MAX_RESTARTS, c.maxRestarts);
+        put(l, PolicyKey.TOTAL_TIME, c.totalTime);
+        return l;
+    }
+
+    private static void put(Map<PolicyKey, PolicyResolver.Setting> l, PolicyKey k, Located<?> v) {
+        if (v != null) l.put(k, new PolicyResolver.Setting(v.value(), v.line()));
     }
 
     private Optional<ContainerSpec> container(List<Specs.ContainerDecl> layers, String owner) {
@@ -250,7 +248,8 @@ final class Resolver {
         }
         if (image == null) return Optional.empty();   // invalid image, already reported
         if (runtime == null) {
-            if (!lastDecl.hadErrors) find(lastDecl.line, true, "container '" + image + "' has no runtime: add runtime 'shifter', 'podman-hpc', 'podman' or 'apptainer' in its block", owner);
+            if (!lastDecl.hadErrors) find(lastDecl.line, true, "container '" + image + "' has no runtime: add runtime "
+                    + PolicyDiagnostic.orList(java.util.Arrays.stream(ContainerRuntime.values()).map(r -> "'" + r.dslName() + "'").toList()) + " in its block", owner);
             return Optional.empty();
         }
         return Optional.of(new ContainerSpec(image, runtime.value(), List.copyOf(mounts), List.copyOf(modules)));

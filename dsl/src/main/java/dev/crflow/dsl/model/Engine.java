@@ -12,4 +12,14 @@ public enum Engine {
     NONE;
 
     public String dslName() { return name().toLowerCase(java.util.Locale.ROOT); }
+
+    /** Whether the engine keeps the declared {@code state} files with each generation (signal: they are the state; criu: snapshotted while the tree is frozen). */
+    public boolean keepsStateFiles() { return STATE_FILE_ENGINES.contains(this); }
+
+    private static final java.util.List<Engine> STATE_FILE_ENGINES = java.util.List.of(SIGNAL, CRIU);
+
+    /** The engines that keep state files, in DSL spelling, for messages. */
+    public static String stateFileEngines() {
+        return String.join(" and ", STATE_FILE_ENGINES.stream().map(e -> "'" + e.dslName() + "'").toList());
+    }
 }

@@ -1,5 +1,8 @@
 package dev.crflow.dsl.internal;
 
+import dev.crflow.dsl.policy.Signals;
+import dev.crflow.dsl.policy.SbatchOptions;
+import dev.crflow.dsl.policy.Suggest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,11 +1,12 @@
 package dev.crflow.nextflow
 
+import dev.crflow.dsl.policy.SbatchOptions
 import dev.crflow.executor.slurm.ExtraDirectives
 import groovy.transform.CompileStatic
 
 /**
  * A process's `clusterOptions`, turned into the step's extra sbatch options. Options crflow renders itself
- * (requeue, signal, logs, job name, time: {@link ExtraDirectives#MANAGED}) are dropped with a warning instead of
+ * (requeue, signal, logs, job name, time: {@link ExtraDirectives#managed}, from the DSL's one list) are dropped with a warning instead of
  * failing the run: pipelines often carry `--signal`/`--no-requeue` workarounds for the stock Slurm executor.
  */
 @CompileStatic
@@ -13,7 +14,7 @@ class ClusterOptions {
 
     /** Options whose value is a separate token (`-x node9`); long options may also use `--opt=value`. */
     static boolean takesValue(String option) {
-        return !(option in ['--requeue', '--no-requeue', '--exclusive', '--parsable', '--test-only', '--wait', '-W', '--overcommit', '-O', '--hold', '-H', '--contiguous', '--spread-job', '--use-min-nodes'])
+        return SbatchOptions.takesValue(option)
     }
 
     /** [kept extras (one string per option, value attached), dropped tokens]. */
@@ -30,7 +31,7 @@ class ClusterOptions {
             String option = tok
             if( !tok.contains('=') && takesValue(name) && i + 1 < tokens.size() && !tokens[i + 1].startsWith('-') )
                 option = tok + ' ' + tokens[++i]
-            if( name in ExtraDirectives.MANAGED ) dropped << option
+            if( ExtraDirectives.managed(name).isPresent() ) dropped << option
             else kept << option
         }
         return [kept, dropped]

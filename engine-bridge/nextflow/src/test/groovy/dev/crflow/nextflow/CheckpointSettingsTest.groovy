@@ -40,7 +40,7 @@ class CheckpointSettingsTest {
 
     @Test
     void extCheckpointWinsKeyByKey() {
-        final r = CheckpointSettings.resolve('ALIGN_READS', RULES, [lead: '30s', signal: 'SIGUSR2', interval: 120], null, 'podman')
+        final r = CheckpointSettings.resolve('ALIGN_READS', RULES, [lead: '30s', signal: 'SIGUSR2', interval: '120s'], null, 'podman')
         assertEquals(Duration.ofSeconds(30), r.policy.lead())
         assertEquals('USR2', r.policy.signal())
         assertEquals(Duration.ofSeconds(120), r.policy.interval().get())
@@ -96,5 +96,34 @@ class CheckpointSettingsTest {
         assertEquals(ContainerRuntime.SHIFTER, CheckpointSettings.resolve('X', [], [runtime: 'shifter'], 'img:1', 'podman').container.get().runtime())
         assertFalse(CheckpointSettings.resolve('X', [], null, null, 'podman').container.isPresent())
         assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [runtime: 'docker'], 'img:1', 'podman') }
+    }
+
+    /** The one bare-number rule (docs/dsl.md): before it, interval: 120 meant 120 seconds here and 120 minutes in Snakemake. */
+    @Test
+    void bareNumbersAreRefusedWithTheUnitsToChooseFrom() {
+        final e = assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [interval: 120], null, 'podman') }
+        assertEquals("Process `X`: ext.checkpoint interval 120 has no unit -- write '120s' (seconds) or '120m' (minutes)", e.message)
+        // Nextflow would read the string '90' as 90 milliseconds
+        assertTrue(assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [lead: '90'], null, 'podman') }.message.contains("'90s'"))
+        assertEquals(Duration.ofMinutes(15), CheckpointSettings.resolve('X', [], [engine: 'dmtcp', interval: '15m'], null, 'podman').policy.interval().get())
+        assertEquals(Duration.ofHours(2), CheckpointSettings.resolve('X', [], [engine: 'dmtcp', totalTime: '2 hours'], null, 'podman').policy.totalTime().get())
+        assertEquals(Duration.ofSeconds(90), CheckpointSettings.resolve('X', [], [lead: 'PT90S'], null, 'podman').policy.lead())
+    }
+
+    @Test
+    void sameRulesAsThePolicyFile() {
+        // Slurm's --signal cannot send PWR, and the coordinator would not trap XCPU
+        assertTrue(assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [signal: 'PWR'], null, 'podman') }.message.contains("cannot be the warning signal"))
+        assertTrue(assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [signal: 'XCPU'], null, 'podman') }.message.contains("cannot be the warning signal"))
+        // state must stay inside the workdir
+        assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [engine: 'signal', state: '../x'], null, 'podman') }
+        // interval without an engine does nothing: refused as in the DSL
+        assertTrue(assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [interval: '5m'], null, 'podman') }.message.contains('engine'))
+        // another engine drops the signal engine's forward and state
+        final r = CheckpointSettings.resolve('ALIGN_READS', RULES, [engine: 'dmtcp'], null, 'podman')
+        assertEquals(Engine.DMTCP, r.policy.engine())
+        assertFalse(r.policy.forward().isPresent())
+        assertEquals([], r.policy.state())
+        assertEquals(Duration.ofMinutes(10), r.policy.interval().get())
     }
 }

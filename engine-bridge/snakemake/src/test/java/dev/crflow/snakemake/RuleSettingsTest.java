@@ -92,11 +92,11 @@ class RuleSettingsTest {
         r.put("checkpoint_engine", "signal");
         r.put("checkpoint_interval", "30s");
         r.put("checkpoint_signal", "SIGUSR2");
-        r.put("checkpoint_lead", 20L);              // seconds, like Slurm's --signal
+        r.put("checkpoint_lead", "20s");
         r.put("checkpoint_state", "a.state, b.state");
         r.put("checkpoint_keep", 3L);
         r.put("checkpoint_max_restarts", 9L);
-        r.put("checkpoint_total_time", 30L);        // minutes, like runtime
+        r.put("checkpoint_total_time", "30m");
         Step s = resolve(job("grow", r), Optional.of(rule("*", SIGNAL_POLICY)));
         CheckpointPolicy cp = s.checkpoint();
         assertEquals(Engine.SIGNAL, cp.engine());
@@ -119,7 +119,7 @@ class RuleSettingsTest {
     @Test
     void mistakesSayWhatToDo() {
         String lead = assertThrows(JobscriptException.class, () -> resolve(job("grow",
-                Map.of("runtime", 1L, "checkpoint_engine", "signal", "checkpoint_lead", 60L)), Optional.empty())).getMessage();
+                Map.of("runtime", 1L, "checkpoint_engine", "signal", "checkpoint_lead", "60s")), Optional.empty())).getMessage();
         assertTrue(lead.contains("checkpoint_lead") && lead.contains("shorter"), lead);
         assertTrue(assertThrows(JobscriptException.class, () -> resolve(job("grow", Map.of("checkpoint_engine", "dmtc")), Optional.empty()))
                 .getMessage().contains("dmtcp, criu, signal or none"));
@@ -142,5 +142,29 @@ class RuleSettingsTest {
         JobProperties odd = new JobProperties("single", "grow", List.of("grow"), "1", 1, List.of(), List.of("o"), List.of(),
                 Map.of("x", "a b/../c;$(rm)"), Map.of(), Map.of());
         assertTrue(BridgeRoot.key(odd).matches("[A-Za-z0-9._-]+"), BridgeRoot.key(odd));
+    }
+
+    /**
+     * The one bare-number rule (docs/dsl.md): before it, checkpoint_lead=20 meant seconds and checkpoint_interval=20
+     * minutes here, and interval: 20 seconds in Nextflow. runtime stays Snakemake's own unit, minutes.
+     */
+    @Test
+    void bareNumbersForCheckpointDurationsAreRefused() {
+        for (String key : List.of("checkpoint_lead", "checkpoint_interval", "checkpoint_total_time")) {
+            String m = assertThrows(JobscriptException.class, () -> resolve(job("grow",
+                    Map.of("checkpoint_engine", "dmtcp", key, 20L)), Optional.empty())).getMessage();
+            assertEquals("resource " + key + " 20 has no unit: write '20s' (seconds) or '20m' (minutes)", m);
+        }
+        assertEquals(Optional.of(Duration.ofMinutes(90)), resolve(job("grow", Map.of("runtime", 90L)), Optional.empty()).resources().time());
+        assertEquals(Optional.of(Duration.ofMinutes(90)), resolve(job("grow", Map.of("runtime", "1h30m")), Optional.empty()).resources().time());
+    }
+
+    @Test
+    void misspelledCheckpointResourcesAreRefusedWithASuggestion() {
+        String m = assertThrows(JobscriptException.class, () -> resolve(job("grow",
+                Map.of("checkpoint_intervall", "5m")), Optional.empty())).getMessage();
+        assertTrue(m.startsWith("unknown resource 'checkpoint_intervall'; did you mean 'checkpoint_interval'?"), m);
+        assertTrue(assertThrows(JobscriptException.class, () -> resolve(job("grow", Map.of("checkpoint_signal", "PWR")), Optional.empty()))
+                .getMessage().contains("cannot be the warning signal"));
     }
 }

@@ -1,9 +1,10 @@
 package dev.crflow.executor.slurm;
 
+import dev.crflow.dsl.policy.SbatchOptions;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,11 +14,14 @@ import java.util.regex.Pattern;
  * ends (Nextflow clusterOptions, Snakemake) reach the renderer without the DSL.
  */
 public final class ExtraDirectives {
-    /** Options crflow renders itself: a user value would break requeue, signals, logs or job tracking. */
-    public static final Set<String> MANAGED = Set.of(
-            "--signal", "--requeue", "--no-requeue", "--open-mode", "--job-name", "-J", "--output", "-o",
-            "--error", "-e", "--chdir", "-D", "--parsable", "--wrap", "--array", "-a", "--comment",
-            "--export", "--time", "-t", "--time-min", "--kill-on-invalid-dep", "--wait", "-W", "--test-only");
+    /**
+     * The option when crflow renders it itself (requeue, signals, logs, job tracking, the time limit lowered to
+     * the budget): a user value would break them. The one list is the DSL's, so {@code crflow check} refuses
+     * exactly what the renderer would.
+     */
+    public static Optional<SbatchOptions.Managed> managed(String option) {
+        return SbatchOptions.managed(option).filter(m -> m.scope() == SbatchOptions.Scope.EVERYWHERE);
+    }
 
     private static final Pattern LONG = Pattern.compile("(--[a-z][a-z0-9-]*)(?:=(.*))?", Pattern.DOTALL);
     private static final Pattern SHORT = Pattern.compile("(-[A-Za-z])(?:\\s+(.*)|(.+))?", Pattern.DOTALL);
@@ -53,9 +57,10 @@ public final class ExtraDirectives {
             String v = s.group(2) != null ? s.group(2) : s.group(3);
             value = Optional.ofNullable(v).map(String::strip);
         }
-        if (MANAGED.contains(option)) {
+        Optional<SbatchOptions.Managed> managed = managed(option);
+        if (managed.isPresent()) {
             throw new IllegalArgumentException("extra sbatch directive " + option
-                    + " is managed by crflow (requeue, signals, logs and job tracking depend on it); remove it");
+                    + " is managed by crflow (" + managed.get().reason() + "); remove it");
         }
         return new SbatchDirective(option, value);
     }

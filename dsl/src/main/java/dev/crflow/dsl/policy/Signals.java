@@ -1,10 +1,16 @@
-package dev.crflow.dsl.internal;
+package dev.crflow.dsl.policy;
+
+import dev.crflow.dsl.internal.Parsed;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Linux signal names and numbers (x86-64/arm64). Canonical form: the name without "SIG", upper case. */
+/**
+ * The one signal list: Linux signal names and numbers (x86-64/arm64), and which of them can be the warning
+ * signal. Canonical form: the name without "SIG", upper case.
+ */
 public final class Signals {
     private static final Map<String, Integer> BY_NAME = new LinkedHashMap<>();
     private static final String[] BY_NUMBER = new String[32];
@@ -46,4 +52,14 @@ public final class Signals {
     }
 
     public static Iterable<String> names() { return BY_NAME.keySet(); }
+
+    /**
+     * The warning signals: Slurm sends {@code --signal=B:NAME@lead} to the batch shell, i.e. the coordinator,
+     * so the name must be one sbatch accepts (it refuses e.g. PWR and WINCH: "Invalid --signal specification")
+     * and one the coordinator traps (coordinator Main: USR1, USR2, TERM, INT, HUP, ALRM). Any other signal
+     * would take the JVM's default action (XCPU and ABRT kill it, TSTP stops it, URG is ignored): no checkpoint.
+     */
+    private static final List<String> WARNING = List.of("USR1", "USR2", "TERM", "INT", "HUP", "ALRM");
+
+    public static List<String> warningSignals() { return WARNING; }
 }

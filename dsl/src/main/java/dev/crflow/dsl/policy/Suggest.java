@@ -1,4 +1,4 @@
-package dev.crflow.dsl.internal;
+package dev.crflow.dsl.policy;
 
 import java.util.Collection;
 import java.util.Locale;
@@ -26,6 +26,13 @@ public final class Suggest {
         if (bestName == null || tie) return Optional.empty();
         int allowed = Math.min(name.length(), bestName.length()) <= 4 ? 1 : name.length() <= 8 ? 2 : 3;
         return best <= allowed ? Optional.of(bestName) : Optional.empty();
+    }
+
+    /** "did you mean 'x'?" when one candidate is a likely typo of {@code name}. */
+    public static Optional<String> didYouMean(String name, Iterable<String> candidates) {
+        java.util.List<String> list = new java.util.ArrayList<>();
+        candidates.forEach(list::add);
+        return closest(name, list).map(s -> "did you mean '" + s + "'?");
     }
 
     public static int distance(String a, String b) {

@@ -1,15 +1,17 @@
-package dev.crflow.dsl.internal;
+package dev.crflow.dsl.policy;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Validation of the {@code sbatch '...'} escape hatch: one option per argument, in long form, known to
+ * The one list of sbatch options crflow manages, and the validation of the DSL's {@code sbatch '...'} escape hatch: one option per argument, in long form, known to
  * sbatch (Slurm 22.05+), and never one crflow manages itself or one that has a DSL keyword.
  */
 public final class SbatchOptions {
@@ -32,31 +34,45 @@ public final class SbatchOptions {
             "profile", "propagate", "qos", "quiet", "reboot", "requeue", "reservation", "signal", "sockets-per-node",
             "spread-job", "switches", "test-only", "thread-spec", "threads-per-core", "time", "time-min", "tmp",
             "tres-per-task", "uid", "use-min-nodes", "verbose", "wait", "wait-all-nodes", "wckey", "wrap", "x11"));
-    /** Why an option may not be given through sbatch, and what to write instead. */
-    private static final Map<String, String> MANAGED = new HashMap<>();
+    /**
+     * Who refuses a managed option. {@link #EVERYWHERE}: crflow renders it itself (requeue, signals, logs, job
+     * tracking, the budget-lowered time limit) or it cannot work under crflow, so the executor refuses it from
+     * any front end (Nextflow's clusterOptions drop it with a warning). {@link #DSL}: the DSL has a keyword for it;
+     * front ends without that keyword (clusterOptions) may still pass it.
+     */
+    public enum Scope { EVERYWHERE, DSL }
+
+    /** One option crflow manages, why, and what to write instead. */
+    public record Managed(String name, Scope scope, String reason) {}
+
+    /** The one list of managed options (long names), for the DSL, the executor and every bridge. */
+    private static final Map<String, Managed> MANAGED = new LinkedHashMap<>();
     private static final Map<Character, String> SHORT = new HashMap<>();
 
     static {
-        MANAGED.put("signal", "crflow manages --signal: use checkpoint { signal 'USR1', lead: '60s' }");
-        MANAGED.put("requeue", "crflow manages requeueing: use checkpoint { maxRestarts N }");
-        MANAGED.put("no-requeue", "crflow manages requeueing: use checkpoint { maxRestarts 0 } for a step that must not be requeued");
-        MANAGED.put("open-mode", "crflow manages --open-mode (logs are appended across requeues)");
-        MANAGED.put("output", "crflow manages --output (the step's log is in its control directory)");
-        MANAGED.put("error", "crflow manages --error (the step's log is in its control directory)");
-        MANAGED.put("job-name", "crflow manages --job-name (it names jobs after the workflow and step)");
-        MANAGED.put("chdir", "use the keyword workdir instead of --chdir");
-        MANAGED.put("dependency", "use the keyword after instead of --dependency");
-        MANAGED.put("array", "--array is not supported: generate one step per task with a Groovy loop");
-        MANAGED.put("wrap", "--wrap is not supported: use command or script");
-        MANAGED.put("export", "use the keyword env instead of --export");
-        MANAGED.put("export-file", "use the keyword env instead of --export-file");
-        MANAGED.put("parsable", "crflow manages --parsable");
-        MANAGED.put("wait", "--wait is not supported: crflow watches the job itself");
-        MANAGED.put("hold", "--hold is not supported: crflow releases and submits jobs itself");
-        MANAGED.put("test-only", "--test-only is not supported: use crflow render to see the batch script");
-        MANAGED.put("batch", "--batch is not supported");
-        keyword("time", "time");
-        keyword("time-min", "timeMin");
+        rendered("signal", "crflow manages --signal: use checkpoint { signal 'USR1', lead: '60s' }");
+        rendered("requeue", "crflow manages requeueing: use checkpoint { maxRestarts N }");
+        rendered("no-requeue", "crflow manages requeueing: use checkpoint { maxRestarts 0 } for a step that must not be requeued");
+        rendered("open-mode", "crflow manages --open-mode (logs are appended across requeues)");
+        rendered("output", "crflow manages --output (the step's log is in its control directory)");
+        rendered("error", "crflow manages --error (the step's log is in its control directory)");
+        rendered("job-name", "crflow manages --job-name (it names jobs after the workflow and step)");
+        rendered("comment", "crflow manages --comment (it records the step and its remaining time budget there)");
+        rendered("chdir", "use the keyword workdir instead of --chdir");
+        rendered("dependency", "use the keyword after instead of --dependency");
+        rendered("kill-on-invalid-dep", "crflow orders the steps itself (after) and submits none with a Slurm dependency");
+        rendered("array", "--array is not supported: generate one step per task with a Groovy loop");
+        rendered("wrap", "--wrap is not supported: use command or script");
+        rendered("export", "use the keyword env instead of --export");
+        rendered("export-file", "use the keyword env instead of --export-file");
+        rendered("parsable", "crflow manages --parsable");
+        rendered("wait", "--wait is not supported: crflow watches the job itself");
+        rendered("hold", "--hold is not supported: crflow releases and submits jobs itself");
+        rendered("test-only", "--test-only is not supported: use crflow render to see the batch script");
+        rendered("batch", "--batch is not supported");
+        // rendered by crflow (lowered to the remaining budget), and the DSL has a keyword for them
+        rendered("time", "use the keyword time instead of --time");
+        rendered("time-min", "use the keyword timeMin instead of --time-min");
         keyword("nodes", "nodes");
         keyword("ntasks", "ntasks");
         keyword("cpus-per-task", "cpusPerTask");
@@ -75,8 +91,51 @@ public final class SbatchOptions {
         SHORT.put('b', "begin"); SHORT.put('F', "nodefile"); SHORT.put('m', "distribution");
     }
 
+    private static void rendered(String option, String reason) {
+        MANAGED.put(option, new Managed(option, Scope.EVERYWHERE, reason));
+    }
+
     private static void keyword(String option, String keyword) {
-        MANAGED.put(option, "use the keyword " + keyword + " instead of --" + option);
+        MANAGED.put(option, new Managed(option, Scope.DSL, "use the keyword " + keyword + " instead of --" + option));
+    }
+
+    /**
+     * The managed option named by {@code option} ("--comment", "--comment=x", "-J", "-Jname"), in any scope;
+     * empty for options crflow leaves to the user and for text that is not an option.
+     */
+    public static Optional<Managed> managed(String option) {
+        String text = option.strip();
+        String name;
+        if (text.startsWith("--")) {
+            int end = text.length();
+            for (int i = 2; i < text.length(); i++) {
+                char ch = text.charAt(i);
+                if (ch == '=' || Character.isWhitespace(ch)) { end = i; break; }
+            }
+            name = text.substring(2, end);
+        } else if (text.length() >= 2 && text.charAt(0) == '-') {
+            name = SHORT.get(text.charAt(1));
+            if (name == null) return Optional.empty();
+        } else {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(MANAGED.get(name));
+    }
+
+    /**
+     * Whether {@code option} ("--exclude", "-x") needs a value, so that a front end splitting a command line
+     * ({@code clusterOptions '-x node9 --exclusive'}) knows whether the next token belongs to it. Flags and
+     * options with an optional value ({@code --exclusive[=user]}) take none as a separate token.
+     */
+    public static boolean takesValue(String option) {
+        String name = option.startsWith("--") ? option.substring(2)
+                : option.length() == 2 && option.charAt(0) == '-' ? SHORT.get(option.charAt(1)) : null;
+        return name == null || !(FLAGS.contains(name) || OPTIONAL_VALUE.contains(name));
+    }
+
+    /** Long names of the options the executor refuses from any front end (for tests and docs). */
+    public static List<String> refusedByTheExecutor() {
+        return MANAGED.values().stream().filter(m -> m.scope() == Scope.EVERYWHERE).map(Managed::name).toList();
     }
 
     private static final Pattern LONG = Pattern.compile("--([A-Za-z0-9][A-Za-z0-9-]*)(?:=(.*))?", Pattern.DOTALL);
@@ -95,8 +154,8 @@ public final class SbatchOptions {
             if (option.length() < 2) return new Checked(null, "sbatch option '-' is malformed");
             String longName = SHORT.get(option.charAt(1));
             if (longName == null) return new Checked(null, "sbatch option '" + option + "': write options in their long form (--name=value)");
-            String managed = MANAGED.get(longName);
-            if (managed != null) return new Checked(null, "sbatch option '" + option + "' (--" + longName + "): " + managed);
+            Managed managed = MANAGED.get(longName);
+            if (managed != null) return new Checked(null, "sbatch option '" + option + "' (--" + longName + "): " + managed.reason());
             return new Checked(null, "sbatch option '" + option + "': write it in its long form, --" + longName
                     + (FLAGS.contains(longName) ? "" : "=VALUE"));
         }
@@ -113,8 +172,8 @@ public final class SbatchOptions {
             String hint = Suggest.closest(name, KNOWN).map(s -> "; did you mean --" + s + "?").orElse("");
             return new Checked(null, "unknown sbatch option '--" + name + "'" + hint);
         }
-        String managed = MANAGED.get(name);
-        if (managed != null) return new Checked(null, "sbatch option '--" + name + "' conflicts with crflow: " + managed);
+        Managed managed = MANAGED.get(name);
+        if (managed != null) return new Checked(null, "sbatch option '--" + name + "' conflicts with crflow: " + managed.reason());
         if (FLAGS.contains(name) && value != null) {
             return new Checked(null, "sbatch option '--" + name + "' takes no value");
         }
