@@ -6,6 +6,8 @@ import dev.crflow.cli.doctor.DoctorCheck;
 import dev.crflow.cli.doctor.LoginChecks;
 import dev.crflow.cli.doctor.Probe;
 import dev.crflow.cli.doctor.ProbeScript;
+import dev.crflow.cli.settings.SettingsFiles;
+import dev.crflow.dsl.model.SiteSettings;
 import dev.crflow.executor.process.Sleeper;
 import dev.crflow.executor.process.SystemProcessRunner;
 import dev.crflow.executor.slurm.CoordinatorLaunch;
@@ -58,8 +60,8 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--qos", paramLabel = "Q", description = "QOS for the probe job.")
     String qos;
 
-    @Option(names = "--control-root", paramLabel = "DIR", defaultValue = ".crflow",
-            description = "Where control directories live; must be shared with the compute nodes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--control-root", paramLabel = "DIR",
+            description = "Where control directories live; must be shared with the compute nodes (default: the settings' controlRoot, else ./.crflow).")
     Path controlRoot;
 
     @Option(names = "--engine", paramLabel = "E", split = ",",
@@ -69,8 +71,8 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--module", paramLabel = "M", description = "Environment module loaded in the probe job before the engine checks (repeatable).")
     List<String> modules = new ArrayList<>();
 
-    @Option(names = "--lead", paramLabel = "D", defaultValue = "50s", converter = DurationConverter.class,
-            description = "The warning lead to prove (--signal=B:USR1@LEAD; default: ${DEFAULT-VALUE}). The probe's time limit is LEAD + 10 s in whole minutes.")
+    @Option(names = "--lead", paramLabel = "D", converter = DurationConverter.class,
+            description = "The warning lead to prove (--signal=B:USR1@LEAD; default: the settings' grace, else 50s). The probe's time limit is LEAD + 10 s in whole minutes.")
     Duration lead;
 
     @Option(names = "--timeout", paramLabel = "D", defaultValue = "5m", converter = DurationConverter.class,
@@ -82,17 +84,34 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<ProbeScript.Engine> probeEngines = parseEngines(engines);
-        if (lead.isZero() || lead.isNegative()) throw new CrflowException(ExitCodes.INVALID_INPUT, "--lead must be positive");
-        Path root = controlRoot.toAbsolutePath().normalize();
+        // Options win over the site/user settings, which win over built-in defaults.
+        List<DoctorCheck> checks = new ArrayList<>();
+        SiteSettings settings = SiteSettings.empty();
+        try {
+            settings = SettingsFiles.load();
+            checks.add(DoctorCheck.pass("settings", settings.isEmpty() ? "no site or user settings file (" + SettingsFiles.SITE_DEFAULT
+                    + ", ~/.config/crflow/settings.groovy)" : "read " + String.join(", ", SettingsFiles.locate(System.getenv()).stream().map(Path::toString).toList())));
+        } catch (CrflowException e) {
+            checks.add(DoctorCheck.fail("settings", e.getMessage(), "fix the settings file at the lines named (docs/settings.md)"));
+        }
+        List<String> engineNames = new ArrayList<>(engines);
+        if (engineNames.isEmpty()) settings.engine().ifPresent(e -> engineNames.add(e.dslName()));
+        List<ProbeScript.Engine> probeEngines = parseEngines(engineNames);
+        Duration leadAsked = lead != null ? lead : settings.grace().orElse(Duration.ofSeconds(50));
+        if (leadAsked.isZero() || leadAsked.isNegative()) throw new CrflowException(ExitCodes.INVALID_INPUT, "--lead must be positive");
+        Path root = (controlRoot != null ? controlRoot : SettingsFiles.controlRoot(settings, System.getenv()).orElse(Path.of(".crflow")))
+                .toAbsolutePath().normalize();
+        String part = partition != null ? partition : settings.partition().orElse(null);
+        String acct = account != null ? account : settings.account().orElse(null);
+        String q = qos != null ? qos : settings.qos().orElse(null);
+        List<String> mods = modules.isEmpty() ? settings.modules() : modules;
         CoordinatorLaunch launch = CoordinatorLaunch.fromEnvironment();
         SystemProcessRunner runner = new SystemProcessRunner();
-        List<DoctorCheck> checks = new ArrayList<>(new LoginChecks(runner, System.getenv("PATH"))
-                .all(Optional.ofNullable(partition), root, launch));
+        checks.addAll(new LoginChecks(runner, System.getenv("PATH")).all(Optional.ofNullable(part), root, launch));
         boolean slurmUsable = checks.stream().filter(c -> c.name().equals("slurm-commands")).allMatch(DoctorCheck::ok);
         if (probe && slurmUsable) {
-            ProbeScript.Request req = new ProbeScript.Request(Optional.ofNullable(partition), Optional.ofNullable(account),
-                    Optional.ofNullable(qos), lead, probeEngines, modules);
+            ProbeScript.Request req = new ProbeScript.Request(Optional.ofNullable(part), Optional.ofNullable(acct),
+                    Optional.ofNullable(q), leadAsked, probeEngines, mods);
             checks.addAll(new Probe(runner, Clock.systemUTC(), Sleeper.SYSTEM).run(req, root, launch, timeout, keep));
         } else if (probe) {
             checks.add(DoctorCheck.fail("probe-job", "not submitted: the Slurm commands are missing", "see slurm-commands"));
