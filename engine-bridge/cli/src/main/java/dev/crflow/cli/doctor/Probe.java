@@ -68,8 +68,12 @@ public final class Probe {
         int gone = 0;
         while (clock.instant().isBefore(end)) {
             if (Files.exists(dir.resolve("done"))) return "finished";
-            String state = state(job);
+            String[] sr = state(job);
+            String state = sr[0];
             if (!state.isEmpty()) last = state;
+            // Slurm may put the ~120 s requeue hold back when the first run ends, after the job's own release:
+            // like crflow's driver, release it from here (the same user, so the same permission).
+            if (("PENDING".equals(state) && "BeginTime".equalsIgnoreCase(sr[1])) || "REQUEUE_HOLD".equals(state)) release(job);
             // Three polls in a row without the job: it left the queue (one miss may be a slow controller).
             if (state.isEmpty() || ENDED.contains(state)) {
                 if (++gone >= 3) return Files.exists(dir.resolve("done")) ? "finished" : "ended (" + last + ") without finishing the probe";
@@ -86,12 +90,23 @@ public final class Probe {
         return "did not finish within " + ProbeResults.human(deadline) + " (last state " + last + "); cancelled";
     }
 
-    private String state(String job) {
+    /** {state, reason}; {"", ""} when the job is not in the queue (or squeue failed). */
+    private String[] state(String job) {
         try {
-            ProcessResult r = runner.run(List.of("squeue", "-h", "-j", job, "-o", "%T"), CMD_TIMEOUT);
-            return r.ok() ? r.stdout().strip() : "";
+            ProcessResult r = runner.run(List.of("squeue", "-h", "-j", job, "-o", "%T %r"), CMD_TIMEOUT);
+            if (!r.ok() || r.stdout().isBlank()) return new String[] {"", ""};
+            String[] f = r.stdout().strip().split("\\s+", 2);
+            return new String[] {f[0], f.length > 1 ? f[1] : ""};
         } catch (IOException e) {
-            return "";
+            return new String[] {"", ""};
+        }
+    }
+
+    private void release(String job) {
+        try {
+            runner.run(List.of("scontrol", "update", "JobId=" + job, "StartTime=now"), CMD_TIMEOUT);
+        } catch (IOException e) {
+            // the hold ends by itself after ~120 s
         }
     }
 }
