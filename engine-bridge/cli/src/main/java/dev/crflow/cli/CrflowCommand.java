@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
                 CheckCommand.class, ShowCommand.class, RenderCommand.class,
                 RunCommand.class, StatusCommand.class, CancelCommand.class, RerunCommand.class,
                 ImagesCommand.class, CheckpointCommand.class, RestartCommand.class,
-                ReportCommand.class, ContainerCheckCommand.class, SnakemakeCommand.class,
+                ReportCommand.class, ContainerCheckCommand.class, SnakemakeCommand.class, DoctorCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -35,9 +35,10 @@ public final class ShowCommand implements Callable<Integer> {
     public Integer call() {
         try {
             LoadResult result = DslFiles.loadOrFail(file, Optional.ofNullable(profile), spec.commandLine().getErr());
-            Workflow w = result.workflow().orElseThrow();
+            dev.crflow.dsl.model.SiteSettings settings = dev.crflow.cli.settings.SettingsFiles.load();
+            Workflow w = dev.crflow.cli.settings.SettingsFiles.apply(result.workflow().orElseThrow(), settings);
             PrintWriter out = spec.commandLine().getOut();
-            out.print(json ? ModelJson.toJson(w) + "\n" : WorkflowView.render(w));
+            out.print(json ? ModelJson.toJson(w) + "\n" : WorkflowView.render(w) + dev.crflow.cli.settings.SettingsFiles.describe(settings));
             out.flush();
             return ExitCodes.OK;
         } catch (DslFiles.SilentExit e) {

@@ -66,7 +66,7 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
         super.register()
         final crflow = (session.config?.crflow ?: [:]) as Map
         controlRoot = Paths.get((crflow.controlRoot ?: '.crflow-nf').toString()).toAbsolutePath().normalize()
-        final java = Paths.get(crflow.java?.toString() ?: Paths.get(System.getProperty('java.home'), 'bin', 'java').toString())
+        final java = Paths.get(crflow.java?.toString() ?: defaultJava().toString())
         final jar = crflow.coordinatorJar ? Paths.get(crflow.coordinatorJar.toString()) : bundledCoordinatorJar()
         coordinator = new CoordinatorLaunch(java.toAbsolutePath(), jar.toAbsolutePath(), CoordinatorLaunch.DEFAULT_JVM_FLAGS)
         containerRuntime = crflow.containerRuntime?.toString() ?: 'podman'
@@ -96,6 +96,25 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
     }
 
     /** `<plugin dir>/coordinator/crflow-coordinator.jar`, next to the plugin's `classes/`. */
+    /**
+     * The java jobs run when crflow.java is not set: a release's own runtime when this plugin is the one inside a
+     * release (<release>/nextflow/plugins/nf-slurm-cr-V, also when linked from elsewhere), so compute nodes need no
+     * Java; otherwise the JVM Nextflow runs on.
+     */
+    static Path defaultJava() {
+        try {
+            final pluginDir = bundledCoordinatorJar().toRealPath().parent.parent
+            final release = pluginDir.parent?.parent?.parent
+            final runtime = release?.resolve('runtime')?.resolve('bin')?.resolve('java')
+            if( runtime != null && Files.isExecutable(runtime) && Files.isRegularFile(release.resolve('lib').resolve('crflow-coordinator.jar')) )
+                return runtime
+        }
+        catch( Exception ignored ) {
+            // no release around this plugin: Nextflow's own JVM
+        }
+        return Paths.get(System.getProperty('java.home'), 'bin', 'java')
+    }
+
     static Path bundledCoordinatorJar() {
         final location = Paths.get(SlurmCrExecutor.protectionDomain.codeSource.location.toURI())
         final pluginDir = Files.isDirectory(location) ? location.parent : location.parent?.parent

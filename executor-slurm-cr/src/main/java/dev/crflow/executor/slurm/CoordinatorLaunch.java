@@ -22,8 +22,11 @@ public record CoordinatorLaunch(Path java, Path jar, List<String> jvmFlags) {
     }
 
     /**
-     * From what {@code ./crflow} passes: system properties {@code crflow.java} and {@code crflow.home};
-     * the environment variable {@code CRFLOW_COORDINATOR_JAR} overrides the jar. Falls back to the running JVM.
+     * From what the launcher passes: system properties {@code crflow.java} and {@code crflow.home};
+     * the environment variable {@code CRFLOW_COORDINATOR_JAR} overrides the jar. A release ({@code bin/crflow})
+     * has {@code <home>/lib/crflow-coordinator.jar} and its own runtime {@code <home>/runtime/bin/java}, so the
+     * compute nodes need no Java; a source checkout ({@code ./crflow}) has {@code <home>/coordinator/target/}.
+     * Falls back to the running JVM.
      */
     public static CoordinatorLaunch fromEnvironment() {
         return fromEnvironment(System.getenv(), System.getProperties());
@@ -31,18 +34,34 @@ public record CoordinatorLaunch(Path java, Path jar, List<String> jvmFlags) {
 
     static CoordinatorLaunch fromEnvironment(Map<String, String> env, java.util.Properties props) {
         String javaProp = props.getProperty("crflow.java");
-        Path java = javaProp != null && !javaProp.isBlank()
-                ? Path.of(javaProp)
-                : Path.of(props.getProperty("java.home"), "bin", "java");
+        String home = props.getProperty("crflow.home");
+        Path java;
+        if (javaProp != null && !javaProp.isBlank()) {
+            java = Path.of(javaProp);
+        } else if (home != null && Files.isExecutable(releaseJava(Path.of(home)))) {
+            java = releaseJava(Path.of(home));
+        } else {
+            java = Path.of(props.getProperty("java.home"), "bin", "java");
+        }
         Path jar;
         String override = env.get("CRFLOW_COORDINATOR_JAR");
         if (override != null && !override.isBlank()) {
             jar = Path.of(override);
         } else {
-            String home = props.getProperty("crflow.home");
-            jar = home != null ? Path.of(home, "coordinator", "target", "crflow-coordinator.jar") : findFromWorkingDirectory();
+            jar = home != null ? homeJar(Path.of(home)) : findFromWorkingDirectory();
         }
         return new CoordinatorLaunch(java.toAbsolutePath().normalize(), jar.toAbsolutePath().normalize(), DEFAULT_JVM_FLAGS);
+    }
+
+    /** The jlink'ed runtime a release ships (what {@code bin/crflow} passes as {@code crflow.java}). */
+    public static Path releaseJava(Path home) {
+        return home.resolve("runtime").resolve("bin").resolve("java");
+    }
+
+    /** A release's {@code lib/crflow-coordinator.jar}, else a checkout's {@code coordinator/target/crflow-coordinator.jar}. */
+    static Path homeJar(Path home) {
+        Path release = home.resolve("lib").resolve("crflow-coordinator.jar");
+        return Files.isRegularFile(release) ? release : home.resolve("coordinator").resolve("target").resolve("crflow-coordinator.jar");
     }
 
     /** Tests and embedded use: the jar built in this source tree, looked up from the working directory upwards. */

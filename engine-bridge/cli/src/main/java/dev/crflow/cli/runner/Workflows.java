@@ -20,7 +20,9 @@ public final class Workflows {
             throw new CrflowException(ExitCodes.INVALID_INPUT, "no workflow file " + file + " (give the path of a .groovy workflow)");
         }
         try {
-            Workflow wf = WorkflowLoader.load(file, profile);
+            // Site and user settings sit under the workflow's own values (docs/settings.md).
+            Workflow wf = dev.crflow.cli.settings.SettingsFiles.apply(WorkflowLoader.load(file, profile),
+                    dev.crflow.cli.settings.SettingsFiles.load());
             if (wf.steps().isEmpty()) {
                 throw new CrflowException(ExitCodes.INVALID_INPUT, file + " declares no steps (a policy-only file is for Nextflow/Snakemake)");
             }

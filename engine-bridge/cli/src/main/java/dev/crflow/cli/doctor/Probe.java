@@ -1,0 +1,112 @@
+package dev.crflow.cli.doctor;
+
+import dev.crflow.executor.control.PrivateFiles;
+import dev.crflow.executor.process.ProcessResult;
+import dev.crflow.executor.process.ProcessRunner;
+import dev.crflow.executor.process.Sleeper;
+import dev.crflow.executor.slurm.CoordinatorLaunch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Submits the probe job, waits (with a deadline, never a fixed sleep) until it wrote {@code done} or left the queue,
+ * cancels it when the deadline passes, and reads the results. The probe directory is removed afterwards unless
+ * asked to keep it.
+ */
+public final class Probe {
+    private static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofSeconds(2);
+    private static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY",
+            "BOOT_FAIL", "DEADLINE", "PREEMPTED", "SPECIAL_EXIT");
+
+    private final ProcessRunner runner;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    public Probe(ProcessRunner runner, Clock clock, Sleeper sleeper) {
+        this.runner = runner;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    public List<DoctorCheck> run(ProbeScript.Request req, Path controlRoot, CoordinatorLaunch launch, Duration deadline,
+                                 boolean keep) throws IOException, InterruptedException {
+        PrivateFiles.directory(controlRoot);
+        String id = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+        Path dir = PrivateFiles.directory(controlRoot.resolve("doctor-" + id));
+        try {
+            String token = "crflow-doctor " + id + " " + clock.instant();
+            PrivateFiles.writeAtomically(dir.resolve("token"), token);
+            Path script = dir.resolve("probe.sbatch");
+            PrivateFiles.writeAtomically(script, ProbeScript.render(req, dir, launch));
+            ProcessResult sub = runner.run(List.of("sbatch", "--parsable", script.toString()), CMD_TIMEOUT);
+            if (!sub.ok()) {
+                return List.of(DoctorCheck.fail("probe-job", "sbatch refused the probe job: " + sub.diagnostic(),
+                        "check the partition, account and QOS (settings or --partition/--account/--qos) with 'sbatch --test-only'"));
+            }
+            String job = sub.stdout().strip().split(";")[0];
+            String outcome = waitFor(job, dir, deadline);
+            return ProbeResults.read(dir, token, req, "job " + job + " " + outcome);
+        } finally {
+            if (!keep) dev.crflow.coordinator.control.SafeFiles.deleteTree(dir);
+        }
+    }
+
+    /** Until the job wrote {@code done} or ended; the outcome in words. */
+    private String waitFor(String job, Path dir, Duration deadline) throws InterruptedException {
+        Instant end = clock.instant().plus(deadline);
+        String last = "PENDING";
+        int gone = 0;
+        while (clock.instant().isBefore(end)) {
+            if (Files.exists(dir.resolve("done"))) return "finished";
+            String[] sr = state(job);
+            String state = sr[0];
+            if (!state.isEmpty()) last = state;
+            // Slurm may put the ~120 s requeue hold back when the first run ends, after the job's own release:
+            // like crflow's driver, release it from here (the same user, so the same permission).
+            if (("PENDING".equals(state) && "BeginTime".equalsIgnoreCase(sr[1])) || "REQUEUE_HOLD".equals(state)) release(job);
+            // Three polls in a row without the job: it left the queue (one miss may be a slow controller).
+            if (state.isEmpty() || ENDED.contains(state)) {
+                if (++gone >= 3) return Files.exists(dir.resolve("done")) ? "finished" : "ended (" + last + ") without finishing the probe";
+            } else {
+                gone = 0;
+            }
+            sleeper.sleep(POLL);
+        }
+        try {
+            runner.run(List.of("scancel", job), CMD_TIMEOUT);
+        } catch (IOException e) {
+            // the job may stay until its 1-2 minute limit; nothing else to do
+        }
+        return "did not finish within " + ProbeResults.human(deadline) + " (last state " + last + "); cancelled";
+    }
+
+    /** {state, reason}; {"", ""} when the job is not in the queue (or squeue failed). */
+    private String[] state(String job) {
+        try {
+            ProcessResult r = runner.run(List.of("squeue", "-h", "-j", job, "-o", "%T %r"), CMD_TIMEOUT);
+            if (!r.ok() || r.stdout().isBlank()) return new String[] {"", ""};
+            String[] f = r.stdout().strip().split("\\s+", 2);
+            return new String[] {f[0], f.length > 1 ? f[1] : ""};
+        } catch (IOException e) {
+            return new String[] {"", ""};
+        }
+    }
+
+    private void release(String job) {
+        try {
+            runner.run(List.of("scontrol", "update", "JobId=" + job, "StartTime=now"), CMD_TIMEOUT);
+        } catch (IOException e) {
+            // the hold ends by itself after ~120 s
+        }
+    }
+}
