@@ -11,6 +11,7 @@ import dev.crflow.coordinator.proc.SystemProcessLauncher;
 import dev.crflow.coordinator.run.Coordinator;
 import dev.crflow.coordinator.run.ExitCodes;
 import dev.crflow.coordinator.slurm.Requeuer;
+import dev.crflow.coordinator.slurm.JobEndingClassifier;
 import dev.crflow.coordinator.slurm.SlurmControl;
 import dev.crflow.coordinator.slurm.SlurmRequeuer;
 import dev.crflow.coordinator.spec.SpecReader;
@@ -78,7 +79,9 @@ public final class Main implements Callable<Integer> {
             Coordinator c = new Coordinator(
                     new Coordinator.Config(control, local, jobId, restartCount, hostname(), parseDuration(termGrace),
                             Optional.ofNullable(generation)),
-                    Clock.systemUTC(), launcher, requeuer, spec -> Engines.forSpec(spec, launcher, env), System.err);
+                    Clock.systemUTC(), launcher, requeuer, spec -> Engines.forSpec(spec, launcher, env), System.err,
+                    local ? JobEndingClassifier.Endings.unknown()
+                            : new JobEndingClassifier(JobEndingClassifier.JobQuery.scontrol(SlurmControl.system(launcher))).forJob(jobId, restartCount));
             for (String sig : List.of("USR1", "USR2", "TERM", "INT", "HUP", "ALRM")) {
                 try {
                     sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> c.onSignal(s.getName()));

@@ -18,6 +18,8 @@ import dev.crflow.coordinator.proc.Posix;
 import dev.crflow.coordinator.proc.ProcSampler;
 import dev.crflow.coordinator.proc.ProcessLauncher;
 import dev.crflow.coordinator.proc.Signals;
+import dev.crflow.coordinator.slurm.JobEnding;
+import dev.crflow.coordinator.slurm.JobEndingClassifier;
 import dev.crflow.coordinator.slurm.Requeuer;
 import dev.crflow.coordinator.spec.SpecReader;
 import dev.crflow.coordinator.spec.StepSpec;
@@ -69,7 +71,8 @@ public final class Coordinator {
     /** Why an attempt ended (journal {@code attempt-end.reason}). */
     public enum EndReason {
         COMPLETED("completed"), PREEMPTED("preempted"), WALLTIME("walltime"), FAILED("failed"),
-        ENGINE_ERROR("engine-error"), BUDGET_EXHAUSTED("budget-exhausted"), STOPPED("stopped"), LOST("lost");
+        ENGINE_ERROR("engine-error"), BUDGET_EXHAUSTED("budget-exhausted"), STOPPED("stopped"), LOST("lost"),
+        CANCELLED("cancelled");
 
         public final String journalName;
         EndReason(String n) { this.journalName = n; }
@@ -92,6 +95,7 @@ public final class Coordinator {
     private final Requeuer requeuer;
     private final Function<StepSpec, CheckpointEngine> engines;
     private final PrintStream log;
+    private final JobEndingClassifier.Endings endings;
     private final BlockingQueue<String> signals = new LinkedBlockingQueue<>();
 
     private volatile State state = State.STARTING;
@@ -99,6 +103,7 @@ public final class Coordinator {
     private volatile AppProcess app;
     private volatile Deadline currentDeadline;
     private volatile Integer currentGeneration;
+    private volatile boolean termSeen;
     private StepSpec spec;
     private Journal journal;
     private ImageStore store;
@@ -113,6 +118,13 @@ public final class Coordinator {
 
     public Coordinator(Config config, Clock clock, ProcessLauncher launcher, Requeuer requeuer,
                        Function<StepSpec, CheckpointEngine> engines, PrintStream log) {
+        this(config, clock, launcher, requeuer, engines, log, JobEndingClassifier.Endings.unknown());
+    }
+
+    /** @param endings asked on SIGTERM why Slurm ends the job (cancel, preemption, walltime, node failure) */
+    public Coordinator(Config config, Clock clock, ProcessLauncher launcher, Requeuer requeuer,
+                       Function<StepSpec, CheckpointEngine> engines, PrintStream log, JobEndingClassifier.Endings endings) {
+        this.endings = endings;
         this.config = config;
         this.ctl = ControlDir.of(config.ctl());
         this.clock = clock;
@@ -127,6 +139,7 @@ public final class Coordinator {
     /** Called from signal handlers: only enqueue; TERM also brings a running checkpoint's deadline forward. */
     public void onSignal(String name) {
         String sig = Signals.canonical(name);
+        if (sig.equals("TERM")) termSeen = true; // the job is ending: the application may die of the same SIGTERM first
         Deadline d = currentDeadline;
         if (d != null) {
             if (sig.equals("TERM") || sig.equals("INT") || sig.equals("HUP")) {
@@ -302,8 +315,10 @@ public final class Coordinator {
                     return stopAndRequeue("signal", EndReason.WALLTIME, warningBudget(policy.lead()), null);
                 }
                 if (sig.equals("TERM") || sig.equals("INT") || sig.equals("HUP")) {
-                    say("SIG" + sig + ": the job is ending; checkpoint within " + config.termGrace().toSeconds() + " s if possible");
-                    return stopAndRequeue("term", EndReason.PREEMPTED, config.termGrace(), null);
+                    EndReason why = TermEndings.reason(endings.classify()); // crflow: cancel vs preemption (issue 15)
+                    say("SIG" + sig + ": the job is ending (" + why.journalName + "); checkpoint within " + config.termGrace().toSeconds() + " s if possible");
+                    if (why == EndReason.CANCELLED && !TermEndings.checkpointOnCancel(spec)) return stopAndRequeue("cancel", why, Duration.ZERO, null);
+                    return stopAndRequeue(why == EndReason.CANCELLED ? "cancel" : "term", why, config.termGrace(), null);
                 }
                 say("ignoring SIG" + sig);
                 continue;
@@ -426,9 +441,9 @@ public final class Coordinator {
     /** The job is ending (warning signal, SIGTERM, or a stop request): checkpoint, then requeue or stop. */
     private int stopAndRequeue(String trigger, EndReason reason, Duration budget, String requestId)
             throws IOException, InterruptedException {
-        if (engine.canCheckpoint()) {
+        if (engine.canCheckpoint() && !budget.isZero()) {
             Duration cost = lastCheckpointCost();
-            if (trigger.equals("term") && cost.compareTo(budget) > 0) {
+            if ((trigger.equals("term") || trigger.equals("cancel")) && cost.compareTo(budget) > 0) {
                 say("no checkpoint on SIGTERM: the last one took " + cost.toSeconds() + " s, more than the "
                         + budget.toSeconds() + " s grace; restarting from generation " + currentGeneration);
                 journal.append(JournalEvent.CHECKPOINT, checkpointFields(null, trigger, 0, 0, false,
@@ -447,6 +462,7 @@ public final class Coordinator {
             state = State.FINISHED;
             return ExitCodes.STOPPED;
         }
+        if (reason == EndReason.CANCELLED) return finishCancelled(null);
         return requeue(reason, null, "restart");
     }
 
@@ -484,6 +500,8 @@ public final class Coordinator {
                 say("the application completed (exit 0)");
                 return finish(Outcome.COMPLETED, 0, EndReason.COMPLETED, "completed", Optional.of(0));
             }
+            Optional<EndReason> ending = TermEndings.endingOf(code, () -> termSeen, endings); // crflow: killed by Slurm's SIGTERM? (issue 15)
+            if (ending.isPresent()) return endedWithJob(ending.get(), code);
             say("the application failed with exit code " + code);
             return failOrRetry(EndReason.FAILED, code, "the application exited with " + code);
         }
@@ -491,6 +509,8 @@ public final class Coordinator {
             return failOrRetry(EndReason.ENGINE_ERROR, ExitCodes.ENGINE_ERROR,
                     "engine '" + engine.name() + "' failed (status " + leaderStatus + ")");
         }
+        Optional<EndReason> ending = TermEndings.endingOf(leaderStatus < 0 ? 137 : leaderStatus, () -> termSeen, endings);
+        if (ending.isPresent()) return endedWithJob(ending.get(), leaderStatus);
         return failOrRetry(EndReason.FAILED, leaderStatus < 0 ? 1 : leaderStatus,
                 "the launch wrapper ended (status " + leaderStatus + ") without a completion marker: killed from outside?");
     }
@@ -505,6 +525,21 @@ public final class Coordinator {
         Outcome outcome = reason == EndReason.ENGINE_ERROR ? Outcome.ENGINE_ERROR : Outcome.FAILED;
         return finish(outcome, code, reason, message + (spec.retry() > 0 ? " (retries used up: " + spec.retry() + ")" : ""),
                 Optional.of(code));
+    }
+
+    /** The application died of the signal that ends the job: a cancel ends the step, anything else resumes it. */
+    private int endedWithJob(EndReason reason, int code) throws IOException, InterruptedException {
+        if (reason == EndReason.CANCELLED) return finishCancelled(code);
+        say("the application was killed (status " + code + ") by the job's end (" + reason.journalName + "): requeue from generation "
+                + (currentGeneration == null ? "none (from scratch)" : currentGeneration));
+        return requeue(reason, code, "restart");
+    }
+
+    private int finishCancelled(Integer appExit) throws IOException {
+        String msg = "cancelled (scancel): the step ends here, not requeued; last good generation: "
+                + (currentGeneration == null ? "none" : currentGeneration);
+        say(msg);
+        return finish(Outcome.CANCELLED, ExitCodes.CANCELLED, EndReason.CANCELLED, msg, Optional.ofNullable(appExit));
     }
 
     private int requeue(EndReason reason, Integer exitCode, String kind) throws IOException, InterruptedException {
@@ -546,7 +581,7 @@ public final class Coordinator {
         History h = History.of(Journal.read(ctl.root()));
         Result result = new Result(outcome, processExit, attempts, h.restarts(), h.retries(), message);
         SafeFiles.writeAtomically(ctl.result(), SpecReader.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
-        setPhase(outcome == Outcome.COMPLETED ? Phase.COMPLETED : Phase.FAILED, message);
+        setPhase(outcome == Outcome.COMPLETED ? Phase.COMPLETED : outcome == Outcome.CANCELLED ? Phase.CANCELLED : Phase.FAILED, message);
         state = State.FINISHED;
         Files.deleteIfExists(ctl.appProcess());
         return processExit;
@@ -716,7 +751,7 @@ public final class Coordinator {
         phase = p;
         try {
             SafeFiles.writeAtomically(ctl.status(), SpecReader.mapper().writeValueAsBytes(status(message)),
-                    p == Phase.COMPLETED || p == Phase.FAILED || p == Phase.STOPPED);
+                    p == Phase.COMPLETED || p == Phase.FAILED || p == Phase.STOPPED || p == Phase.CANCELLED);
         } catch (IOException e) {
             say("cannot write " + ctl.status() + ": " + e.getMessage());
         }

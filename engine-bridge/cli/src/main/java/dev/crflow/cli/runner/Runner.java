@@ -209,6 +209,11 @@ public final class Runner {
             save(step.name(), st.completed(r.exitCode()));
             return;
         }
+        if ("CANCELLED".equals(r.outcome())) {
+            // the coordinator saw a user's scancel (not a preemption): the step ends for good, nothing is resubmitted
+            save(step.name(), st.withState(StepState.CANCELLED, "cancelled with scancel (not requeued)"));
+            return;
+        }
         // The coordinator retries failures inside the job and reports how many it used; the driver only retries
         // what the coordinator did not (e.g. a failure before the application ran).
         int coordinatorRetries = r.retries() == null ? 0 : r.retries();
