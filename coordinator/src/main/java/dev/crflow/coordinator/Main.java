@@ -11,6 +11,7 @@ import dev.crflow.coordinator.proc.SystemProcessLauncher;
 import dev.crflow.coordinator.run.Coordinator;
 import dev.crflow.coordinator.run.ExitCodes;
 import dev.crflow.coordinator.slurm.Requeuer;
+import dev.crflow.coordinator.slurm.HoldReleaser;
 import dev.crflow.coordinator.slurm.JobEndingClassifier;
 import dev.crflow.coordinator.slurm.SlurmControl;
 import dev.crflow.coordinator.slurm.SlurmRequeuer;
@@ -75,7 +76,8 @@ public final class Main implements Callable<Integer> {
             int restartCount = parseInt(local ? env.get("CRFLOW_RESTART_COUNT") : env.get("SLURM_RESTART_COUNT"));
             SystemProcessLauncher launcher = new SystemProcessLauncher();
             Requeuer requeuer = local ? Requeuer.local()
-                    : new SlurmRequeuer(SlurmControl.system(launcher), m -> System.err.println("crflow-coordinator: " + m));
+                    : new SlurmRequeuer(SlurmControl.system(launcher), m -> System.err.println("crflow-coordinator: " + m), 10,
+                            Duration.ofSeconds(1), HoldReleaser.detached(launcher));
             Coordinator c = new Coordinator(
                     new Coordinator.Config(control, local, jobId, restartCount, hostname(), parseDuration(termGrace),
                             Optional.ofNullable(generation)),
