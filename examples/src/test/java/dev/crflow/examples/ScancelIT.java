@@ -59,5 +59,15 @@ class ScancelIT {
         String again = Crflow.Run.sh("squeue", "-h", "-t", "all", "-j", job, "-o", "%T").strip();
         assertFalse(again.equals("PENDING") || again.equals("RUNNING"), "job " + job + " came back: " + again);
         assertTrue(c.events("attempt-lost").isEmpty(), c.journal().toString());
+
+        // cancelled is not lost: 'crflow run' again resumes the step (a new attempt), as after 'crflow cancel'
+        Process again2 = c.start("run2.log", "run", "count.groovy", "--executor", "slurm", "--poll", "1s");
+        try {
+            Crflow.await("the step to run again", Duration.ofMinutes(3), Crflow.unchecked(() -> c.events("attempt-start").size() >= 2));
+            assertEquals(0, c.run(Duration.ofMinutes(2), "cancel.log", "cancel"), c.log("cancel.log"));
+            assertTrue(again2.waitFor(2, TimeUnit.MINUTES), c.log("run2.log"));
+        } finally {
+            again2.destroyForcibly();
+        }
     }
 }

@@ -94,6 +94,8 @@ public final class Runner {
                 archiveResult(ctl, st.attempt());
                 st = st.withFailures(retriesUsed(st, ctl)).withState(StepState.PENDING, "retrying after failure");
             } else if (st.state() == StepState.CANCELLED) {
+                // a scancel'd step's coordinator wrote a final CANCELLED result: set it aside, or the next job would stop at once
+                if (ctl.readResult().map(r -> "CANCELLED".equals(r.outcome())).orElse(false)) archiveResult(ctl, st.attempt());
                 st = st.withState(StepState.PENDING, "resumed after cancel");
                 try {
                     Files.deleteIfExists(ctl.path().resolve(STOP_MARKER));
