@@ -17,7 +17,9 @@ import java.util.Map;
  * Slurm sets the hold afresh ({@code BeginTime} = end + {@code cred_expire}, 120 s by default). Only something that
  * acts <em>after</em> the batch step can release it. This starts a tiny {@code /bin/sh} loop in a session of its own
  * ({@code setsid -f}) that polls {@code scontrol show job -o ID} every 0.5 s and, once the job is
- * {@code PENDING (BeginTime)}, runs {@code scontrol update JobId=ID StartTime=now} and exits; it also exits as soon as
+ * {@code PENDING (BeginTime)}, waits 2 s more and runs {@code scontrol update JobId=ID StartTime=now}, then exits. The
+ * 2 s matter: the hold exists so that the next launch's credential is newer than the requeue's revoke on the node
+ * (whole seconds); released at once, the job was refused by slurmd and ended FAILED. It also exits as soon as
  * the job is anything but completing (released by a driver, running again, gone), or at its deadline.
  *
  * <p>Where Slurm tracks job processes by ancestry ({@code ProctrackType=proctrack/linuxproc}, as scripts/local-slurm)
@@ -41,7 +43,9 @@ public interface HoldReleaser {
             "  line=$(scontrol show job -o \"$id\") || exit 0",
             "  case \"$line\" in",
             "    *'JobState=COMPLETING '*|*'JobState=REQUEUED '*|*'JobState=REQUEUE_FED '*) ;;",
-            "    *'JobState=PENDING '*'Reason=BeginTime '*) scontrol update JobId=\"$id\" StartTime=now && exit 0 ;;",
+            // not in the same second as the requeue's credential revoke: slurmd refuses a launch whose credential is
+            // not newer ("Job credential revoked") and the job ends FAILED (measured with a release 0.5 s after it)
+            "    *'JobState=PENDING '*'Reason=BeginTime '*) sleep 2; scontrol update JobId=\"$id\" StartTime=now && exit 0 ;;",
             "    *) exit 0 ;;",
             "  esac",
             "  sleep 0.5",
