@@ -42,11 +42,17 @@ class TermEndingsIT {
     void cleanup() { if (h != null) h.kill(); }
 
     Coordinator coordinator(JobEnding ending) throws Exception {
-        h = new Harness(tmp);
-        h.command("python3 count_signal.py 4000 0.05");
+        return coordinator(ending, Duration.ofSeconds(20));
+    }
+
+    Coordinator coordinator(JobEnding ending, Duration termGrace) throws Exception {
+        if (h == null) {
+            h = new Harness(tmp);
+            h.command("python3 count_signal.py 4000 0.05");
+        }
         h.writeSpec();
         SystemProcessLauncher launcher = new SystemProcessLauncher();
-        return new Coordinator(new Coordinator.Config(h.ctl, false, "4243", 0, "testhost", Duration.ofSeconds(20), Optional.empty()),
+        return new Coordinator(new Coordinator.Config(h.ctl, false, "4243", 0, "testhost", termGrace, Optional.empty()),
                 Clock.systemUTC(), launcher, plan -> {
                     requeues.add(plan);
                     return new Requeuer.Outcome(true, "requeued (test)");
@@ -132,6 +138,41 @@ class TermEndingsIT {
         assertEquals(75, runUntil(c, () -> c.onSignal("TERM")), log.toString());
         assertEquals(1, requeues.size());
         assertEquals("term", h.events(JournalEvent.CHECKPOINT).get(0).trigger().orElse(""));
+    }
+
+    @Test
+    void aPreemptionCheckpointThatDoesNotFitTheGraceKeepsThePreviousGeneration() throws Exception {
+        h = new Harness(tmp);
+        // saves 'state' after every number (so a snapshot is consistent) and ignores the forwarded USR1: the stop
+        // checkpoint waits for an exit that never comes within the 2 s grace
+        h.command("trap '' USR1; exec python3 count_signal.py 4000 0.05");
+        h.spec.put("env", java.util.Map.of("COUNT_SAVE_EVERY", "1", "COUNT_SIGNAL", "USR2"));
+        Coordinator c = coordinator(JobEnding.PREEMPTED, Duration.ofSeconds(2));
+        int rc = runUntil(c, () -> {
+            try {
+                ControlDir.of(h.ctl).requestCheckpoint(false); // generation 1, taken while running
+                Harness.waitUntil("generation 1", Duration.ofSeconds(30), () -> {
+                    try {
+                        return h.events(JournalEvent.CHECKPOINT).stream().anyMatch(e -> e.ok().orElse(false));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            c.onSignal("TERM");
+        });
+        assertEquals(75, rc, log.toString());
+        List<JournalEvent> cks = h.events(JournalEvent.CHECKPOINT);
+        assertEquals(1, cks.get(0).generation().orElseThrow(), cks.toString());
+        JournalEvent term = cks.get(cks.size() - 1);
+        assertEquals("term", term.trigger().orElse(""));
+        assertFalse(term.ok().orElse(true), "the checkpoint could not finish within the grace: " + cks);
+        assertEquals(1, h.events(JournalEvent.ATTEMPT_END).get(0).generation().orElseThrow(), "the previous generation stays the last good one");
+        assertEquals(1, requeues.size());
+        assertTrue(dev.crflow.coordinator.store.ImageStore.open(h.ctl).list().stream().allMatch(g -> g.number() == 1),
+                "no newer (partial) generation was committed");
     }
 
     @Test
