@@ -18,7 +18,6 @@ import dev.crflow.coordinator.proc.Posix;
 import dev.crflow.coordinator.proc.ProcSampler;
 import dev.crflow.coordinator.proc.ProcessLauncher;
 import dev.crflow.coordinator.proc.Signals;
-import dev.crflow.coordinator.slurm.JobEnding;
 import dev.crflow.coordinator.slurm.JobEndingClassifier;
 import dev.crflow.coordinator.slurm.Requeuer;
 import dev.crflow.coordinator.spec.SpecReader;
