@@ -13,6 +13,8 @@ import dev.crflow.coordinator.run.Coordinator;
 import dev.crflow.coordinator.run.ExitCodes;
 import dev.crflow.coordinator.run.History;
 import dev.crflow.coordinator.slurm.Requeuer;
+import dev.crflow.coordinator.slurm.HoldReleaser;
+import dev.crflow.coordinator.slurm.JobEndingClassifier;
 import dev.crflow.coordinator.slurm.SlurmControl;
 import dev.crflow.coordinator.slurm.SlurmRequeuer;
 import dev.crflow.coordinator.spec.SpecReader;
@@ -76,11 +78,14 @@ public final class Main implements Callable<Integer> {
             int restartCount = parseInt(local ? env.get("CRFLOW_RESTART_COUNT") : env.get("SLURM_RESTART_COUNT"));
             SystemProcessLauncher launcher = new SystemProcessLauncher();
             Requeuer requeuer = local ? Requeuer.local()
-                    : new SlurmRequeuer(SlurmControl.system(launcher), m -> System.err.println("crflow-coordinator: " + m));
+                    : new SlurmRequeuer(SlurmControl.system(launcher), m -> System.err.println("crflow-coordinator: " + m), 10,
+                            Duration.ofSeconds(1), HoldReleaser.detached(launcher));
             Coordinator c = new Coordinator(
                     new Coordinator.Config(control, local, jobId, restartCount, hostname(), parseDuration(termGrace),
                             Optional.ofNullable(generation)),
-                    Clock.systemUTC(), launcher, requeuer, spec -> Engines.forSpec(spec, launcher, env), System.err);
+                    Clock.systemUTC(), launcher, requeuer, spec -> Engines.forSpec(spec, launcher, env), System.err,
+                    local ? JobEndingClassifier.Endings.unknown()
+                            : new JobEndingClassifier(JobEndingClassifier.JobQuery.scontrol(SlurmControl.system(launcher))).forJob(jobId, restartCount));
             for (String sig : List.of("USR1", "USR2", "TERM", "INT", "HUP", "ALRM")) {
                 try {
                     sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> c.onSignal(s.getName()));

@@ -7,6 +7,8 @@ package dev.crflow.coordinator.journal;
 public enum EndReason {
     COMPLETED("completed"), PREEMPTED("preempted"), WALLTIME("walltime"), FAILED("failed"),
     ENGINE_ERROR("engine-error"), BUDGET_EXHAUSTED("budget-exhausted"), STOPPED("stopped"), LOST("lost"),
+    /** A user's {@code scancel}: the step ends here, neither a restart nor a retry. */
+    CANCELLED("cancelled"),
     UNKNOWN("unknown");
 
     private final String wireName;

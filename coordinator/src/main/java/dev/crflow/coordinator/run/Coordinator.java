@@ -17,6 +17,7 @@ import dev.crflow.coordinator.journal.Trigger;
 import dev.crflow.coordinator.proc.AppProcess;
 import dev.crflow.coordinator.proc.ProcessLauncher;
 import dev.crflow.coordinator.proc.Signals;
+import dev.crflow.coordinator.slurm.JobEndingClassifier;
 import dev.crflow.coordinator.slurm.Requeuer;
 import dev.crflow.coordinator.spec.SpecReader;
 import dev.crflow.coordinator.spec.StepSpec;
@@ -75,8 +76,12 @@ public final class Coordinator {
     private final PrintStream log;
     private final BlockingQueue<String> signals = new LinkedBlockingQueue<>();
     private final Vitals vitals;
+    /** Asked on SIGTERM why Slurm ends the job: a user's cancel ends the step, anything else resumes it. */
+    private final JobEndingClassifier.Endings endings;
 
     // read by signal handlers
+    /** The job is ending: the application may die of the same SIGTERM before the coordinator acts on it. */
+    private volatile boolean termSeen;
     private volatile Optional<Deadline> checkpointDeadline = Optional.empty();
     private volatile Optional<StepSpec.PolicySpec> policyForSignals = Optional.empty();
 
@@ -94,6 +99,13 @@ public final class Coordinator {
 
     public Coordinator(Config config, Clock clock, ProcessLauncher launcher, Requeuer requeuer,
                        Function<StepSpec, CheckpointEngine> engines, PrintStream log) {
+        this(config, clock, launcher, requeuer, engines, log, JobEndingClassifier.Endings.unknown());
+    }
+
+    /** @param endings asked on SIGTERM why Slurm ends the job (cancel, preemption, walltime, node failure) */
+    public Coordinator(Config config, Clock clock, ProcessLauncher launcher, Requeuer requeuer,
+                       Function<StepSpec, CheckpointEngine> engines, PrintStream log, JobEndingClassifier.Endings endings) {
+        this.endings = endings;
         this.config = config;
         this.ctl = ControlDir.of(config.ctl());
         this.clock = clock;
@@ -107,6 +119,7 @@ public final class Coordinator {
     /** Called from signal handlers: only enqueue; TERM also brings a running checkpoint's deadline forward. */
     public void onSignal(String name) {
         String sig = Signals.canonical(name);
+        if (sig.equals("TERM")) termSeen = true;
         Optional<Deadline> d = checkpointDeadline;
         Optional<StepSpec.PolicySpec> policy = policyForSignals;
         if (d.isPresent()) {
@@ -264,8 +277,12 @@ public final class Coordinator {
                     return stopAndRequeue(app, Trigger.SIGNAL, EndReason.WALLTIME, warningBudget(policy.lead()), Optional.empty());
                 }
                 if (isTermination(sig)) {
-                    say("SIG" + sig + ": the job is ending; checkpoint within " + config.termGrace().toSeconds() + " s if possible");
-                    return stopAndRequeue(app, Trigger.TERM, EndReason.PREEMPTED, config.termGrace(), Optional.empty());
+                    EndReason why = TermEndings.reason(endings.classify());
+                    say("SIG" + sig + ": the job is ending (" + why.wireName() + "); checkpoint within " + config.termGrace().toSeconds() + " s if possible");
+                    if (why == EndReason.CANCELLED && !TermEndings.checkpointOnCancel(spec)) {
+                        return stopAndRequeue(app, Trigger.CANCEL, why, Duration.ZERO, Optional.empty());
+                    }
+                    return stopAndRequeue(app, why == EndReason.CANCELLED ? Trigger.CANCEL : Trigger.TERM, why, config.termGrace(), Optional.empty());
                 }
                 say("ignoring SIG" + sig);
                 continue;
@@ -324,9 +341,9 @@ public final class Coordinator {
     /** The job is ending (warning signal, SIGTERM, or a stop request): checkpoint, then requeue or stop. */
     private int stopAndRequeue(AppProcess app, Trigger trigger, EndReason reason, Duration grace, Optional<String> requestId)
             throws IOException, InterruptedException {
-        if (engine.canCheckpoint()) {
+        if (engine.canCheckpoint() && !grace.isZero()) {
             Duration cost = CheckpointCommitter.lastCommitDuration(Journal.read(ctl.root()));
-            if (trigger == Trigger.TERM && cost.compareTo(grace) > 0) {
+            if ((trigger == Trigger.TERM || trigger == Trigger.CANCEL) && cost.compareTo(grace) > 0) {
                 say("no checkpoint on SIGTERM: the last one took " + cost.toSeconds() + " s, more than the "
                         + grace.toSeconds() + " s grace; restarting from generation " + ending.lastGood().map(String::valueOf).orElse("null"));
                 attemptJournal.checkpointFailed(trigger, 0, "skipped: grace " + grace.toSeconds()
@@ -340,7 +357,23 @@ public final class Coordinator {
         Apps.terminate(app, Duration.ofSeconds(5));
         Files.deleteIfExists(ctl.exitMarker());
         if (reason == EndReason.STOPPED) return ending.stopped();
+        if (reason == EndReason.CANCELLED) return finishCancelled(Optional.empty());
         return ending.requeue(reason, Optional.empty(), RequeueKind.RESTART);
+    }
+
+    /** The application died of the signal that ends the job: a cancel ends the step, anything else resumes it. */
+    private int endedWithJob(EndReason reason, int code) throws IOException, InterruptedException {
+        if (reason == EndReason.CANCELLED) return finishCancelled(Optional.of(code));
+        say("the application was killed (status " + code + ") by the job's end (" + reason.wireName() + "): requeue from generation "
+                + ending.lastGood().map(String::valueOf).orElse("none (from scratch)"));
+        return ending.requeue(reason, Optional.of(code), RequeueKind.RESTART);
+    }
+
+    private int finishCancelled(Optional<Integer> appExit) throws IOException {
+        String msg = "cancelled (scancel): the step ends here, not requeued; last good generation: "
+                + ending.lastGood().map(String::valueOf).orElse("none");
+        say(msg);
+        return ending.finish(Outcome.CANCELLED, ExitCodes.CANCELLED, EndReason.CANCELLED, msg, appExit);
     }
 
     private Optional<Integer> markerStatus() {
@@ -368,6 +401,8 @@ public final class Coordinator {
                 say("the application completed (exit 0)");
                 return ending.finish(Outcome.COMPLETED, 0, EndReason.COMPLETED, "completed", Optional.of(0));
             }
+            Optional<EndReason> jobEnding = TermEndings.endingOf(code, () -> termSeen, endings); // killed by Slurm's SIGTERM?
+            if (jobEnding.isPresent()) return endedWithJob(jobEnding.get(), code);
             say("the application failed with exit code " + code);
             return ending.failOrRetry(EndReason.FAILED, code, "the application exited with " + code);
         }
@@ -375,6 +410,8 @@ public final class Coordinator {
             return ending.failOrRetry(EndReason.ENGINE_ERROR, ExitCodes.ENGINE_ERROR,
                     "engine '" + engine.name() + "' failed (status " + leaderStatus + ")");
         }
+        Optional<EndReason> jobEnding = TermEndings.endingOf(leaderStatus < 0 ? 137 : leaderStatus, () -> termSeen, endings);
+        if (jobEnding.isPresent()) return endedWithJob(jobEnding.get(), leaderStatus);
         return ending.failOrRetry(EndReason.FAILED, leaderStatus < 0 ? 1 : leaderStatus,
                 "the launch wrapper ended (status " + leaderStatus + ") without a completion marker: killed from outside?");
     }

@@ -123,7 +123,8 @@ final class Ending {
         History h = History.read(ctl.root());
         Result result = new Result(outcome, processExit, journal.attempt(), h.restarts(), h.retries(), message);
         SafeFiles.writeAtomically(ctl.result(), SpecReader.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
-        vitals.phase(outcome == Outcome.COMPLETED ? Phase.COMPLETED : Phase.FAILED, Optional.of(message));
+        vitals.phase(outcome == Outcome.COMPLETED ? Phase.COMPLETED : outcome == Outcome.CANCELLED ? Phase.CANCELLED : Phase.FAILED,
+                Optional.of(message));
         Files.deleteIfExists(ctl.appProcess());
         return processExit;
     }

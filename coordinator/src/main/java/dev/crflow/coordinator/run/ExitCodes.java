@@ -17,6 +17,8 @@ public final class ExitCodes {
     public static final int REQUEUED = 75;
     /** Checkpointed and stopped on request ("checkpoint --stop"): resumable, not requeued. */
     public static final int STOPPED = 76;
+    /** Cancelled by the user (a plain {@code scancel}): final, not requeued. */
+    public static final int CANCELLED = 77;
     /** maxRestarts or totalTime used up: final. */
     public static final int BUDGET_EXHAUSTED = 98;
     /** The checkpoint engine failed or is unusable (DMTCP's own failure code is 99 too). */

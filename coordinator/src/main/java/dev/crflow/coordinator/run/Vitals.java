@@ -67,7 +67,7 @@ final class Vitals implements AutoCloseable {
         phase = p;
         try {
             SafeFiles.writeAtomically(ctl.status(), SpecReader.mapper().writeValueAsBytes(status(message)),
-                    p == Phase.COMPLETED || p == Phase.FAILED || p == Phase.STOPPED);
+                    p == Phase.COMPLETED || p == Phase.FAILED || p == Phase.STOPPED || p == Phase.CANCELLED);
         } catch (IOException e) {
             say.accept("cannot write " + ctl.status() + ": " + e.getMessage());
         }

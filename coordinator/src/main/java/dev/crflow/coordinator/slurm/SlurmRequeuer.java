@@ -19,10 +19,17 @@ public final class SlurmRequeuer implements Requeuer {
     private final Consumer<String> log;
     private final int attempts;
     private final Duration pause;
+    private final HoldReleaser releaser;
 
     public SlurmRequeuer(SlurmControl slurm, Consumer<String> log) { this(slurm, log, 10, Duration.ofSeconds(1)); }
 
     public SlurmRequeuer(SlurmControl slurm, Consumer<String> log, int attempts, Duration pause) {
+        this(slurm, log, attempts, pause, HoldReleaser.none());
+    }
+
+    /** @param releaser releases the hold after the batch step has ended (the updates below cannot: see HoldReleaser) */
+    public SlurmRequeuer(SlurmControl slurm, Consumer<String> log, int attempts, Duration pause, HoldReleaser releaser) {
+        this.releaser = releaser;
         this.slurm = slurm;
         this.log = log;
         this.attempts = attempts;
@@ -52,7 +59,9 @@ public final class SlurmRequeuer implements Requeuer {
             return new Outcome(false, "scontrol requeue " + plan.jobId() + " could not run: " + e.getMessage());
         }
         if (!rq.ok()) {
-            return new Outcome(false, "scontrol requeue " + plan.jobId() + " failed (" + rq.exitCode() + "): " + rq.output());
+            // e.g. Slurm is requeueing the job itself (preemption in REQUEUE mode): its hold needs releasing all the same
+            String released = releaser.startAfterRequeue(plan.jobId());
+            return new Outcome(false, "scontrol requeue " + plan.jobId() + " failed (" + rq.exitCode() + "): " + rq.output() + "; " + released);
         }
         List<List<String>> updates = new ArrayList<>();
         plan.nextTimeLimit().ifPresent(t -> updates.add(List.of("update", "JobId=" + plan.jobId(), "TimeLimit=" + wholeMinutes(t))));
@@ -80,7 +89,9 @@ public final class SlurmRequeuer implements Requeuer {
                 log.accept("could not run scontrol " + String.join(" ", u) + " (" + last + "); the driver releases the hold instead");
             }
         }
-        return new Outcome(true, problems.isEmpty() ? "requeued " + plan.jobId()
-                : "requeued " + plan.jobId() + "; not applied: " + String.join("; ", problems));
+        // StartTime=now above is accepted while the job is COMPLETING but overwritten when the batch step ends
+        String released = releaser.startAfterRequeue(plan.jobId());
+        return new Outcome(true, (problems.isEmpty() ? "requeued " + plan.jobId()
+                : "requeued " + plan.jobId() + "; not applied: " + String.join("; ", problems)) + "; " + released);
     }
 }

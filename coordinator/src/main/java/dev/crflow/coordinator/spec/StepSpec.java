@@ -63,7 +63,8 @@ public record StepSpec(
             List<String> state,
             int keep,
             int maxRestarts,
-            Optional<Duration> totalTime) {
+            Optional<Duration> totalTime,
+            OnCancel onCancel) {
 
         public PolicySpec {
             engine = engine == null ? EngineKind.NONE : engine;
@@ -74,13 +75,27 @@ public record StepSpec(
             state = state == null ? List.of() : List.copyOf(state);
             keep = Math.max(1, keep);
             totalTime = totalTime == null ? Optional.empty() : totalTime;
+            onCancel = onCancel == null ? OnCancel.CHECKPOINT : onCancel;
         }
 
         public static PolicySpec none() {
             return new PolicySpec(EngineKind.NONE, Optional.empty(), "USR1", Duration.ofSeconds(60), Optional.empty(),
-                    List.of(), 2, 50, Optional.empty());
+                    List.of(), 2, 50, Optional.empty(), OnCancel.CHECKPOINT);
         }
     }
 
     public enum EngineKind { DMTCP, CRIU, SIGNAL, NONE }
+
+    /**
+     * What a user's {@code scancel} does besides ending the step: {@code CHECKPOINT} (default) takes a last
+     * checkpoint within the SIGTERM grace first, so the work can still be resumed by hand; {@code STOP} ends at once.
+     */
+    public enum OnCancel {
+        CHECKPOINT, STOP;
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static OnCancel parse(String s) {
+            return s == null ? CHECKPOINT : valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
 }

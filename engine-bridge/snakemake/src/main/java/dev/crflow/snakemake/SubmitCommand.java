@@ -74,6 +74,11 @@ public final class SubmitCommand implements Callable<Integer> {
 
             Optional<JobRecord> previous = ctl.readJob();
             Optional<OutputNet.JobFacts> facts = OutputNet.readFacts(ctl.path());
+            if (ctl.readResult().map(r -> "CANCELLED".equals(r.outcome())).orElse(false)) {
+                // a scancel (cluster-cancel) ends the job, not the work: set the verdict aside so the new job resumes
+                java.nio.file.Files.move(ctl.result(), ctl.result().resolveSibling("result.json.cancelled"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             if (previous.isPresent() && ctl.readResult().isEmpty()) {
                 Optional<String> alive = stillQueued(slurm, previous.get());
                 if (alive.isPresent()) {

@@ -180,6 +180,7 @@ public final class ControlDirReader {
             case COMPLETED -> StepState.COMPLETED;
             case BUDGET_EXHAUSTED -> StepState.BUDGET_EXHAUSTED;
             case STOPPED -> StepState.STOPPED;
+            case CANCELLED -> StepState.CANCELLED;
             // interrupted or failed with budget left, its end journalled: another attempt is due
             case PREEMPTED, WALLTIME, FAILED, ENGINE_ERROR -> last.endRecorded() ? StepState.WAITING : StepState.UNKNOWN;
             default -> StepState.UNKNOWN;

@@ -12,6 +12,8 @@ public enum EndReason {
     BUDGET_EXHAUSTED("budget-exhausted", "budget exhausted"),
     /** Checkpointed and stopped on request ({@code crflow checkpoint --stop}); resumable. */
     STOPPED("stopped", "stopped on request"),
+    /** Cancelled by the user ({@code scancel}); the step ended there. */
+    CANCELLED("cancelled", "cancelled"),
     /** No attempt-end yet and the heartbeat is fresh. */
     RUNNING("running", "running"),
     /**

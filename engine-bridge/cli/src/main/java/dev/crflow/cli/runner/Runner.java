@@ -94,6 +94,8 @@ public final class Runner {
                 archiveResult(ctl, st.attempt());
                 st = st.withFailures(retriesUsed(st, ctl)).withState(StepState.PENDING, "retrying after failure");
             } else if (st.state() == StepState.CANCELLED) {
+                // a scancel'd step's coordinator wrote a final CANCELLED result: set it aside, or the next job would stop at once
+                if (ctl.readResult().map(r -> "CANCELLED".equals(r.outcome())).orElse(false)) archiveResult(ctl, st.attempt());
                 st = st.withState(StepState.PENDING, "resumed after cancel");
                 try {
                     Files.deleteIfExists(ctl.path().resolve(STOP_MARKER));
@@ -207,6 +209,11 @@ public final class Runner {
         StepResult r = result.get();
         if (r.completed()) {
             save(step.name(), st.completed(r.exitCode()));
+            return;
+        }
+        if ("CANCELLED".equals(r.outcome())) {
+            // the coordinator saw a user's scancel (not a preemption): the step ends for good, nothing is resubmitted
+            save(step.name(), st.withState(StepState.CANCELLED, "cancelled with scancel (not requeued)"));
             return;
         }
         // The coordinator retries failures inside the job and reports how many it used; the driver only retries
