@@ -30,6 +30,9 @@ class CheckpointContext extends DslContext {
     /** dmtcp | criu | signal | none. */
     void engine(Object v) { c.engine = session.set(c.engine, session.engine(v), 'engine') }
 
+    /** A user's scancel: 'checkpoint' (default, a last generation to resume from) or 'stop'; the step ends CANCELLED. */
+    void onCancel(Object v) { c.onCancel = session.set(c.onCancel, session.onCancel(v), 'onCancel') }
+
     /** Periodic checkpoint interval ('5m'); without it, checkpoints happen only on the warning signal. */
     void interval(Object v) { c.interval = session.set(c.interval, session.duration(v, 'interval', false), 'interval') }
 

@@ -333,6 +333,11 @@ public final class DslSession {
         return report(PolicyValues.engine(v));
     }
 
+    public dev.crflow.dsl.model.OnCancel onCancel(Object v) {
+        if (unresolved(v)) return null;
+        return report(PolicyValues.onCancel(v));
+    }
+
     public ContainerRuntime runtime(Object v) {
         if (unresolved(v)) return null;
         return report(PolicyValues.runtime(v));

@@ -225,6 +225,7 @@ final class Resolver {
         put(l, PolicyKey.KEEP, c.keep);
         put(l, PolicyKey.MAX_RESTARTS, c.maxRestarts);
         put(l, PolicyKey.TOTAL_TIME, c.totalTime);
+        put(l, PolicyKey.ON_CANCEL, c.onCancel);
         return l;
     }
 

@@ -51,6 +51,7 @@ public final class Specs {
         public Located<String> signal, forward;
         public List<Located<String>> state;          // null: not set in this block
         public Located<Integer> keep, maxRestarts;
+        public Located<dev.crflow.dsl.model.OnCancel> onCancel;
 
         public CheckpointDecl(int line) { this.line = line; }
     }

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param keep        image generations kept (>= 1)
  * @param maxRestarts walltime/preemption/node-loss requeues allowed
  * @param totalTime   compute budget across all attempts; empty: unlimited
+ * @param onCancel    a user's scancel: last checkpoint (default) or stop at once; the step ends CANCELLED either way
  */
 public record CheckpointPolicy(
         Engine engine,
@@ -26,7 +27,8 @@ public record CheckpointPolicy(
         List<String> state,
         int keep,
         int maxRestarts,
-        Optional<Duration> totalTime) {
+        Optional<Duration> totalTime,
+        OnCancel onCancel) {
 
     public static final String DEFAULT_SIGNAL = "USR1";
     public static final Duration DEFAULT_LEAD = Duration.ofSeconds(60);
@@ -35,6 +37,13 @@ public record CheckpointPolicy(
 
     public CheckpointPolicy {
         state = List.copyOf(state);
+        if (onCancel == null) onCancel = OnCancel.CHECKPOINT;
+    }
+
+    /** The policy with the default {@code onCancel} (a last checkpoint). */
+    public CheckpointPolicy(Engine engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
+                            List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime) {
+        this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, OnCancel.CHECKPOINT);
     }
 
     /** A step without a checkpoint block: no images, but still requeued on walltime and counted. */

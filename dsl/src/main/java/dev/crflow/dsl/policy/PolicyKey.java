@@ -19,7 +19,8 @@ public enum PolicyKey {
     STATE("state", Unit.PATHS, 0),
     KEEP("keep", Unit.COUNT, 1),
     MAX_RESTARTS("maxRestarts", Unit.COUNT, 0),
-    TOTAL_TIME("totalTime", Unit.DURATION, 0);
+    TOTAL_TIME("totalTime", Unit.DURATION, 0),
+    ON_CANCEL("onCancel", Unit.ON_CANCEL, 0);
 
     private final String dslName;
     private final Unit unit;

@@ -103,6 +103,7 @@ public final class PolicyResolver {
         l.put(PolicyKey.KEEP, new Setting(p.keep(), 0));
         l.put(PolicyKey.MAX_RESTARTS, new Setting(p.maxRestarts(), 0));
         p.totalTime().ifPresent(v -> l.put(PolicyKey.TOTAL_TIME, new Setting(v, 0)));
+        l.put(PolicyKey.ON_CANCEL, new Setting(p.onCancel(), 0));
         return l;
     }
 
@@ -147,7 +148,8 @@ public final class PolicyResolver {
                 fwd, stateList,
                 (Integer) value(given, PolicyKey.KEEP).orElse(CheckpointPolicy.DEFAULT_KEEP),
                 (Integer) value(given, PolicyKey.MAX_RESTARTS).orElse(CheckpointPolicy.DEFAULT_MAX_RESTARTS),
-                value(given, PolicyKey.TOTAL_TIME).map(Duration.class::cast));
+                value(given, PolicyKey.TOTAL_TIME).map(Duration.class::cast),
+                (dev.crflow.dsl.model.OnCancel) value(given, PolicyKey.ON_CANCEL).orElse(dev.crflow.dsl.model.OnCancel.CHECKPOINT));
         return new Resolution(policy, diagnostics, given);
     }
 

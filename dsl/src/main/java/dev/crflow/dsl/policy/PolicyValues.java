@@ -35,6 +35,7 @@ public final class PolicyValues {
             case MEMORY -> memoryMb(label, v);
             case PATHS -> statePaths(label, v);
             case RUNTIME -> runtime(v);
+            case ON_CANCEL -> onCancel(v);
         };
     }
 
@@ -146,6 +147,15 @@ public final class PolicyValues {
         }
         return Checked.fail(oneOf("unknown checkpoint engine '" + v + "'", s,
                 Arrays.stream(Engine.values()).map(Engine::dslName).toList()));
+    }
+
+    public static Checked<dev.crflow.dsl.model.OnCancel> onCancel(Object v) {
+        String s = v instanceof CharSequence ? v.toString().trim() : null;
+        if (s != null) {
+            for (dev.crflow.dsl.model.OnCancel o : dev.crflow.dsl.model.OnCancel.values()) if (o.dslName().equalsIgnoreCase(s)) return Checked.ok(o);
+        }
+        return Checked.fail(oneOf("unknown onCancel '" + v + "'", s,
+                Arrays.stream(dev.crflow.dsl.model.OnCancel.values()).map(dev.crflow.dsl.model.OnCancel::dslName).toList()));
     }
 
     public static Checked<ContainerRuntime> runtime(Object v) {

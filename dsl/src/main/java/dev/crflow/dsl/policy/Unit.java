@@ -23,5 +23,7 @@ public enum Unit {
     /** A container runtime, one of {@link dev.crflow.dsl.model.ContainerRuntime}. */
     RUNTIME,
     /** Paths relative to the step's workdir. */
-    PATHS
+    PATHS,
+    /** What a user's cancel does, one of {@link dev.crflow.dsl.model.OnCancel}. */
+    ON_CANCEL
 }

@@ -75,9 +75,17 @@ class PolicyValuesTest {
 
     @Test
     void everyKeyHasAUnitAndBothSpellings() {
-        assertEquals(List.of("engine", "interval", "signal", "lead", "forward", "state", "keep", "maxRestarts", "totalTime"), PolicyKey.dslNames());
+        assertEquals(List.of("engine", "interval", "signal", "lead", "forward", "state", "keep", "maxRestarts", "totalTime", "onCancel"), PolicyKey.dslNames());
         assertEquals("checkpoint_max_restarts", PolicyKey.MAX_RESTARTS.resourceName());
+        assertEquals("checkpoint_on_cancel", PolicyKey.ON_CANCEL.resourceName());
         assertEquals("checkpoint_total_time", PolicyKey.TOTAL_TIME.resourceName());
         for (PolicyKey k : PolicyKey.values()) assertTrue(PolicyValues.read(k, k.dslName(), new Object()).diagnostics().size() == 1, k.name());
+    }
+
+    @Test
+    void onCancelIsCheckpointOrStop() {
+        assertEquals(Optional.of(dev.crflow.dsl.model.OnCancel.STOP), PolicyValues.onCancel("stop").value());
+        assertEquals(Optional.of(dev.crflow.dsl.model.OnCancel.CHECKPOINT), PolicyValues.onCancel("Checkpoint").value());
+        assertTrue(PolicyValues.onCancel("stopp").error().text().contains("stop"), PolicyValues.onCancel("stopp").error().text());
     }
 }
