@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
         description = {"Validate a workflow file (or a policy file for Nextflow/Snakemake).",
                 "Every problem is printed at once on stderr as FILE:LINE: message; warnings do not fail the check."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the file is valid (warnings may have been printed)", "2:the file has errors, or does not exist"})
+        exitCodeList = {ExitCodes.OK + ":the file is valid (warnings may have been printed)", ExitCodes.INVALID_INPUT + ":the file has errors, or does not exist"})
 public final class CheckCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

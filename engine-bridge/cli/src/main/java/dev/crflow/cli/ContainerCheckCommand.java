@@ -29,9 +29,9 @@ import java.util.stream.Collectors;
                 "Shifter and podman-hpc exist on NERSC systems only: elsewhere the check says so (exit 3)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:the image has what the engine needs",
-                "2:malformed image reference, unknown runtime or engine, bad mount",
-                "3:runtime not installed, image not present, or the image lacks a tool the engine needs"})
+                ExitCodes.OK + ":the image has what the engine needs",
+                ExitCodes.INVALID_INPUT + ":malformed image reference, unknown runtime or engine, bad mount",
+                ExitCodes.ENVIRONMENT + ":runtime not installed, image not present, or the image lacks a tool the engine needs"})
 public final class ContainerCheckCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

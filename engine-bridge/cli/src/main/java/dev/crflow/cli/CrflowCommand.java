@@ -23,10 +23,10 @@ import java.util.concurrent.Callable;
                 CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:success",
-                "1:a workflow or step failed",
-                "2:invalid input or usage",
-                "3:environment problem (Slurm unreachable, engine or runtime missing)"})
+                ExitCodes.OK + ":success",
+                ExitCodes.FAILED + ":a workflow or step failed",
+                ExitCodes.INVALID_INPUT + ":invalid input or usage",
+                ExitCodes.ENVIRONMENT + ":environment problem (Slurm unreachable, engine or runtime missing)"})
 public final class CrflowCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

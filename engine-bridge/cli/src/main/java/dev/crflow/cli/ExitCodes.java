@@ -1,15 +1,21 @@
 package dev.crflow.cli;
 
-/** The one place for crflow's exit codes. Users' scripts depend on these numbers. */
+import dev.crflow.snakemake.BridgeExit;
+
+/**
+ * crflow's exit codes, the names the CLI uses. Users' scripts depend on these numbers. They are defined once, in
+ * {@link BridgeExit}: the Snakemake bridge is a subcommand of this program and its module cannot depend on this one.
+ * Still compile-time constants, so they work in {@code case} labels and annotations.
+ */
 public final class ExitCodes {
     /** Success. */
-    public static final int OK = 0;
+    public static final int OK = BridgeExit.OK;
     /** A workflow or step failed. */
-    public static final int FAILED = 1;
+    public static final int FAILED = BridgeExit.FAILED;
     /** Invalid input or usage: a bad DSL file, an unknown step, a wrong flag. */
-    public static final int INVALID_INPUT = 2;
+    public static final int INVALID_INPUT = BridgeExit.INVALID_INPUT;
     /** Environment problem: Slurm unreachable, engine or runtime missing. */
-    public static final int ENVIRONMENT = 3;
+    public static final int ENVIRONMENT = BridgeExit.ENVIRONMENT;
 
     private ExitCodes() {}
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
         description = {"Print the effective, fully resolved steps of a workflow file:",
                 "defaults and the chosen profile applied, every default filled in."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:shown", "2:the file has errors, or does not exist"})
+        exitCodeList = {ExitCodes.OK + ":shown", ExitCodes.INVALID_INPUT + ":the file has errors, or does not exist"})
 public final class ShowCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -22,7 +22,10 @@ import java.util.regex.Pattern;
                 "Each job's coordinator gets SIGTERM and checkpoints if the grace time allows, so a later",
                 "submission of the same rule resumes instead of starting over."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every chunk was accepted", "1:scancel failed for some ids", "2:an argument is not a job id"})
+        exitCodeList = {
+                BridgeExit.OK + ":every chunk was accepted",
+                BridgeExit.FAILED + ":scancel failed for some ids",
+                BridgeExit.INVALID_INPUT + ":an argument is not a job id"})
 public final class CancelCommand implements Callable<Integer> {
     private static final Pattern JOB_ID = Pattern.compile("\\d+(_\\d+)?");
 

@@ -19,7 +19,10 @@ import java.util.stream.Collectors;
         description = {"Write a Snakemake profile (DIR/config.yaml) that runs rules through crflow on Slurm.",
                 "Then: snakemake --profile DIR. Prints the equivalent Snakemake 8 cluster-generic flags."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:written", "2:DIR/config.yaml exists (use --force) or bad option", "3:cannot find the crflow launcher"})
+        exitCodeList = {
+                BridgeExit.OK + ":written",
+                BridgeExit.INVALID_INPUT + ":DIR/config.yaml exists (use --force) or bad option",
+                BridgeExit.ENVIRONMENT + ":cannot find the crflow launcher"})
 public final class ProfileCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

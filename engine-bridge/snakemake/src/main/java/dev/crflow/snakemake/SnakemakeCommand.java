@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
         subcommands = {SubmitCommand.class, StatusCommand.class, CancelCommand.class, ProfileCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:failed", "2:invalid input or usage", "3:environment problem (Slurm unreachable)"})
+        exitCodeList = {BridgeExit.OK + ":success", BridgeExit.FAILED + ":failed", BridgeExit.INVALID_INPUT + ":invalid input or usage", BridgeExit.ENVIRONMENT + ":environment problem (Slurm unreachable)"})
 public final class SnakemakeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
                 "not answer the job is running (never failed). success only when crflow's coordinator recorded",
                 "completion. All status calls share one squeue snapshot (a file cache with a short time-to-live)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:a status was printed", "2:JOBID is not a Slurm job id"})
+        exitCodeList = {
+                BridgeExit.OK + ":a status was printed",
+                BridgeExit.INVALID_INPUT + ":JOBID is not a Slurm job id"})
 public final class StatusCommand implements Callable<Integer> {
     private static final Pattern JOB_ID = Pattern.compile("\\d+(_\\d+)?");
     static final Duration HEARTBEAT_FRESH = Duration.ofSeconds(30);

@@ -36,8 +36,10 @@ import java.util.concurrent.Callable;
                 "Prints ONLY the Slurm job id on stdout; everything else goes to stderr.",
                 "The policy file's match('glob') rules apply by rule (or group) name; the rule's resources override them."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:submitted (or already running: its id is printed)", "2:invalid jobscript, policy or resources",
-                "3:Slurm problem (sbatch failed, squeue did not answer)"})
+        exitCodeList = {
+                BridgeExit.OK + ":submitted (or already running: its id is printed)",
+                BridgeExit.INVALID_INPUT + ":invalid jobscript, policy or resources",
+                BridgeExit.ENVIRONMENT + ":Slurm problem (sbatch failed, squeue did not answer)"})
 public final class SubmitCommand implements Callable<Integer> {
     /** States in which an earlier job of the same key is still doing the work: reattach instead of submitting. */
     private static final EnumSet<JobPhase> ALIVE = EnumSet.of(JobPhase.QUEUED, JobPhase.RUNNING, JobPhase.REQUEUED,

@@ -1,5 +1,7 @@
 package dev.crflow.executor.local;
 
+import dev.crflow.coordinator.proc.Posix;
+import dev.crflow.coordinator.proc.Signals;
 import dev.crflow.dsl.model.Step;
 import dev.crflow.executor.ExecutorException;
 import dev.crflow.executor.JobHandle;
@@ -259,17 +261,17 @@ public final class LocalStepExecutor implements StepExecutor {
         return Optional.of(time.get().compareTo(left) <= 0 ? time.get() : left);
     }
 
-    /** kill(1): the JDK can only send TERM and KILL. The signal name is one of our validated canonical names. */
+    /**
+     * kill(2) through the coordinator's JNA binding (the JDK can only send TERM and KILL), not kill(1): no helper
+     * process per signal. The signal name is one of our validated canonical names.
+     */
     static void sendSignal(long pid, String signal) {
         if (!signal.matches("[A-Z0-9]+")) throw new IllegalArgumentException("bad signal: " + signal);
         try {
-            Process k = new ProcessBuilder("kill", "-s", signal, Long.toString(pid))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            k.waitFor();
-        } catch (IOException e) {
-            // the process is gone or kill(1) is missing; the SIGTERM at the limit still comes
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Posix.signalProcess(Math.toIntExact(pid), Signals.number(signal));
+        } catch (IllegalArgumentException e) {
+            // a name the coordinator does not know (as kill(1) failing before): the SIGTERM at the limit still comes.
+            // A process already gone makes kill(2) return ESRCH, which is ignored the same way.
         }
     }
 

@@ -1,18 +1,29 @@
 package dev.crflow.executor.process;
 
-import java.io.ByteArrayOutputStream;
+import dev.crflow.coordinator.proc.ProcessLauncher;
+import dev.crflow.coordinator.proc.ProcessLauncher.CommandResult;
+import dev.crflow.coordinator.proc.SystemProcessLauncher;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
-/** Runs commands with {@link ProcessBuilder}: arguments passed as a list, stdin closed, both streams drained. */
+/**
+ * Runs commands through the coordinator's {@link SystemProcessLauncher#run}: the project's one implementation of
+ * "run a helper to completion" (arguments as a list, stdin /dev/null, both streams drained, killed at the timeout).
+ * This class only adapts it to the executor's {@link ProcessRunner} seam, which the executor's fakes implement.
+ */
 public final class SystemProcessRunner implements ProcessRunner {
+    private final ProcessLauncher launcher;
+
+    public SystemProcessRunner() {
+        this(new SystemProcessLauncher());
+    }
+
+    SystemProcessRunner(ProcessLauncher launcher) {
+        this.launcher = launcher;
+    }
 
     @Override
     public ProcessResult run(List<String> command, Duration timeout) throws IOException {
@@ -21,34 +32,7 @@ public final class SystemProcessRunner implements ProcessRunner {
 
     @Override
     public ProcessResult run(List<String> command, Map<String, String> extraEnv, Duration timeout) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().putAll(extraEnv);
-        Process p = pb.start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
-        boolean finished;
-        try {
-            finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running " + command.get(0), e);
-        }
-        if (!finished) {
-            p.destroyForcibly();
-        }
-        String stdout = out.join();
-        String stderr = err.join();
-        return new ProcessResult(finished ? p.exitValue() : -1, stdout, stderr, !finished);
-    }
-
-    private static String drain(InputStream in) {
-        try (in) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            in.transferTo(buf);
-            return buf.toString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        CommandResult r = launcher.run(command, extraEnv, timeout);
+        return new ProcessResult(r.exitCode(), r.stdout(), r.stderr(), r.timedOut());
     }
 }

@@ -73,7 +73,10 @@ public record RunReport(Path root, Instant generatedAt, RunMeta meta, List<StepR
         return steps.stream().map(StepReport::end).flatMap(Optional::stream).max(Comparator.naturalOrder());
     }
 
-    public int attempts() { return steps.stream().mapToInt(s -> s.attempts().size()).sum(); }
+    /** The run-wide sums the header shows. */
+    public RunTotals totals() { return RunTotals.of(steps); }
 
-    public int checkpoints() { return steps.stream().mapToInt(s -> s.checkpoints().size()).sum(); }
+    public int attempts() { return totals().attempts(); }
+
+    public int checkpoints() { return totals().checkpoints(); }
 }
