@@ -17,6 +17,8 @@ public record JournalEvent(String event, Instant time, Map<String, Object> raw) 
     public static final String ATTEMPT_END = "attempt-end";
     public static final String REQUEST = "request";
     public static final String BUDGET = "budget";
+    /** Written by a driver, not the coordinator: a job gone without its coordinator's word (docs/contracts.md §3). */
+    public static final String ATTEMPT_LOST = "attempt-lost";
 
     public Optional<Integer> attempt() { return integer("attempt"); }
     public Optional<Integer> generation() { return integer("generation"); }

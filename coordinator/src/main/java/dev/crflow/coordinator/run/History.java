@@ -40,4 +40,34 @@ public record History(int attempts, int restarts, int retries, double computeSec
         }
         return new History(attempts, restarts, retries, compute, app, Optional.ofNullable(open));
     }
+
+    /** {@link #computeSeconds} as a duration (millisecond precision): what is charged to {@code totalTime}. */
+    public java.time.Duration computeUsed() {
+        return java.time.Duration.ofMillis(Math.round(computeSeconds * 1000));
+    }
+
+    /**
+     * Restarts as a driver counts them against {@code maxRestarts} (docs/contracts.md §3): {@link #restarts} plus
+     * what only a driver knows from its {@code attempt-lost} events: +1 when the open attempt (an attempt-start with
+     * no attempt-end yet) was lost, +1 per lost job that never had an attempt-start (lost before its coordinator ran).
+     * Once the next coordinator journals the open attempt's end as {@code lost}, the count moves into
+     * {@link #restarts}: the total stays the same.
+     */
+    public static int restartsWithLosses(List<JournalEvent> events) {
+        History h = of(events);
+        Set<String> started = new java.util.HashSet<>();
+        for (JournalEvent e : events) if (e.is(JournalEvent.ATTEMPT_START)) e.jobId().ifPresent(started::add);
+        Optional<String> openJob = h.unfinished().flatMap(JournalEvent::jobId);
+        int openAttempt = h.unfinished().flatMap(JournalEvent::attempt).orElse(-1);
+        int extra = 0;
+        boolean openLost = false;
+        for (JournalEvent e : events) {
+            if (!e.is(JournalEvent.ATTEMPT_LOST)) continue;
+            String job = e.jobId().orElse("");
+            if (!started.contains(job)) extra++;
+            // the open attempt itself, not an earlier attempt of the same job id (Slurm requeues keep the id)
+            else if (openJob.isPresent() && job.equals(openJob.get()) && e.attempt().orElse(openAttempt) == openAttempt) openLost = true;
+        }
+        return h.restarts() + extra + (openLost ? 1 : 0);
+    }
 }

@@ -74,8 +74,9 @@ public final class ImageStore {
         Optional<Manifest> manifest = readManifest(p);
         if (manifest.isPresent()) {
             Manifest m = manifest.get();
-            boolean sizesMatch = true;
-            for (Manifest.FileEntry f : m.files()) {
+            // a manifest without its file list (hand-made, older writer) is not a complete manifest
+            boolean sizesMatch = m.files() != null;
+            for (Manifest.FileEntry f : m.files() == null ? List.<Manifest.FileEntry>of() : m.files()) {
                 Path file = p.resolve(f.path());
                 try {
                     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != f.bytes()) sizesMatch = false;
@@ -85,12 +86,7 @@ public final class ImageStore {
             }
             return new Generation(number, p, sizesMatch, m.totalBytes(), m.created());
         }
-        long bytes = 0;
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) bytes += Files.size(f);
-        } catch (IOException ignored) {
-            // an unreadable, invalid generation: its size is what we could count
-        }
+        long bytes = DiskUsage.bytes(p); // an unreadable, invalid generation: its size is what we could count
         Instant created;
         try {
             created = Files.getLastModifiedTime(p).toInstant();
@@ -115,6 +111,7 @@ public final class ImageStore {
         Optional<Manifest> manifest = readManifest(g.path());
         if (manifest.isEmpty()) return new Verification(g, false, "no readable " + Manifest.FILE_NAME, manifest);
         Manifest m = manifest.get();
+        if (m.files() == null) return new Verification(g, false, Manifest.FILE_NAME + " lists no files", manifest);
         if (!Checksums.ALGORITHM.equals(m.checksumAlgorithm())) {
             return new Verification(g, false, "unknown checksum algorithm " + m.checksumAlgorithm(), manifest);
         }
