@@ -137,7 +137,7 @@ public final class StepLifecycle {
         if (result.isPresent() && o.status() != JobStatus.CANCELLED) {
             return new Decision(Verdict.FINISHED, o.detail(), result, actions);
         }
-        if (o.status() == JobStatus.ENDED && result.isEmpty() && !resultGrace.isZero()) {
+        if (o.status() != JobStatus.LOST && result.isEmpty() && !resultGrace.isZero()) {
             // The coordinator writes result.json at every final end: give shared storage a moment to show it.
             Instant now = clock.instant();
             if (overWithoutResultSince == null) overWithoutResultSince = now;
