@@ -74,8 +74,8 @@ public final class ImageStore {
         Optional<Manifest> manifest = readManifest(p);
         if (manifest.isPresent()) {
             Manifest m = manifest.get();
-            // a manifest without its file list (hand-made, older writer) is not a complete manifest
-            boolean sizesMatch = m.files() != null;
+            boolean sizesMatch = true;
+            // a hand-made manifest may list no files: nothing to compare (verify() still refuses it)
             for (Manifest.FileEntry f : m.files() == null ? List.<Manifest.FileEntry>of() : m.files()) {
                 Path file = p.resolve(f.path());
                 try {
@@ -84,16 +84,18 @@ public final class ImageStore {
                     sizesMatch = false;
                 }
             }
-            return new Generation(number, p, sizesMatch, m.totalBytes(), m.created());
+            return new Generation(number, p, sizesMatch, m.totalBytes(), m.created() != null ? m.created() : modified(p.resolve(Manifest.FILE_NAME)));
         }
         long bytes = DiskUsage.bytes(p); // an unreadable, invalid generation: its size is what we could count
-        Instant created;
+        return new Generation(number, p, false, bytes, modified(p));
+    }
+
+    private static Instant modified(Path p) {
         try {
-            created = Files.getLastModifiedTime(p).toInstant();
+            return Files.getLastModifiedTime(p).toInstant();
         } catch (IOException e) {
-            created = Instant.EPOCH;
+            return Instant.EPOCH;
         }
-        return new Generation(number, p, false, bytes, created);
     }
 
     public static Optional<Manifest> readManifest(Path generationDir) {
