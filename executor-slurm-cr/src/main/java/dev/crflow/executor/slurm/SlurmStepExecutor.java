@@ -159,46 +159,9 @@ public final class SlurmStepExecutor implements StepExecutor {
     public List<JobHandle> submitArray(List<StepLaunch> launches, String arrayName, java.nio.file.Path arrayDir)
             throws ExecutorException {
         trackedNames.add(arrayName);
-        StepControlDir arrayCtl = new StepControlDir(arrayDir);
-        try {
-            arrayCtl.create();
-            List<java.nio.file.Path> ctls = new ArrayList<>();
-            for (StepLaunch l : launches) {
-                l.controlDir().create();
-                l.controlDir().writeSpec(l.step());
-                ctls.add(l.controlDir().path());
-            }
-            StepLaunch first = launches.get(0);
-            String script = renderer.renderArray(new RenderRequest(first.step(), arrayName, first.controlDir().path(), coordinator,
-                    first.remainingBudget(), first.excludeNodes()), ctls, arrayDir);
-            String arrayId = null;
-            Optional<SubmitIntent> earlier = arrayCtl.readSubmitIntent();
-            if (earlier.isPresent() && arrayCtl.readJob().isEmpty()) {
-                QueueSnapshot snap = slurm.queue(QueueQuery.byNames(List.of(arrayName)));
-                if (!snap.known()) throw new ExecutorException("cannot tell whether the array was submitted: " + snap.problem(), true);
-                arrayId = snap.withName(arrayName).stream().map(QueueEntry::arrayJobId).findFirst().orElse(null);
-            }
-            if (arrayId == null) {
-                arrayCtl.writeScript(script);
-                arrayCtl.writeJson(arrayCtl.submitIntent(), new SubmitIntent(arrayName, 1, clock.instant(), List.of()));
-                arrayId = slurm.submit(arrayCtl.script(), List.of());
-            }
-            arrayCtl.writeJson(arrayCtl.job(), new JobRecord(arrayId, arrayName, 1, clock.instant(), name(), null, List.of(), List.of()));
-            List<JobHandle> handles = new ArrayList<>();
-            for (int i = 0; i < launches.size(); i++) {
-                StepLaunch l = launches.get(i);
-                String id = arrayId + "_" + i;
-                l.controlDir().writeJson(l.controlDir().job(), new JobRecord(id, arrayName, l.attempt(), clock.instant(), name(), null,
-                        l.knownJobIds(), List.of()));
-                handles.add(new JobHandle(id, arrayName, l.attempt(), l.step().name()));
-            }
-            queue.invalidate();
-            return handles;
-        } catch (SlurmException e) {
-            throw new ExecutorException("could not submit the job array: " + e.getMessage(), e.isTransient(), e);
-        } catch (IOException e) {
-            throw new ExecutorException("cannot write " + arrayDir + ": " + e.getMessage(), true, e);
-        }
+        List<JobHandle> handles = new ArraySubmission(slurm, renderer, coordinator, clock, name()).submit(launches, arrayName, arrayDir);
+        queue.invalidate();
+        return handles;
     }
 
     /** The step's workdir is the user's (normal permissions); made here so a fresh checkout runs as is. */
