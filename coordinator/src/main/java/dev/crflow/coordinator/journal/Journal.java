@@ -18,12 +18,16 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Append-only, fsync'd JSON-lines file. One writer (the coordinator, under the control directory's
@@ -117,42 +121,76 @@ public final class Journal implements Closeable {
     }
 
     public static List<JournalEvent> readFile(Path file) throws IOException {
-        List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return readFile(Files.readAllBytes(file), problem -> { });
         } catch (NoSuchFileException e) {
             return List.of();
         }
+    }
+
+    /**
+     * All events of {@code <ctl>/journal.jsonl} for readers that must not fail (the report): an unreadable file is
+     * one problem and no events. Missing file: no events, no problem.
+     */
+    public static List<JournalEvent> readTolerant(Path ctl, Consumer<String> problems) {
+        Path file = ControlDir.of(ctl).journal();
+        try {
+            return readFile(Files.readAllBytes(file), problems);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            problems.accept(file.getFileName() + ": cannot read (" + e.getMessage() + ")");
+            return List.of();
+        }
+    }
+
+    /**
+     * The one parser of journal lines. A torn last line (a crash mid-append, or a read mid-write) is dropped
+     * silently; any other line that is not a JSON object, or has no readable {@code time}, is skipped and told to
+     * {@code problems}. Times with an offset are accepted and read as instants.
+     */
+    static List<JournalEvent> readFile(byte[] bytes, Consumer<String> problems) {
+        String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
+        int last = lines.length - 1;
+        while (last >= 0 && lines[last].isBlank()) last--;
         ObjectMapper m = SpecReader.mapper();
         List<JournalEvent> events = new ArrayList<>();
-        for (String line : lines) {
-            if (line.isBlank()) continue;
+        for (int i = 0; i <= last; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty()) continue;
             Map<String, Object> raw;
             try {
                 raw = m.readValue(line, MAP);
-            } catch (IOException torn) {
-                continue; // a line torn by a crash mid-append; every complete line was fsync'd before the next one
-            }
-            Object ev = raw.get("event");
-            Object t = raw.get("time");
-            if (ev == null || t == null) continue;
-            Instant time;
-            try {
-                time = parseTime(t.toString());
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException torn) {
+                // every complete line was fsync'd before the next one: only the last can be torn
+                if (i != last) problems.accept(JOURNAL_NAME + ": line " + (i + 1) + " is not a JSON object; skipped");
                 continue;
             }
-            events.add(new JournalEvent(ev.toString(), time, java.util.Collections.unmodifiableMap(raw)));
+            if (raw == null) continue;
+            Object ev = raw.get("event");
+            if (ev == null) continue;
+            Optional<Instant> time = instant(raw.get("time"));
+            if (time.isEmpty()) {
+                problems.accept(JOURNAL_NAME + ": line " + (i + 1) + " (" + ev + ") has no readable time; skipped");
+                continue;
+            }
+            events.add(new JournalEvent(ev.toString(), time.get(), java.util.Collections.unmodifiableMap(raw)));
         }
         return events;
     }
 
-    /** ISO-8601 UTC as written; an explicit offset (a hand-written or foreign line) is converted, not refused. */
-    private static Instant parseTime(String t) {
+    private static final String JOURNAL_NAME = ControlDir.JOURNAL;
+
+    private static Optional<Instant> instant(Object t) {
+        if (t == null) return Optional.empty();
         try {
-            return Instant.parse(t);
-        } catch (java.time.format.DateTimeParseException e) {
-            return java.time.OffsetDateTime.parse(t).toInstant();
+            return Optional.of(Instant.parse(t.toString()));
+        } catch (DateTimeParseException e) {
+            try {
+                return Optional.of(OffsetDateTime.parse(t.toString()).toInstant());
+            } catch (DateTimeParseException e2) {
+                return Optional.empty();
+            }
         }
     }
 }

@@ -90,4 +90,12 @@ public record History(int attempts, int restarts, int retries, double computeSec
     public boolean budgetExhausted(Optional<Duration> totalTime) {
         return budgetLeft(totalTime).filter(Duration::isZero).isPresent();
     }
+
+    /**
+     * Restarts as a driver counts them against {@code maxRestarts}: the same number as {@link #restarts}, which already
+     * holds what only a driver knows from its {@code attempt-lost} events (kept as a name for the drivers' call sites).
+     */
+    public static int restartsWithLosses(List<JournalEvent> events) {
+        return of(events).restarts();
+    }
 }

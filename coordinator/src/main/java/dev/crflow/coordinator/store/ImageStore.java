@@ -75,7 +75,8 @@ public final class ImageStore {
         if (manifest.isPresent()) {
             Manifest m = manifest.get();
             boolean sizesMatch = true;
-            for (Manifest.FileEntry f : m.files()) {
+            // a hand-made manifest may list no files: nothing to compare (verify() still refuses it)
+            for (Manifest.FileEntry f : m.files() == null ? List.<Manifest.FileEntry>of() : m.files()) {
                 Path file = p.resolve(f.path());
                 try {
                     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != f.bytes()) sizesMatch = false;
@@ -83,21 +84,18 @@ public final class ImageStore {
                     sizesMatch = false;
                 }
             }
-            return new Generation(number, p, sizesMatch, m.totalBytes(), m.created());
+            return new Generation(number, p, sizesMatch, m.totalBytes(), m.created() != null ? m.created() : modified(p.resolve(Manifest.FILE_NAME)));
         }
-        long bytes = 0;
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) bytes += Files.size(f);
-        } catch (IOException ignored) {
-            // an unreadable, invalid generation: its size is what we could count
-        }
-        Instant created;
+        long bytes = DiskUsage.bytes(p); // an unreadable, invalid generation: its size is what we could count
+        return new Generation(number, p, false, bytes, modified(p));
+    }
+
+    private static Instant modified(Path p) {
         try {
-            created = Files.getLastModifiedTime(p).toInstant();
+            return Files.getLastModifiedTime(p).toInstant();
         } catch (IOException e) {
-            created = Instant.EPOCH;
+            return Instant.EPOCH;
         }
-        return new Generation(number, p, false, bytes, created);
     }
 
     public static Optional<Manifest> readManifest(Path generationDir) {
@@ -127,6 +125,7 @@ public final class ImageStore {
         Optional<Manifest> manifest = readManifest(g.path());
         if (manifest.isEmpty()) return new Verification(g, false, "no readable " + Manifest.FILE_NAME, manifest);
         Manifest m = manifest.get();
+        if (m.files() == null) return new Verification(g, false, Manifest.FILE_NAME + " lists no files", manifest);
         if (!Checksums.ALGORITHM.equals(m.checksumAlgorithm())) {
             return new Verification(g, false, "unknown checksum algorithm " + m.checksumAlgorithm(), manifest);
         }

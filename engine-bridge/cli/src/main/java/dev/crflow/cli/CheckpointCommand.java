@@ -3,7 +3,7 @@ package dev.crflow.cli;
 import dev.crflow.cli.runner.DriverStepState;
 import dev.crflow.cli.runner.RunDirectory;
 import dev.crflow.coordinator.control.ControlDir;
-import dev.crflow.executor.control.JournalEntry;
+import dev.crflow.coordinator.journal.JournalEvent;
 import dev.crflow.executor.control.PrivateFiles;
 import dev.crflow.executor.control.StepControlDir;
 import picocli.CommandLine.Command;
@@ -50,15 +50,15 @@ public final class CheckpointCommand implements Callable<Integer> {
         out.flush();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            Optional<JournalEntry> answer = answer(ctl.readJournal(), requestId);
+            Optional<JournalEvent> answer = answer(ctl.readJournal(), requestId);
             if (answer.isPresent()) {
-                JournalEntry e = answer.get();
-                if (e.ok()) {
-                    out.println("checkpoint committed: generation " + e.text("generation") + " (" + e.text("bytes") + " bytes in "
-                            + e.text("durationMs") + " ms)" + (stop ? "; the step stops. Resume it with 'crflow restart " + step + "'" : ""));
+                JournalEvent e = answer.get();
+                if (e.ok().orElse(true)) {
+                    out.println("checkpoint committed: generation " + text(e, "generation") + " (" + text(e, "bytes") + " bytes in "
+                            + text(e, "durationMs") + " ms)" + (stop ? "; the step stops. Resume it with 'crflow restart " + step + "'" : ""));
                     return ExitCodes.OK;
                 }
-                out.println("checkpoint failed: " + e.text("error") + " (the previous generation is kept)");
+                out.println("checkpoint failed: " + text(e, "error") + " (the previous generation is kept)");
                 return ExitCodes.FAILED;
             }
             Thread.sleep(250);
@@ -68,7 +68,9 @@ public final class CheckpointCommand implements Callable<Integer> {
     }
 
     /** The coordinator's checkpoint event carrying our request id. */
-    private static Optional<JournalEntry> answer(List<JournalEntry> journal, String requestId) {
-        return journal.stream().filter(e -> e.event().equals("checkpoint") && requestId.equals(e.text("requestId"))).findFirst();
+    private static Optional<JournalEvent> answer(List<JournalEvent> journal, String requestId) {
+        return journal.stream().filter(e -> e.is(JournalEvent.CHECKPOINT) && e.requestId().filter(requestId::equals).isPresent()).findFirst();
     }
+
+    private static String text(JournalEvent e, String field) { return e.string(field).orElse(""); }
 }

@@ -15,8 +15,8 @@ import dev.crflow.executor.JobHandle;
 import dev.crflow.executor.StepExecutor;
 import dev.crflow.executor.StepLaunch;
 import dev.crflow.executor.control.StepControlDir;
+import dev.crflow.executor.lifecycle.StepLifecycle;
 import dev.crflow.executor.slurm.JobNames;
-import dev.crflow.executor.slurm.SlurmStepExecutor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,9 +58,7 @@ public final class RerunCommand implements Callable<Integer> {
                 DriverStepState st = dir.driverState(s.name());
                 if (st.state() != StepState.FAILED) continue;
                 StepControlDir ctl = dir.step(s.name());
-                if (Files.exists(ctl.result())) {
-                    Files.move(ctl.result(), ctl.result().resolveSibling("result.json." + st.attempt()), StandardCopyOption.REPLACE_EXISTING);
-                }
+                StepLifecycle.archiveResult(ctl, st.attempt());
                 dir.writeDriverState(s.name(), st.withFailures(0).withState(StepState.PENDING, "rerun after failure"));
                 failedSteps.add(s);
             }
@@ -85,7 +83,6 @@ public final class RerunCommand implements Callable<Integer> {
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
         }
         try (StepExecutor exec = Executors.checked("slurm", Duration.ofSeconds(10), Clock.systemUTC())) {
-            SlurmStepExecutor slurm = (SlurmStepExecutor) exec;
             int n = 0;
             for (List<Step> group : groups.values()) {
                 if (group.size() < 2) continue;
@@ -98,7 +95,7 @@ public final class RerunCommand implements Callable<Integer> {
                             budget, st.jobIds()));
                 }
                 String arrayName = JobNames.prefix(info.runId()) + "rerun-" + System.currentTimeMillis() / 1000 + "-" + (n++);
-                List<JobHandle> handles = slurm.submitArray(launches, arrayName, dir.root().resolve("arrays").resolve(arrayName));
+                List<JobHandle> handles = exec.submitArray(launches, arrayName, dir.root().resolve("arrays").resolve(arrayName));
                 for (int i = 0; i < handles.size(); i++) {
                     DriverStepState st = dir.driverState(group.get(i).name());
                     dir.writeDriverState(group.get(i).name(), st.submitted(handles.get(i).jobId(), launches.get(i).attempt())

@@ -11,8 +11,10 @@ import dev.crflow.dsl.model.Workflow;
 import dev.crflow.executor.ExecutorException;
 import dev.crflow.executor.StepExecutor;
 import dev.crflow.executor.StepLaunch;
-import dev.crflow.executor.control.ImageGeneration;
+import dev.crflow.coordinator.store.Generation;
+import dev.crflow.coordinator.store.ImageStore;
 import dev.crflow.executor.control.StepControlDir;
+import dev.crflow.executor.lifecycle.StepLifecycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,13 +53,8 @@ public final class RestartCommand implements Callable<Integer> {
         Step s = wf.step(step).orElseThrow();
         try (RunLock lock = RunLock.acquire(dir.root(), "crflow restart")) {
             if (generation != null) {
-                List<ImageGeneration> gens = ctl.generations();
-                boolean ok = gens.stream().anyMatch(g -> g.number() == generation && g.valid());
-                if (!ok) {
-                    throw new CrflowException(ExitCodes.INVALID_INPUT, "step " + step + " has no valid generation " + generation
-                            + "; valid ones: " + gens.stream().filter(ImageGeneration::valid).map(g -> String.valueOf(g.number())).toList());
-                }
-                dev.crflow.coordinator.control.ControlDir.of(ctl.path()).requestRestoreFrom(generation);
+                refuseWhatTheCoordinatorWouldRefuse(ctl, generation);
+                ctl.control().requestRestoreFrom(generation);
             }
             DriverStepState st = dir.driverState(step);
             if (st.state().active() && ctl.readJob().isPresent()) {
@@ -70,15 +67,28 @@ public final class RestartCommand implements Callable<Integer> {
                     throw new CrflowException(ExitCodes.ENVIRONMENT, "could not cancel the step's job: " + e.getMessage(), e);
                 }
             }
-            Files.deleteIfExists(ctl.path().resolve("stop-requested"));
-            if (Files.exists(ctl.result())) {
-                Files.move(ctl.result(), ctl.result().resolveSibling("result.json." + st.attempt()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
+            Files.deleteIfExists(ctl.path().resolve(StepLifecycle.STOP_MARKER));
+            StepLifecycle.archiveResult(ctl, st.attempt());
             dir.writeDriverState(step, st.withFailures(0).withState(StepState.PENDING,
                     "restart requested from " + (generation == null ? "the newest valid generation" : "generation " + generation)));
         }
         try (RunLock lock = RunLock.acquire(dir.root(), "crflow restart")) {
             return RunCommand.drive(spec, dir, info, wf, poll, null);
+        }
+    }
+
+    /**
+     * The coordinator restores a requested generation only if {@link ImageStore#invalidBecause} finds nothing wrong with
+     * it (manifest complete, every size and checksum as recorded), and exits 99 otherwise: the same check here, the
+     * one definition of a valid generation, before anything is cancelled.
+     */
+    private void refuseWhatTheCoordinatorWouldRefuse(StepControlDir ctl, int n) throws java.io.IOException {
+        Optional<String> problem = ImageStore.open(ctl.path()).invalidBecause(n);
+        if (problem.isPresent()) {
+            List<String> valid = ctl.generations().stream().filter(Generation::valid).map(g -> String.valueOf(g.number())).toList();
+            throw new CrflowException(ExitCodes.INVALID_INPUT, "step " + step + ": generation " + n + " cannot be restored ("
+                    + problem.get() + "); the coordinator would refuse it. Complete generations: "
+                    + (valid.isEmpty() ? "none" : String.join(", ", valid)));
         }
     }
 }

@@ -6,6 +6,7 @@ import java.lang.reflect.Field
 import java.nio.file.Files
 import java.nio.file.Path
 
+import dev.crflow.coordinator.control.Result
 import dev.crflow.dsl.model.Step
 import dev.crflow.executor.ExecutorException
 import dev.crflow.executor.JobHandle
@@ -14,6 +15,8 @@ import dev.crflow.executor.JobStatus
 import dev.crflow.executor.StepLaunch
 import dev.crflow.executor.control.PrivateFiles
 import dev.crflow.executor.control.StepControlDir
+import dev.crflow.executor.lifecycle.LifecycleAction
+import dev.crflow.executor.lifecycle.StepLifecycle
 import dev.crflow.executor.slurm.JobPhase
 import dev.crflow.executor.slurm.QueueQuery
 import groovy.util.logging.Slf4j
@@ -47,8 +50,8 @@ class SlurmCrTaskHandler extends GridTaskHandler {
     Step step
     JobHandle handle
 
-    private long inactiveSinceMillis
-    private int resubmissions
+    /** The step lifecycle every front end shares: numbering, loss, restart budget from the journal (not from memory). */
+    StepLifecycle lifecycle
 
     SlurmCrTaskHandler(TaskRun task, SlurmCrExecutor executor) {
         super(task, executor)
@@ -62,6 +65,7 @@ class SlurmCrTaskHandler extends GridTaskHandler {
         step = crExecutor.stepFor(task, settings)
         final identity = TaskIdentity.of(task)
         ctl = new StepControlDir(crExecutor.taskControlDir(task)).create()
+        lifecycle = new StepLifecycle(crExecutor.stepExecutor, ctl, java.time.Clock.systemUTC(), java.time.Duration.ofMillis(RESULT_GRACE_MILLIS))
         final idFile = ctl.path().resolve('identity.json')
         if( !Files.exists(idFile) )
             ctl.writeJson(idFile, [process: identity.processName, key: identity.key, firstTask: task.name, firstWorkDir: task.workDir.toString()])
@@ -94,7 +98,7 @@ class SlurmCrTaskHandler extends GridTaskHandler {
             if( phase == null || phase.terminal() ) continue
             log.info "[slurm-cr] ${task.name}: job ${id} of an earlier run still holds this task (${phase}) -- asking it to checkpoint and stop before resubmitting"
             if( phase == JobPhase.RUNNING ) {
-                ctl.request('stop')
+                ctl.control().requestCheckpoint(true)
                 final deadline = System.currentTimeMillis() + crExecutor.stopTimeout.toMillis()
                 while( System.currentTimeMillis() < deadline ) {
                     sleep 2_000
@@ -127,14 +131,13 @@ class SlurmCrTaskHandler extends GridTaskHandler {
     }
 
     private void submitJob(List<String> excludeNodes) {
-        final attempt = ctl.readJob().map { it.attempt() + 1 }.orElse(1)
-        final known = ctl.readJob().map { [it.jobId()] + (it.previousJobIds() ?: []) }.orElse([]) as List<String>
+        final attempt = StepLifecycle.nextAttempt(ctl)
+        final known = StepLifecycle.knownJobIds(ctl)
         final launch = new StepLaunch(step, ctl, crExecutor.jobNameFor(task), attempt, excludeNodes, Optional.empty(), known)
         handle = crExecutor.stepExecutor.submit(launch)
         // GridTaskHandler keeps the id private (trace record, logs): keep it in step with ours
         JOB_ID.set(this, handle.jobId())
         status = SUBMITTED
-        inactiveSinceMillis = 0
         log.debug "[slurm-cr] submitted ${task.name} > job ${handle.jobId()} (${handle.jobName()}, submission ${attempt}); control dir ${ctl}"
     }
 
@@ -142,11 +145,20 @@ class SlurmCrTaskHandler extends GridTaskHandler {
         return crExecutor.stepExecutor.observe([(handle): ctl]).get(handle)
     }
 
+    /** Does what the lifecycle decided, in its one place; a lost job's successor is submitted here. */
+    private void perform(List<LifecycleAction> actions, String what) {
+        lifecycle.perform(actions) { LifecycleAction.Resubmit r ->
+            log.info "[slurm-cr] ${task.name}: job ${handle.jobId()} ${what} -- resubmitting (${lifecycle.restartsUsed()} restart(s) of ${settings.policy.maxRestarts()}); it restarts from its newest image" + (r.excludeNodes() ? " away from ${r.excludeNodes().join(',')}" : '')
+            submitJob(r.excludeNodes())
+        }
+    }
+
     /** Started: the wrapper ran (`.command.begin`), the job runs, or it already ended (so its end is read). */
     @Override
     boolean checkIfRunning() {
         if( !isSubmitted() || handle == null ) return false
         final obs = observe()
+        perform(obs.wanted(), obs.detail())     // e.g. release a requeue hold while the job waits
         if( Files.exists(startFile) || ctl.readResult().isPresent()
                 || obs.status() in [JobStatus.RUNNING, JobStatus.ENDED, JobStatus.LOST, JobStatus.CANCELLED] ) {
             status = RUNNING
@@ -163,49 +175,43 @@ class SlurmCrTaskHandler extends GridTaskHandler {
     @Override
     protected Integer readExitStatus() {
         final result = ctl.readResult()
-        if( result.isPresent() ) {
-            final r = result.get()
-            final exit = taskExitStatus(r.outcome(), r.exitCode())
-            writeExitFile(exit)
-            log.debug "[slurm-cr] ${task.name}: job ${handle?.jobId()} ended ${r.outcome()} (exit ${exit}, ${r.attempts()} attempt(s), ${r.restarts()} restart(s))"
-            return exit
-        }
+        if( result.isPresent() )
+            return exitFrom(result.get())
         final obs = observe()
-        switch( obs.status() ) {
-            case JobStatus.LOST:
-                return resubmitOrFail("was lost (${obs.lostReason().orElse('?')}: ${obs.detail()})", obs.lostNodes())
-            case JobStatus.ENDED:
-            case JobStatus.CANCELLED:
-                // The coordinator writes result.json at every final end and requeues the job otherwise: a job that
-                // ended without one died before or around its coordinator (launch failure, killed). Give shared
-                // storage a moment to show a late result, then treat the job as lost.
-                if( !inactiveSinceMillis ) inactiveSinceMillis = System.currentTimeMillis()
-                if( System.currentTimeMillis() - inactiveSinceMillis < RESULT_GRACE_MILLIS ) return null
-                if( obs.status() == JobStatus.CANCELLED || ctl.readCoordinatorPhase().orElse('') == 'STOPPED' ) {
-                    log.warn "[slurm-cr] ${task.name}: job ${handle.jobId()} ended (${obs.detail()}, coordinator ${ctl.readCoordinatorPhase().orElse('not started')}) without a result -- see ${ctl.stderr()}"
-                    return Integer.MAX_VALUE
-                }
-                return resubmitOrFail("ended without a result (${obs.detail()})", obs.nodes())
+        // The lifecycle decides (a job that ended without a result gets the grace, then counts as lost) and counts
+        // restarts from the journal, so a restarted Nextflow keeps the budget the coordinator and `crflow status` see.
+        final d = lifecycle.observe(handle, obs, settings.policy.maxRestarts())
+        switch( d.verdict() ) {
+            case StepLifecycle.Verdict.RESTART:
+                perform(d.actions(), d.detail())
+                return null
+            case StepLifecycle.Verdict.GIVE_UP:
+                perform(d.actions(), d.detail())
+                log.warn "[slurm-cr] ${task.name}: job ${handle.jobId()} ${d.detail()} -- see ${ctl.stderr()}"
+                return Integer.MAX_VALUE
+            case StepLifecycle.Verdict.STOPPED:
+            case StepLifecycle.Verdict.CANCELLED:
+                perform(d.actions(), d.detail())
+                log.warn "[slurm-cr] ${task.name}: job ${handle.jobId()} ended (${obs.detail()}, coordinator ${ctl.readCoordinatorPhase().map { it.name() }.orElse('not started')}) without a result -- see ${ctl.stderr()}"
+                return Integer.MAX_VALUE
+            case StepLifecycle.Verdict.FINISHED:
+                perform(d.actions(), d.detail())
+                return exitFrom(d.result().get())
             default:
-                inactiveSinceMillis = 0
+                perform(d.actions(), d.detail())
                 return null
         }
     }
 
+    private int exitFrom(Result r) {
+        final exit = taskExitStatus(r.outcome().name(), r.exitCode())
+        writeExitFile(exit)
+        log.debug "[slurm-cr] ${task.name}: job ${handle?.jobId()} ended ${r.outcome()} (exit ${exit}, ${r.attempts()} attempt(s), ${r.restarts()} restart(s))"
+        return exit
+    }
+
     /** How long a job may have ended before its result.json is visible on shared storage. */
     static final long RESULT_GRACE_MILLIS = 20_000
-
-    /** A new job on the same control directory: it restarts from the newest image, away from the nodes given. */
-    private Integer resubmitOrFail(String what, List<String> avoid) {
-        if( resubmissions >= settings.policy.maxRestarts() ) {
-            log.warn "[slurm-cr] ${task.name}: job ${handle.jobId()} ${what}; maxRestarts ${settings.policy.maxRestarts()} used up -- see ${ctl.stderr()}"
-            return Integer.MAX_VALUE
-        }
-        resubmissions++
-        log.info "[slurm-cr] ${task.name}: job ${handle.jobId()} ${what} -- resubmitting (${resubmissions} of ${settings.policy.maxRestarts()}); it restarts from its newest image" + (avoid ? " away from ${avoid.join(',')}" : '')
-        submitJob(avoid)
-        return null
-    }
 
     /** The exit status Nextflow records for the task (what its errorStrategy sees). */
     static int taskExitStatus(String outcome, Integer exitCode) {

@@ -1,6 +1,7 @@
 package dev.crflow.snakemake;
 
-import dev.crflow.executor.control.StepResult;
+import dev.crflow.coordinator.control.Outcome;
+import dev.crflow.coordinator.control.Result;
 import dev.crflow.executor.slurm.QueueEntry;
 
 import java.util.Optional;
@@ -22,14 +23,13 @@ public enum SnakemakeStatus {
      *                          cannot know the job yet)
      * @param coordinatorAlive  a fresh heartbeat: the coordinator is running somewhere, whatever squeue says
      */
-    public static Decision decide(boolean queueKnown, Optional<QueueEntry> entry, Optional<StepResult> result,
+    public static Decision decide(boolean queueKnown, Optional<QueueEntry> entry, Optional<Result> result,
                                   boolean listedSinceSubmit, boolean coordinatorAlive) {
         if (result.isPresent()) {
-            StepResult r = result.get();
-            boolean ok = r.completed() && (r.exitCode() == null || r.exitCode() == 0);
+            Result r = result.get();
+            boolean ok = r.outcome() == Outcome.COMPLETED && r.exitCode() == 0;
             return ok ? new Decision(SUCCESS, "the coordinator recorded completion")
-                    : new Decision(FAILED, "the coordinator recorded " + r.outcome()
-                    + (r.exitCode() == null ? "" : " (exit code " + r.exitCode() + ")"));
+                    : new Decision(FAILED, "the coordinator recorded " + r.outcome() + " (exit code " + r.exitCode() + ")");
         }
         if (!queueKnown) return new Decision(RUNNING, "squeue did not answer; assuming the job still runs");
         if (entry.isEmpty()) {

@@ -1,11 +1,13 @@
 package dev.crflow.snakemake;
 
-import dev.crflow.executor.control.StepResult;
+import dev.crflow.coordinator.control.Result;
 import dev.crflow.executor.slurm.QueueEntry;
 import dev.crflow.executor.slurm.QueueQuery;
 import dev.crflow.executor.slurm.QueueSnapshot;
 import dev.crflow.executor.slurm.SlurmClient;
-import dev.crflow.executor.slurm.SlurmException;
+import dev.crflow.executor.ExecutorException;
+import dev.crflow.executor.lifecycle.LifecycleAction;
+import dev.crflow.executor.lifecycle.StepLifecycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -82,18 +85,18 @@ public final class StatusCommand implements Callable<Integer> {
             snap = slurm.queue(QueueQuery.byUser(System.getProperty("user.name")));
         }
         Optional<BridgeRoot.IndexedJob> indexed = bridge.lookup(id);
-        Optional<StepResult> result = indexed.flatMap(j -> j.control().readResult());
+        Optional<Result> result = indexed.flatMap(j -> j.control().readResult());
         Optional<QueueEntry> entry = snap.job(id);
         QueueSnapshot s = snap;
         boolean listedSinceSubmit = indexed.map(j -> !s.takenAt().isBefore(j.submitted())).orElse(true);
-        boolean alive = indexed.flatMap(j -> j.control().readTree(j.control().heartbeat()))
-                .map(n -> n.path("time").asText(""))
-                .flatMap(StatusCommand::instant)
+        boolean alive = indexed.flatMap(j -> j.control().heartbeatTime())
                 .map(t -> Duration.between(t, Instant.now()).compareTo(HEARTBEAT_FRESH) < 0).orElse(false);
         if (entry.isPresent() && entry.get().inRequeueHold() && indexed.isPresent() && result.isEmpty()) {
+            // the coordinator does it too; this is the driver's half, done where every front end does it
+            StepLifecycle life = new StepLifecycle(Slurm.executor(slurm), indexed.get().control(), Clock.systemUTC(), Duration.ZERO);
             try {
-                slurm.releaseRequeueHold(id);   // the coordinator does it too; this is the driver's half
-            } catch (SlurmException ignored) {
+                life.perform(List.of(new LifecycleAction.ReleaseRequeueHold(id)), resubmit -> { });
+            } catch (ExecutorException ignored) {
                 // still running; the next call tries again
             }
         }
@@ -116,14 +119,6 @@ public final class StatusCommand implements Callable<Integer> {
                 // then a rerun of the same job reports it again instead of recomputing: harmless
             }
             OutputNet.release(facts.get());
-        }
-    }
-
-    private static Optional<Instant> instant(String text) {
-        try {
-            return Optional.of(Instant.parse(text));
-        } catch (RuntimeException e) {
-            return Optional.empty();
         }
     }
 }

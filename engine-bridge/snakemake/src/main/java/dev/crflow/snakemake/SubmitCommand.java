@@ -5,7 +5,11 @@ import dev.crflow.dsl.WorkflowLoader;
 import dev.crflow.dsl.model.PolicyRule;
 import dev.crflow.dsl.model.Step;
 import dev.crflow.executor.ExecutorException;
+import dev.crflow.coordinator.control.Outcome;
 import dev.crflow.executor.JobHandle;
+import dev.crflow.executor.JobObservation;
+import dev.crflow.executor.lifecycle.LifecycleAction;
+import dev.crflow.executor.lifecycle.StepLifecycle;
 import dev.crflow.executor.StepLaunch;
 import dev.crflow.executor.control.JobRecord;
 import dev.crflow.executor.control.StepControlDir;
@@ -25,7 +29,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -95,7 +100,7 @@ public final class SubmitCommand implements Callable<Integer> {
                     return BridgeExit.OK;
                 }
             }
-            if (previous.isPresent() && ctl.readResult().map(r -> r.completed() && Integer.valueOf(0).equals(r.exitCode())).orElse(false)
+            if (previous.isPresent() && ctl.readResult().map(r -> r.outcome() == Outcome.COMPLETED && r.exitCode() == 0).orElse(false)
                     && !Files.exists(ctl.path().resolve(StatusCommand.REPORTED))) {
                 // It finished while no Snakemake was watching: report that job instead of computing it again.
                 List<String> restored = facts.map(OutputNet::restore).orElse(List.of());
@@ -115,6 +120,8 @@ public final class SubmitCommand implements Callable<Integer> {
             } else if (previous.isPresent()) {
                 err.println("crflow: " + describe(job) + " was submitted before as job " + previous.get().jobId()
                         + ", which is gone without a result: the new job resumes from its newest checkpoint, if any");
+                // Snakemake decides whether to submit again (--restart-times); the loss is journalled like every front end's
+                journalLoss(slurm, ctl, previous.get());
             }
             ctl.create();
             JobKit.write(ctl.path(), js);
@@ -126,9 +133,8 @@ public final class SubmitCommand implements Callable<Integer> {
             boolean netted = !job.isGroup() && step.checkpoint().engine() == dev.crflow.dsl.model.Engine.SIGNAL;
             OutputNet.writeFacts(ctl.path(), new OutputNet.JobFacts(key, workdir.toString(), netted ? job.output() : List.of(),
                     bridge.path().resolve("nets").resolve(key).toString(), netted));
-            List<String> known = new ArrayList<>();
-            previous.ifPresent(p -> { known.addAll(p.previousJobIds()); known.add(p.jobId()); });
-            int attempt = previous.map(p -> p.attempt() + 1).orElse(1);
+            List<String> known = previous.isPresent() ? StepLifecycle.knownJobIds(ctl) : List.of();
+            int attempt = previous.isPresent() ? StepLifecycle.nextAttempt(ctl) : 1;
             SlurmStepExecutor executor = Slurm.executor(slurm);
             JobHandle handle = executor.submit(new StepLaunch(step, ctl, jobName(key), attempt, List.of(),
                     Optional.empty(), known));
@@ -180,6 +186,15 @@ public final class SubmitCommand implements Callable<Integer> {
                     + snap.problem() + "); not submitting twice. Check that squeue answers, then run Snakemake again.", true);
         }
         return snap.job(previous.jobId()).filter(e -> ALIVE.contains(e.phase())).map(QueueEntry::jobId);
+    }
+
+    /** The earlier job ended without its coordinator's result: an {@code attempt-lost} in the journal, once. */
+    private static void journalLoss(SlurmClient slurm, StepControlDir ctl, JobRecord previous) throws ExecutorException {
+        StepLifecycle life = new StepLifecycle(Slurm.executor(slurm), ctl, Clock.systemUTC(), Duration.ZERO);
+        JobHandle gone = new JobHandle(previous.jobId(), previous.jobName(), previous.attempt(), previous.jobName());
+        StepLifecycle.Decision d = life.observe(gone, JobObservation.lost("vanished",
+                "job " + previous.jobId() + " is gone without a result", previous.nodes()), Integer.MAX_VALUE);
+        life.perform(d.actions().stream().filter(a -> a instanceof LifecycleAction.JournalAttemptLost).toList(), resubmit -> { });
     }
 
     /** Slurm job name: stable per Snakemake job, so a restarted Snakemake's submission is recognised. */

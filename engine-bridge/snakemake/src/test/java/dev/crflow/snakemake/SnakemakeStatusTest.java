@@ -1,6 +1,7 @@
 package dev.crflow.snakemake;
 
-import dev.crflow.executor.control.StepResult;
+import dev.crflow.coordinator.control.Outcome;
+import dev.crflow.coordinator.control.Result;
 import dev.crflow.executor.slurm.QueueEntry;
 import dev.crflow.executor.slurm.SlurmState;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,8 +20,8 @@ class SnakemakeStatusTest {
         return Optional.of(new QueueEntry("42", "42", "N/A", "smk.x", s, reason, List.of()));
     }
 
-    private static final Optional<StepResult> NONE = Optional.empty();
-    private static final Optional<StepResult> COMPLETED = Optional.of(new StepResult("COMPLETED", 0, 3, 2, 0));
+    private static final Optional<Result> NONE = Optional.empty();
+    private static final Optional<Result> COMPLETED = Optional.of(new Result(Outcome.COMPLETED, 0, 3, 2, 0, null));
 
     @ParameterizedTest(name = "{0} ({1}) without result → {2}")
     @CsvSource({
@@ -65,7 +66,7 @@ class SnakemakeStatusTest {
     @CsvSource({"COMPLETED, 0, SUCCESS", "COMPLETED, 3, FAILED", "FAILED, 1, FAILED", "BUDGET_EXHAUSTED, 0, FAILED",
             "ENGINE_ERROR, 99, FAILED"})
     void outcomes(String outcome, int exit, SnakemakeStatus expected) {
-        Optional<StepResult> r = Optional.of(new StepResult(outcome, exit, 1, 0, 0));
+        Optional<Result> r = Optional.of(new Result(Outcome.valueOf(outcome), exit, 1, 0, 0, null));
         assertEquals(expected, decide(true, Optional.empty(), r, true, false).status());
     }
 

@@ -1,42 +1,55 @@
 package dev.crflow.executor.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crflow.coordinator.control.ControlDir;
+import dev.crflow.coordinator.control.Phase;
+import dev.crflow.coordinator.control.Result;
+import dev.crflow.coordinator.control.Status;
+import dev.crflow.coordinator.journal.Journal;
+import dev.crflow.coordinator.journal.JournalEvent;
+import dev.crflow.coordinator.store.Generation;
+import dev.crflow.coordinator.store.ImageStore;
 import dev.crflow.dsl.model.ModelJson;
 import dev.crflow.dsl.model.Step;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A step's control directory (docs/contracts.md §2): the files the executor writes and the coordinator's
- * files it reads. Every read tolerates missing files and a torn last journal line.
+ * A step's control directory (docs/contracts.md §2) as a driver sees it: the files the executor writes itself
+ * (spec.json, job.sbatch, submit-intent.json, job.json) and, for everything the coordinator writes, the
+ * coordinator's own library ({@link ControlDir}, {@link Journal}, {@link ImageStore}): one reader of those files.
+ * Every read tolerates missing files and a torn last journal line.
  */
 public final class StepControlDir {
     private static final ObjectMapper JSON = ControlJson.mapper();
     private final Path dir;
+    private final ControlDir control;
 
     public StepControlDir(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
+        this.control = ControlDir.of(this.dir);
     }
 
     public Path path() { return dir; }
-    public Path spec() { return dir.resolve("spec.json"); }
+    /** The coordinator's view of the same directory. */
+    public ControlDir control() { return control; }
+    public Path spec() { return control.spec(); }
     public Path script() { return dir.resolve("job.sbatch"); }
     public Path submitIntent() { return dir.resolve("submit-intent.json"); }
     public Path job() { return dir.resolve("job.json"); }
     public Path stdout() { return dir.resolve("stdout.log"); }
     public Path stderr() { return dir.resolve("stderr.log"); }
-    public Path journal() { return dir.resolve("journal.jsonl"); }
-    public Path heartbeat() { return dir.resolve("heartbeat"); }
-    public Path status() { return dir.resolve("status.json"); }
-    public Path result() { return dir.resolve("result.json"); }
-    public Path requests() { return dir.resolve("requests"); }
-    public Path images() { return dir.resolve("images"); }
+    public Path journal() { return control.journal(); }
+    public Path heartbeat() { return control.heartbeat(); }
+    public Path status() { return control.status(); }
+    public Path result() { return control.result(); }
+    public Path requests() { return control.requests(); }
+    public Path images() { return control.images(); }
 
     public StepControlDir create() throws IOException {
         PrivateFiles.directory(dir);
@@ -64,65 +77,40 @@ public final class StepControlDir {
         }
     }
 
-    public Optional<JsonNode> readTree(Path file) {
-        try {
-            if (!Files.exists(file)) return Optional.empty();
-            return Optional.ofNullable(JSON.readTree(file.toFile()));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
     public Optional<SubmitIntent> readSubmitIntent() { return readJson(submitIntent(), SubmitIntent.class); }
 
     public Optional<JobRecord> readJob() { return readJson(job(), JobRecord.class); }
 
     /** {@code result.json}: written once by the coordinator at the step's final end. */
-    public Optional<StepResult> readResult() { return readJson(result(), StepResult.class); }
+    public Optional<Result> readResult() { return control.readResult(); }
 
     /** The coordinator's current phase ({@code status.json}), e.g. RUNNING or CHECKPOINTING. */
-    public Optional<String> readCoordinatorPhase() {
-        return readTree(status()).map(n -> n.path("phase").asText(n.path("state").asText(""))).filter(s -> !s.isEmpty());
-    }
+    public Optional<Phase> readCoordinatorPhase() { return control.readStatus().map(Status::phase); }
 
-    /** Every complete journal line; a torn last line (a crash mid-write) is skipped. */
-    public List<JournalEntry> readJournal() {
-        List<JournalEntry> out = new ArrayList<>();
-        if (!Files.exists(journal())) return out;
-        List<String> lines;
+    /** When the coordinator last beat (by the heartbeat's own timestamp). */
+    public Optional<Instant> heartbeatTime() { return control.readHeartbeat().map(Status::time); }
+
+    /** Every complete journal event (the coordinator's reader); an unreadable journal reads as empty. */
+    public List<JournalEvent> readJournal() {
         try {
-            lines = Files.readAllLines(journal());
+            return Journal.read(dir);
         } catch (IOException e) {
-            return out;
+            return List.of();
         }
-        for (String line : lines) {
-            if (line.isBlank()) continue;
-            try {
-                JsonNode n = JSON.readTree(line);
-                if (n != null && n.hasNonNull("event")) out.add(new JournalEntry(n));
-            } catch (IOException ignored) {
-                // torn line
-            }
+    }
+
+    /** Every generation directory, oldest first, valid or not, as the coordinator judges them (manifest + sizes). */
+    public List<Generation> generations() {
+        try {
+            return ImageStore.open(dir).list();
+        } catch (IOException e) {
+            return List.of();
         }
-        return out;
     }
 
-    /** Appends an event of the driver's own (e.g. {@code attempt-lost}); see docs/contracts.md §3. */
-    public void appendJournal(JsonNode event) throws IOException {
-        // One line per event: never the mapper's indented form.
-        PrivateFiles.appendLine(journal(), JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(event));
-    }
-
-    /** A manual-control request file ({@code checkpoint} or {@code stop}) for the coordinator. */
-    public void request(String kind) throws IOException {
-        PrivateFiles.directory(requests());
-        PrivateFiles.writeAtomically(requests().resolve(kind), java.time.Instant.now().toString() + "\n");
-    }
-
-    /** Valid image generations (a generation is valid only once its MANIFEST.json exists), oldest first. */
-    public List<ImageGeneration> generations() {
-        return ImageGeneration.scan(images());
+    /** The generations the coordinator would restore from (manifest complete, sizes match), oldest first. */
+    public List<Generation> validGenerations() {
+        return generations().stream().filter(Generation::valid).toList();
     }
 
     @Override

@@ -10,7 +10,8 @@ import dev.crflow.executor.JobStatus;
 import dev.crflow.executor.StepExecutor;
 import dev.crflow.executor.StepLaunch;
 import dev.crflow.executor.control.JobRecord;
-import dev.crflow.executor.control.JournalEntry;
+import dev.crflow.coordinator.journal.JournalEvent;
+import dev.crflow.coordinator.run.History;
 import dev.crflow.executor.control.StepControlDir;
 import dev.crflow.executor.slurm.CoordinatorLaunch;
 
@@ -198,7 +199,7 @@ public final class LocalStepExecutor implements StepExecutor {
         }
 
         private int runAttempt(StepControlDir ctl) throws IOException {
-            int restartCount = (int) ctl.readJournal().stream().filter(e -> e.event().equals("attempt-start")).count();
+            int restartCount = History.of(ctl.readJournal()).attempts();
             ProcessBuilder pb = new ProcessBuilder(coordinator.command(ctl.path(), "--local"));
             pb.environment().put("CRFLOW_JOB_ID", handle.jobId());
             pb.environment().put("CRFLOW_RESTART_COUNT", Integer.toString(restartCount));
@@ -276,9 +277,9 @@ public final class LocalStepExecutor implements StepExecutor {
     }
 
     private static Optional<Instant> attemptStart(StepControlDir ctl) {
-        List<JournalEntry> j = ctl.readJournal();
+        List<JournalEvent> j = ctl.readJournal();
         for (int i = j.size() - 1; i >= 0; i--) {
-            if (j.get(i).event().equals("attempt-start")) return j.get(i).time();
+            if (j.get(i).is(JournalEvent.ATTEMPT_START)) return Optional.of(j.get(i).time());
         }
         return Optional.empty();
     }
@@ -286,14 +287,14 @@ public final class LocalStepExecutor implements StepExecutor {
     /** The last attempt ended by preemption or walltime and no result was written: the coordinator wanted a requeue. */
     static boolean lastAttemptAskedForRequeue(StepControlDir ctl) {
         if (ctl.readResult().isPresent()) return false;
-        List<JournalEntry> j = ctl.readJournal();
+        List<JournalEvent> j = ctl.readJournal();
         for (int i = j.size() - 1; i >= 0; i--) {
-            JournalEntry e = j.get(i);
-            if (e.event().equals("attempt-end")) {
-                String reason = e.text("reason");
+            JournalEvent e = j.get(i);
+            if (e.is(JournalEvent.ATTEMPT_END)) {
+                String reason = e.reason().orElse("");
                 return reason.equals("preempted") || reason.equals("walltime");
             }
-            if (e.event().equals("requeue")) return true;
+            if (e.is(JournalEvent.REQUEUE)) return true;
         }
         return false;
     }

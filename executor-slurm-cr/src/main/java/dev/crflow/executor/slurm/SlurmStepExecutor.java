@@ -1,7 +1,7 @@
 package dev.crflow.executor.slurm;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.crflow.dsl.model.ModelJson;
+import dev.crflow.coordinator.control.Phase;
+import dev.crflow.coordinator.journal.JournalEvent;
 import dev.crflow.executor.ExecutorException;
 import dev.crflow.executor.JobHandle;
 import dev.crflow.executor.JobObservation;
@@ -9,9 +9,9 @@ import dev.crflow.executor.JobStatus;
 import dev.crflow.executor.StepExecutor;
 import dev.crflow.executor.StepLaunch;
 import dev.crflow.executor.control.JobRecord;
-import dev.crflow.executor.control.JournalEntry;
 import dev.crflow.executor.control.StepControlDir;
 import dev.crflow.executor.control.SubmitIntent;
+import dev.crflow.executor.lifecycle.LifecycleAction;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -138,9 +138,9 @@ public final class SlurmStepExecutor implements StepExecutor {
         Optional<String> inQueue = snap.withName(launch.jobName()).stream().map(QueueEntry::jobId)
                 .filter(id -> !known.contains(id)).max((a, b) -> Long.compare(numeric(a), numeric(b)));
         if (inQueue.isPresent()) return inQueue;
-        return launch.controlDir().readJournal().stream().filter(e -> e.event().equals("attempt-start"))
-                .filter(e -> e.time().map(t -> !t.isBefore(intent.time())).orElse(false))
-                .map(e -> e.text("jobId")).filter(id -> !id.isEmpty() && !known.contains(id)).reduce((a, b) -> b);
+        return launch.controlDir().readJournal().stream().filter(e -> e.is(JournalEvent.ATTEMPT_START))
+                .filter(e -> !e.time().isBefore(intent.time()))
+                .map(e -> e.jobId().orElse("")).filter(id -> !id.isEmpty() && !known.contains(id)).reduce((a, b) -> b);
     }
 
     private JobHandle record(StepLaunch launch, String jobId) throws IOException {
@@ -155,49 +155,13 @@ public final class SlurmStepExecutor implements StepExecutor {
      * Several steps as ONE job array (e.g. {@code crflow rerun --failed}); resources from the first launch.
      * The intent is recorded in {@code arrayDir} first and reconciled by name like a single submission.
      */
+    @Override
     public List<JobHandle> submitArray(List<StepLaunch> launches, String arrayName, java.nio.file.Path arrayDir)
             throws ExecutorException {
         trackedNames.add(arrayName);
-        StepControlDir arrayCtl = new StepControlDir(arrayDir);
-        try {
-            arrayCtl.create();
-            List<java.nio.file.Path> ctls = new ArrayList<>();
-            for (StepLaunch l : launches) {
-                l.controlDir().create();
-                l.controlDir().writeSpec(l.step());
-                ctls.add(l.controlDir().path());
-            }
-            StepLaunch first = launches.get(0);
-            String script = renderer.renderArray(new RenderRequest(first.step(), arrayName, first.controlDir().path(), coordinator,
-                    first.remainingBudget(), first.excludeNodes()), ctls, arrayDir);
-            String arrayId = null;
-            Optional<SubmitIntent> earlier = arrayCtl.readSubmitIntent();
-            if (earlier.isPresent() && arrayCtl.readJob().isEmpty()) {
-                QueueSnapshot snap = slurm.queue(QueueQuery.byNames(List.of(arrayName)));
-                if (!snap.known()) throw new ExecutorException("cannot tell whether the array was submitted: " + snap.problem(), true);
-                arrayId = snap.withName(arrayName).stream().map(QueueEntry::arrayJobId).findFirst().orElse(null);
-            }
-            if (arrayId == null) {
-                arrayCtl.writeScript(script);
-                arrayCtl.writeJson(arrayCtl.submitIntent(), new SubmitIntent(arrayName, 1, clock.instant(), List.of()));
-                arrayId = slurm.submit(arrayCtl.script(), List.of());
-            }
-            arrayCtl.writeJson(arrayCtl.job(), new JobRecord(arrayId, arrayName, 1, clock.instant(), name(), null, List.of(), List.of()));
-            List<JobHandle> handles = new ArrayList<>();
-            for (int i = 0; i < launches.size(); i++) {
-                StepLaunch l = launches.get(i);
-                String id = arrayId + "_" + i;
-                l.controlDir().writeJson(l.controlDir().job(), new JobRecord(id, arrayName, l.attempt(), clock.instant(), name(), null,
-                        l.knownJobIds(), List.of()));
-                handles.add(new JobHandle(id, arrayName, l.attempt(), l.step().name()));
-            }
-            queue.invalidate();
-            return handles;
-        } catch (SlurmException e) {
-            throw new ExecutorException("could not submit the job array: " + e.getMessage(), e.isTransient(), e);
-        } catch (IOException e) {
-            throw new ExecutorException("cannot write " + arrayDir + ": " + e.getMessage(), true, e);
-        }
+        List<JobHandle> handles = new ArraySubmission(slurm, renderer, coordinator, clock, name()).submit(launches, arrayName, arrayDir);
+        queue.invalidate();
+        return handles;
     }
 
     /** The step's workdir is the user's (normal permissions); made here so a fresh checkout runs as is. */
@@ -243,7 +207,7 @@ public final class SlurmStepExecutor implements StepExecutor {
         }
         // Slurm has forgotten the job (MinJobAge) or never had it. The control directory decides.
         if (ctl.readResult().isPresent()) return JobObservation.of(JobStatus.ENDED, "finished (Slurm no longer lists it)");
-        Optional<Instant> beat = heartbeatTime(ctl);
+        Optional<Instant> beat = ctl.heartbeatTime();
         if (beat.isPresent() && Duration.between(beat.get(), clock.instant()).compareTo(HEARTBEAT_FRESH) < 0) {
             return JobObservation.of(JobStatus.UNKNOWN, "not listed by Slurm but its coordinator's heartbeat is fresh");
         }
@@ -266,25 +230,16 @@ public final class SlurmStepExecutor implements StepExecutor {
             case QUEUED, REQUEUED -> {
                 boolean hold = state == SlurmState.REQUEUE_HOLD || state == SlurmState.PENDING && "BeginTime".equalsIgnoreCase(reason);
                 List<String> lost = List.of();
+                List<LifecycleAction> wanted = new ArrayList<>();
                 if (hold || state.phase() == JobPhase.REQUEUED) {
-                    lost = requeuedWithoutCheckpoint(job, ctl);
-                    if (!lost.isEmpty()) {
-                        try {
-                            slurm.excludeNodes(job.jobId(), lost);
-                        } catch (SlurmException ignored) {
-                            // still released below; the next poll tries again
-                        }
-                    }
-                    if (hold) {
-                        try {
-                            slurm.releaseRequeueHold(job.jobId());
-                        } catch (SlurmException ignored) {
-                            // the coordinator releases it too; retried next poll
-                        }
-                    }
+                    lost = requeuedWithoutCheckpoint(job, ctl, wanted);
+                    // exclusion first: the released job must not start on the lost node again
+                    if (!lost.isEmpty()) wanted.add(new LifecycleAction.ExcludeNodes(job.jobId(), lost));
+                    if (hold) wanted.add(new LifecycleAction.ReleaseRequeueHold(job.jobId()));
                 }
                 JobStatus s = state.phase() == JobPhase.REQUEUED || hold ? JobStatus.REQUEUED : JobStatus.QUEUED;
-                return new JobObservation(s, detail, nodes, lost, lost.isEmpty() ? Optional.empty() : Optional.of("node-fail"), exitCode);
+                return new JobObservation(s, detail, nodes, lost, lost.isEmpty() ? Optional.empty() : Optional.of("node-fail"), exitCode,
+                        wanted);
             }
             case SUSPENDED -> {
                 return new JobObservation(JobStatus.SUSPENDED, detail, nodes, List.of(), Optional.empty(), exitCode);
@@ -319,25 +274,27 @@ public final class SlurmStepExecutor implements StepExecutor {
 
     /**
      * A job back in the queue although its coordinator did not requeue it (no {@code requeue} event for its latest
-     * attempt, no attempt-end): Slurm requeued it after its node failed. Answers the node(s) to avoid, once per attempt.
+     * attempt, no attempt-end): Slurm requeued it after its node failed. Answers the node(s) to avoid; the loss is
+     * added to {@code wanted} for the journal once per attempt.
      */
-    private List<String> requeuedWithoutCheckpoint(JobHandle job, StepControlDir ctl) {
-        List<JournalEntry> journal = ctl.readJournal();
-        JournalEntry lastStart = null;
+    private List<String> requeuedWithoutCheckpoint(JobHandle job, StepControlDir ctl, List<LifecycleAction> wanted) {
+        List<JournalEvent> journal = ctl.readJournal();
+        JournalEvent lastStart = null;
         boolean endedOrRequeued = false;
         boolean alreadyNoted = false;
-        for (JournalEntry e : journal) {
+        for (JournalEvent e : journal) {
+            boolean thisJob = job.jobId().equals(e.jobId().orElse(""));
             switch (e.event()) {
-                case "attempt-start" -> {
-                    if (job.jobId().equals(e.text("jobId"))) {
+                case JournalEvent.ATTEMPT_START -> {
+                    if (thisJob) {
                         lastStart = e;
                         endedOrRequeued = false;
                         alreadyNoted = false;
                     }
                 }
-                case "requeue", "attempt-end" -> endedOrRequeued = true;
-                case "attempt-lost" -> {
-                    if (job.jobId().equals(e.text("jobId"))) alreadyNoted = true;
+                case JournalEvent.REQUEUE, JournalEvent.ATTEMPT_END -> endedOrRequeued = true;
+                case JournalEvent.ATTEMPT_LOST -> {
+                    if (thisJob) alreadyNoted = true;
                 }
                 default -> { }
             }
@@ -345,30 +302,17 @@ public final class SlurmStepExecutor implements StepExecutor {
         if (lastStart == null || endedOrRequeued) return List.of();
         // The coordinator's own requeue, seen between its scontrol requeue and its journal line: not a node failure.
         // (Excluding the node then could leave a one-node cluster with nowhere to run the job.)
-        String phase = ctl.readCoordinatorPhase().orElse("");
-        if (phase.equals("REQUEUEING") || phase.equals("CHECKPOINTING")) return List.of();
-        Optional<Instant> beat = heartbeatTime(ctl);
+        Optional<Phase> phase = ctl.readCoordinatorPhase();
+        if (phase.isPresent() && (phase.get() == Phase.REQUEUEING || phase.get() == Phase.CHECKPOINTING)) return List.of();
+        Optional<Instant> beat = ctl.heartbeatTime();
         if (beat.isPresent() && Duration.between(beat.get(), clock.instant()).compareTo(NODE_LOSS_SILENCE) < 0) return List.of();
         // Slurm's node name, not the hostname: on one machine several slurmd share a hostname.
         List<String> nodes = knownNodes(ctl, job);
-        if (nodes.isEmpty()) {
-            String node = lastStart.text("node").isEmpty() ? lastStart.text("host") : lastStart.text("node");
-            if (!node.isEmpty()) nodes = List.of(shortHost(node));
-        }
+        Optional<String> host = lastStart.string("node").or(lastStart::host).filter(h -> !h.isEmpty());
+        if (nodes.isEmpty() && host.isPresent()) nodes = List.of(shortHost(host.get()));
         if (!alreadyNoted) {
-            ObjectNode ev = ModelJson.mapper().createObjectNode();
-            ev.put("event", "attempt-lost");
-            ev.put("time", clock.instant().toString());
-            ev.put("jobId", job.jobId());
-            lastStart.integer("attempt").ifPresent(a -> ev.put("attempt", a));
-            ev.put("reason", "node-fail");
-            ev.put("node", String.join(",", nodes));
-            ev.put("requeuedBy", "slurm");
-            try {
-                ctl.appendJournal(ev);
-            } catch (IOException ignored) {
-                // counted on the next poll
-            }
+            wanted.add(new LifecycleAction.JournalAttemptLost(job.jobId(), lastStart.attempt(), lastStart.host(), "node-fail", nodes,
+                    Optional.of("slurm"), "Slurm requeued job " + job.jobId() + " without its coordinator's checkpoint"));
         }
         return nodes;
     }
@@ -395,16 +339,6 @@ public final class SlurmStepExecutor implements StepExecutor {
         return dot > 0 ? host.substring(0, dot) : host;
     }
 
-    private Optional<Instant> heartbeatTime(StepControlDir ctl) {
-        return ctl.readTree(ctl.heartbeat()).map(n -> n.path("time").asText("")).flatMap(t -> {
-            try {
-                return Optional.of(Instant.parse(t));
-            } catch (RuntimeException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
     @Override
     public void cancel(JobHandle job) throws ExecutorException {
         cancelledByUs.add(job.jobId());
@@ -413,6 +347,24 @@ public final class SlurmStepExecutor implements StepExecutor {
             queue.invalidate();
         } catch (SlurmException e) {
             throw new ExecutorException("could not cancel job " + job.jobId() + ": " + e.getMessage(), e.isTransient(), e);
+        }
+    }
+
+    @Override
+    public void releaseRequeueHold(String jobId) throws ExecutorException {
+        try {
+            slurm.releaseRequeueHold(jobId);
+        } catch (SlurmException e) {
+            throw new ExecutorException("could not release the requeue hold of job " + jobId + ": " + e.getMessage(), e.isTransient(), e);
+        }
+    }
+
+    @Override
+    public void excludeNodes(String jobId, List<String> nodes) throws ExecutorException {
+        try {
+            slurm.excludeNodes(jobId, nodes);
+        } catch (SlurmException e) {
+            throw new ExecutorException("could not keep job " + jobId + " off " + nodes + ": " + e.getMessage(), e.isTransient(), e);
         }
     }
 

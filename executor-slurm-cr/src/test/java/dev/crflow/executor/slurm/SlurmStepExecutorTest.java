@@ -9,6 +9,7 @@ import dev.crflow.executor.TestSteps;
 import dev.crflow.executor.control.JobRecord;
 import dev.crflow.executor.control.StepControlDir;
 import dev.crflow.executor.control.SubmitIntent;
+import dev.crflow.executor.lifecycle.StepLifecycle;
 import dev.crflow.executor.process.ProcessResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,7 +127,10 @@ class SlurmStepExecutorTest {
         FakeRunner r = new FakeRunner(c -> c.get(0).equals("squeue") ? FakeRunner.ok("42|42|N/A|crflow-aaaaaaaa-a|PENDING|BeginTime|\n")
                 : new ProcessResult(0, "", "", false));
         JobHandle h = new JobHandle("42", "crflow-aaaaaaaa-a", 1, "a");
-        JobObservation o = executor(r).observe(Map.of(h, l.controlDir())).get(h);
+        SlurmStepExecutor exec = executor(r);
+        JobObservation o = exec.observe(Map.of(h, l.controlDir())).get(h);
+        assertTrue(r.calls.stream().noneMatch(c -> c.get(0).equals("scontrol") && c.contains("update")), "observing never acts");
+        new StepLifecycle(exec, l.controlDir(), clock, Duration.ZERO).perform(o.wanted(), resubmit -> { });
         assertEquals(JobStatus.REQUEUED, o.status());
         assertEquals(List.of("node1"), o.lostNodes());
         assertTrue(r.calls.contains(List.of("scontrol", "update", "JobId=42", "ExcNodeList=node1")), r.calls.toString());
@@ -143,7 +147,10 @@ class SlurmStepExecutorTest {
         FakeRunner r = new FakeRunner(c -> c.get(0).equals("squeue") ? FakeRunner.ok("42|42|N/A|crflow-aaaaaaaa-a|PENDING|BeginTime|\n")
                 : new ProcessResult(0, "", "", false));
         JobHandle h = new JobHandle("42", "crflow-aaaaaaaa-a", 1, "a");
-        JobObservation o = executor(r).observe(Map.of(h, l.controlDir())).get(h);
+        SlurmStepExecutor exec = executor(r);
+        JobObservation o = exec.observe(Map.of(h, l.controlDir())).get(h);
+        assertTrue(r.calls.stream().noneMatch(c -> c.get(0).equals("scontrol") && c.contains("update")), "observing never acts");
+        new StepLifecycle(exec, l.controlDir(), clock, Duration.ZERO).perform(o.wanted(), resubmit -> { });
         assertEquals(JobStatus.REQUEUED, o.status());
         assertEquals(List.of(), o.lostNodes());
         assertTrue(r.calls.stream().noneMatch(c -> c.toString().contains("ExcNodeList")), r.calls.toString());

@@ -1,6 +1,13 @@
 package dev.crflow.cli.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crflow.coordinator.journal.Journal;
+import dev.crflow.coordinator.journal.JournalEvent;
+import dev.crflow.coordinator.store.DiskUsage;
+import dev.crflow.coordinator.store.Generation;
+import dev.crflow.coordinator.store.ImageStore;
+import dev.crflow.coordinator.store.Manifest;
 import dev.crflow.cli.report.StepModel.Attempt;
 import dev.crflow.cli.report.StepModel.Budgets;
 import dev.crflow.cli.report.StepModel.Checkpoint;
@@ -29,9 +36,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Builds a {@link StepReport} from one step control directory (docs/contracts.md §2–3) using only its files:
@@ -41,7 +45,7 @@ import java.util.stream.Stream;
 public final class ControlDirReader {
     /** A heartbeat older than this (the coordinator rewrites it every 5 s) means nobody is alive in the step. */
     static final Duration HEARTBEAT_STALE = Duration.ofSeconds(60);
-    private static final Pattern GENERATION_DIR = Pattern.compile("gen-(\\d+)");
+    private static final ObjectMapper FIELDS = new ObjectMapper();
 
     private final Clock clock;
 
@@ -52,22 +56,18 @@ public final class ControlDirReader {
     public StepReport read(Source source) {
         Path ctl = source.controlDir();
         List<String> warnings = new ArrayList<>();
-        List<JsonNode> events = JsonLines.read(ctl.resolve("journal.jsonl"), warnings::add);
+        // The coordinator's own journal reader, in its tolerant form: torn tail dropped, other bad lines reported.
+        List<JournalEvent> events = Journal.readTolerant(ctl, warnings::add);
 
         Map<Integer, AttemptBuilder> byNumber = new TreeMap<>();
         List<Checkpoint> checkpoints = new ArrayList<>();
         List<Restore> restores = new ArrayList<>();
         List<Requeue> requeues = new ArrayList<>();
-        int lineNo = 0;
-        for (JsonNode e : events) {
-            lineNo++;
-            String type = text(e, "event").orElse("");
-            Optional<Instant> time = instant(e, "time");
-            if (time.isEmpty()) {
-                warnings.add("journal.jsonl: event " + lineNo + " (" + type + ") has no readable time; skipped");
-                continue;
-            }
-            Instant t = time.get();
+        for (JournalEvent event : events) {
+            // the typed accessors are strict (a number must be a number); the report reads odd fields leniently
+            JsonNode e = FIELDS.valueToTree(event.raw());
+            String type = event.event();
+            Instant t = event.time();
             OptionalInt attemptField = integer(e, "attempt");
             int attempt = attemptField.orElse(-1);
             switch (type) {
@@ -266,38 +266,26 @@ public final class ControlDirReader {
                 text(cp, "engine"), duration(cp, "interval"));
     }
 
+    /**
+     * What is stored now, as the coordinator's {@link ImageStore} lists it: every generation directory that has a
+     * manifest (no manifest = not a generation, contracts §2), with its bytes on disk. A manifest the coordinator
+     * would not accept still counts here: it takes space.
+     */
     private static List<StoredGeneration> readGenerations(Path ctl, List<String> warnings) {
-        Path images = ctl.resolve("images");
-        if (!Files.isDirectory(images)) return List.of();
-        List<StoredGeneration> out = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(images)) {
-            for (Path dir : (Iterable<Path>) dirs::iterator) {
-                Matcher m = GENERATION_DIR.matcher(dir.getFileName().toString());
-                // No manifest = not a generation (contracts §2): partial writes are never counted.
-                if (!m.matches() || !Files.isRegularFile(dir.resolve("MANIFEST.json"))) continue;
-                JsonNode manifest = JsonLines.readObject(dir.resolve("MANIFEST.json"), w -> {});
-                Optional<Instant> created = manifest == null ? Optional.empty() : instant(manifest, "created");
-                out.add(new StoredGeneration(Integer.parseInt(m.group(1)), sizeOf(dir), created));
-            }
-        } catch (IOException | NumberFormatException e) {
+        List<Generation> gens;
+        try {
+            gens = ImageStore.open(ctl).list();
+        } catch (IOException | RuntimeException e) {
             warnings.add("images/: cannot list (" + e.getMessage() + ")");
+            return List.of();
         }
-        out.sort(Comparator.comparingInt(StoredGeneration::number));
+        List<StoredGeneration> out = new ArrayList<>();
+        for (Generation g : gens) {
+            if (!Files.isRegularFile(g.path().resolve(Manifest.FILE_NAME))) continue;
+            Optional<Instant> created = ImageStore.readManifest(g.path()).flatMap(m -> Optional.ofNullable(m.created()));
+            out.add(new StoredGeneration(g.number(), DiskUsage.bytes(g.path()), created));
+        }
         return out;
-    }
-
-    private static long sizeOf(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException e) {
-            return 0;
-        }
     }
 
     // ---- tolerant field access: absent, null or mistyped fields read as empty ----
@@ -365,76 +353,6 @@ public final class ControlDirReader {
             return Optional.of(Duration.parse(v.asText().trim()));
         } catch (DateTimeParseException e) {
             return Optional.empty();
-        }
-    }
-
-    private static final class AttemptBuilder {
-        final int number;
-        Instant start;
-        Instant end;
-        Instant firstSeen;
-        /** Latest event of this attempt other than its attempt-end. */
-        Instant lastActivity;
-        String jobId = "";
-        String host = "";
-        String engine = "";
-        String engineVersion = "";
-        OptionalInt fromGeneration = OptionalInt.empty();
-        EndReason reason;
-        OptionalInt exitCode = OptionalInt.empty();
-        OptionalDouble computeSeconds = OptionalDouble.empty();
-        Optional<String> message = Optional.empty();
-        /** From the driver's attempt-lost event. */
-        Optional<String> driverNote = Optional.empty();
-
-        AttemptBuilder(int number) { this.number = number; }
-
-        void seen(Instant t) {
-            if (firstSeen == null || t.isBefore(firstSeen)) firstSeen = t;
-        }
-
-        void active(Instant t) {
-            seen(t);
-            if (lastActivity == null || t.isAfter(lastActivity)) lastActivity = t;
-        }
-
-        Instant startOrFirstSeen() { return start != null ? start : firstSeen; }
-
-        Attempt build(boolean running, Instant nextStart, List<Sample> samples, Optional<Heartbeat> heartbeat, Instant now) {
-            Instant s = startOrFirstSeen();
-            if (end != null && reason != EndReason.LOST) {
-                return new Attempt(number, jobId, host, s, end, true, reason, exitCode, computeSeconds, fromGeneration, engine,
-                        engineVersion, message);
-            }
-            if (end == null && running) {
-                return new Attempt(number, jobId, host, s, now.isAfter(s) ? now : s, false, EndReason.RUNNING, OptionalInt.empty(),
-                        OptionalDouble.empty(), fromGeneration, engine, engineVersion, message);
-            }
-            // Lost: nobody wrote its end when it ended. A later coordinator may have journalled the loss (at the time
-            // it noticed, with the compute charged up to the last heartbeat); either way the best end we have is the
-            // last sign of life: an event, a sample or the heartbeat of this attempt, or the charged compute.
-            Instant bound = end != null ? end : nextStart;
-            Instant last = lastActivity != null ? lastActivity : s;
-            for (Sample x : samples) {
-                boolean mine = x.attempt().isPresent() ? x.attempt().getAsInt() == number
-                        : !x.time().isBefore(s) && (bound == null || x.time().isBefore(bound));
-                if (mine && x.time().isAfter(last)) last = x.time();
-            }
-            if (heartbeat.isPresent()) {
-                Heartbeat hb = heartbeat.get();
-                boolean mine = hb.attempt().isPresent() ? hb.attempt().getAsInt() == number
-                        : !hb.time().isBefore(s) && (bound == null || hb.time().isBefore(bound));
-                if (mine && hb.time().isAfter(last)) last = hb.time();
-            }
-            if (computeSeconds.isPresent() && computeSeconds.getAsDouble() > 0) {
-                Instant charged = s.plusMillis(Math.round(computeSeconds.getAsDouble() * 1000));
-                if (charged.isAfter(last)) last = charged;
-            }
-            if (bound != null && last.isAfter(bound)) last = bound;
-            Optional<String> note = driverNote.isPresent() && message.isPresent() ? Optional.of(driverNote.get() + "; " + message.get())
-                    : driverNote.or(() -> message);
-            return new Attempt(number, jobId, host, s, last, false, EndReason.LOST, exitCode, computeSeconds,
-                    fromGeneration, engine, engineVersion, note);
         }
     }
 }

@@ -1,9 +1,10 @@
 package dev.crflow.cli.runner;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crflow.cli.CrflowException;
 import dev.crflow.cli.ExitCodes;
-import dev.crflow.dsl.model.ModelJson;
+import dev.crflow.coordinator.control.Outcome;
+import dev.crflow.coordinator.control.Phase;
+import dev.crflow.coordinator.control.Result;
 import dev.crflow.dsl.model.Step;
 import dev.crflow.dsl.model.Workflow;
 import dev.crflow.executor.ExecutorException;
@@ -13,15 +14,14 @@ import dev.crflow.executor.JobStatus;
 import dev.crflow.executor.StepExecutor;
 import dev.crflow.executor.StepLaunch;
 import dev.crflow.executor.control.JobRecord;
-import dev.crflow.executor.control.JournalEntry;
 import dev.crflow.executor.control.StepControlDir;
-import dev.crflow.executor.control.StepResult;
+import dev.crflow.executor.lifecycle.LifecycleAction;
+import dev.crflow.executor.lifecycle.StepLifecycle;
 import dev.crflow.executor.process.Sleeper;
 import dev.crflow.executor.slurm.JobNames;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +48,7 @@ public final class Runner {
     private final Dag dag;
     private final Map<String, DriverStepState> states = new HashMap<>();
     private final Map<String, JobHandle> active = new LinkedHashMap<>();
+    private final Map<String, StepLifecycle> lifecycles = new HashMap<>();
 
     public Runner(Workflow workflow, RunDirectory dir, RunInfo info, StepExecutor executor, RunOptions options,
                   Progress progress, Clock clock, Sleeper sleeper) {
@@ -90,7 +91,7 @@ public final class Runner {
         for (Step step : dag.order()) {
             DriverStepState st = dir.driverState(step.name());
             StepControlDir ctl = dir.step(step.name());
-            if (st.state() == StepState.FAILED && retriesUsed(st, ctl) < step.retry() && ctl.readResult().map(r -> "FAILED".equals(r.outcome())).orElse(true)) {
+            if (st.state() == StepState.FAILED && retriesUsed(st, ctl) < step.retry() && ctl.readResult().map(r -> r.outcome() == Outcome.FAILED).orElse(true)) {
                 archiveResult(ctl, st.attempt());
                 st = st.withFailures(retriesUsed(st, ctl)).withState(StepState.PENDING, "retrying after failure");
             } else if (st.state() == StepState.CANCELLED) {
@@ -98,7 +99,7 @@ public final class Runner {
                 if (ctl.readResult().map(r -> "CANCELLED".equals(r.outcome())).orElse(false)) archiveResult(ctl, st.attempt());
                 st = st.withState(StepState.PENDING, "resumed after cancel");
                 try {
-                    Files.deleteIfExists(ctl.path().resolve(STOP_MARKER));
+                    Files.deleteIfExists(ctl.path().resolve(StepLifecycle.STOP_MARKER));
                 } catch (IOException ignored) {
                     // checked again when the job ends
                 }
@@ -109,10 +110,11 @@ public final class Runner {
             }
             if (st.state().active()) {
                 Optional<JobRecord> rec = ctl.readJob();
-                if (rec.isPresent() && rec.get().attempt() >= st.attempt()) {
+                Optional<JobHandle> reattached = lifecycle(step).reattach(launch(step, st, st.attempt()));
+                if (reattached.isPresent()) {
                     // attempt > st.attempt: the driver died after the job was recorded but before driver.json was: adopt it.
                     if (rec.get().attempt() > st.attempt()) st = st.submitted(rec.get().jobId(), rec.get().attempt());
-                    active.put(step.name(), executor.reattach(launch(step, st, st.attempt()), rec.get()));
+                    active.put(step.name(), reattached.get());
                     progress.message("reattached " + step.name() + " to job " + rec.get().jobId());
                 } else {
                     // Died between the intent and job.json: submit() with the same attempt reconciles instead of duplicating.
@@ -148,7 +150,7 @@ public final class Runner {
 
     private StepLaunch launch(Step step, DriverStepState st, int attempt) {
         StepControlDir ctl = dir.step(step.name());
-        Optional<Duration> budget = step.checkpoint().totalTime().map(t -> t.minus(StepView.computeUsed(ctl.readJournal())));
+        Optional<Duration> budget = StepLifecycle.budgetLeft(step, ctl.readJournal());
         return new StepLaunch(step, ctl, JobNames.forStep(info.runId(), step.name()), attempt, st.excludeNodes(), budget, st.jobIds());
     }
 
@@ -160,54 +162,63 @@ public final class Runner {
         for (Map.Entry<JobHandle, JobObservation> e : seen.entrySet()) handle(e.getKey(), e.getValue());
     }
 
+    private StepLifecycle lifecycle(Step step) {
+        return lifecycles.computeIfAbsent(step.name(), n -> new StepLifecycle(executor, dir.step(n), clock, Duration.ZERO));
+    }
+
     private void handle(JobHandle h, JobObservation o) {
         Step step = dag.step(h.stepName());
         StepControlDir ctl = dir.step(step.name());
+        StepLifecycle life = lifecycle(step);
         DriverStepState st = states.get(step.name());
         if (!o.lostNodes().isEmpty()) st = st.excluding(o.lostNodes());
+        StepLifecycle.Decision d = life.observe(h, o, step.checkpoint().maxRestarts());
+        if (d.verdict() != StepLifecycle.Verdict.WAITING) active.remove(step.name());
+        DriverStepState current = st;
+        perform(life, d.actions(), resubmit -> {
+            DriverStepState next = resubmit.excludeNodes().isEmpty() ? current : current.excluding(resubmit.excludeNodes());
+            progress.message(step.name() + ": job " + h.jobId() + " lost (" + d.detail() + "); resuming from its last image in a new job"
+                    + (next.excludeNodes().isEmpty() ? "" : ", avoiding " + String.join(",", next.excludeNodes())));
+            submit(step, next, resubmit.why());
+        });
+        switch (d.verdict()) {
+            case WAITING -> waiting(step, h, ctl, st, o, life);
+            case CANCELLED -> save(step.name(), st.withState(StepState.CANCELLED, "cancelled"));
+            case STOPPED -> save(step.name(), st.withState(StepState.CANCELLED, o.status() == JobStatus.ENDED
+                    ? d.detail() + "; resume with 'crflow restart " + step.name() + "' or 'crflow run'" : d.detail()));
+            case FINISHED -> finished(step, ctl, st, d.result().orElseThrow(), life);
+            case GIVE_UP -> save(step.name(), st.failed(null, d.detail(), false));
+            case RESTART -> { } // resubmitted by perform
+        }
+    }
+
+    /** The job is still the step's: queued, running, requeued (within maxRestarts), suspended or unknown. */
+    private void waiting(Step step, JobHandle h, StepControlDir ctl, DriverStepState st, JobObservation o, StepLifecycle life) {
         switch (o.status()) {
             // Back in the queue after it ran (requeued by Slurm, e.g. its node failed): REQUEUED, not SUBMITTED.
             case QUEUED -> save(step.name(), st.withState(st.state() == StepState.SUBMITTED || st.state() == StepState.PENDING
                     ? StepState.SUBMITTED : StepState.REQUEUED, o.detail()));
             case RUNNING, SUSPENDED -> save(step.name(), st.withState(
-                    ctl.readCoordinatorPhase().filter("CHECKPOINTING"::equals).isPresent() ? StepState.CHECKPOINTING : StepState.RUNNING,
+                    ctl.readCoordinatorPhase().filter(p -> p == Phase.CHECKPOINTING).isPresent() ? StepState.CHECKPOINTING : StepState.RUNNING,
                     o.status() == JobStatus.SUSPENDED ? "suspended" : ""));
             case REQUEUED -> {
-                if (restartsExhausted(step, ctl)) {
+                int used = life.restartsUsed();
+                if (used > step.checkpoint().maxRestarts()) {
                     cancelQuietly(h);
                     active.remove(step.name());
-                    save(step.name(), st.failed(null, "restarted " + StepView.restarts(ctl.readJournal()) + " times: maxRestarts "
+                    save(step.name(), st.failed(null, "restarted " + used + " times: maxRestarts "
                             + step.checkpoint().maxRestarts() + " exhausted", false));
                 } else {
                     save(step.name(), st.withState(StepState.REQUEUED, o.detail()));
                 }
             }
-            case UNKNOWN -> save(step.name(), st.withState(st.state(), "status unknown: " + o.detail()));
-            case CANCELLED -> {
-                active.remove(step.name());
-                save(step.name(), st.withState(StepState.CANCELLED, "cancelled"));
-            }
-            case ENDED -> ended(step, h, ctl, st, o);
-            case LOST -> lost(step, h, ctl, st, o.lostReason().orElse("lost"), o.detail(), o.nodes());
+            default -> save(step.name(), st.withState(st.state(), "status unknown: " + o.detail()));
         }
     }
 
-    private void ended(Step step, JobHandle h, StepControlDir ctl, DriverStepState st, JobObservation o) {
-        Optional<StepResult> result = ctl.readResult();
-        if (result.isEmpty() && (stopRequested(ctl) || ctl.readCoordinatorPhase().filter("STOPPED"::equals).isPresent())) {
-            active.remove(step.name());
-            save(step.name(), st.withState(StepState.CANCELLED, "stopped after 'crflow checkpoint --stop'; resume with 'crflow restart "
-                    + step.name() + "' or 'crflow run'"));
-            return;
-        }
-        if (result.isEmpty()) {
-            // The job ended but the coordinator wrote no verdict: it died (killed, node trouble). Resume from the last image.
-            lost(step, h, ctl, st, "vanished", "job ended without a result (" + o.detail() + ")", o.nodes());
-            return;
-        }
-        active.remove(step.name());
-        StepResult r = result.get();
-        if (r.completed()) {
+    /** The coordinator's verdict is in result.json. */
+    private void finished(Step step, StepControlDir ctl, DriverStepState st, Result r, StepLifecycle life) {
+        if (r.outcome() == Outcome.COMPLETED) {
             save(step.name(), st.completed(r.exitCode()));
             return;
         }
@@ -218,88 +229,42 @@ public final class Runner {
         }
         // The coordinator retries failures inside the job and reports how many it used; the driver only retries
         // what the coordinator did not (e.g. a failure before the application ran).
-        int coordinatorRetries = r.retries() == null ? 0 : r.retries();
+        int coordinatorRetries = r.retries();
         int used = Math.max(st.failures(), coordinatorRetries) + 1;
-        if ("FAILED".equals(r.outcome()) && coordinatorRetries < step.retry() && used <= step.retry()) {
-            archiveResult(ctl, st.attempt());
+        if (r.outcome() == Outcome.FAILED && coordinatorRetries < step.retry() && used <= step.retry()) {
             DriverStepState retry = st.withFailures(used);
-            submit(step, retry, "retry " + used + " of " + step.retry() + " after exit " + r.exitCode());
+            perform(life, List.of(new LifecycleAction.ArchiveResult(st.attempt()),
+                    new LifecycleAction.Resubmit(List.of(), "retry " + used + " of " + step.retry() + " after exit " + r.exitCode())),
+                    resubmit -> submit(step, retry, resubmit.why()));
             return;
         }
-        String why = switch (r.outcome() == null ? "" : r.outcome()) {
-            case "BUDGET_EXHAUSTED" -> "compute budget (totalTime or maxRestarts) exhausted";
-            case "ENGINE_ERROR" -> "checkpoint engine error (see " + ctl.stderr() + ")";
+        String why = switch (r.outcome() == null ? Outcome.FAILED : r.outcome()) {
+            case BUDGET_EXHAUSTED -> "compute budget (totalTime or maxRestarts) exhausted";
+            case ENGINE_ERROR -> "checkpoint engine error (see " + ctl.stderr() + ")";
             default -> "exit code " + r.exitCode() + (step.retry() > 0 ? " after " + step.retry() + " retries" : "")
                     + " (see " + ctl.stdout() + " and stderr.log)";
         };
         save(step.name(), st.withFailures(used).failed(r.exitCode(), why, false));
     }
 
-    /** Written by {@code crflow checkpoint --stop}: the job's end is a stop, not a loss. */
-    static final String STOP_MARKER = "stop-requested";
-
-    private static boolean stopRequested(StepControlDir ctl) {
-        return Files.exists(ctl.path().resolve(STOP_MARKER));
-    }
-
-    /** A job gone without finishing its step: a new attempt resumes from the newest valid generation, elsewhere. */
-    private void lost(Step step, JobHandle h, StepControlDir ctl, DriverStepState st, String reason, String detail, List<String> nodes) {
-        active.remove(step.name());
-        if (stopRequested(ctl) && ctl.readResult().isEmpty()) {
-            save(step.name(), st.withState(StepState.CANCELLED, "stopped after 'crflow checkpoint --stop'"));
-            return;
+    /** The lifecycle's actions, done in its one place; a control directory that cannot be written ends the run. */
+    private static void perform(StepLifecycle life, List<LifecycleAction> actions, StepLifecycle.Resubmitter resubmitter) {
+        try {
+            life.perform(actions, resubmitter);
+        } catch (ExecutorException e) {
+            throw new CrflowException(ExitCodes.ENVIRONMENT, e.getMessage(), e);
         }
-        boolean alreadyNoted = ctl.readJournal().stream().anyMatch(e -> e.event().equals("attempt-lost") && h.jobId().equals(e.text("jobId"))
-                && !"slurm".equals(e.text("requeuedBy")));
-        if (!alreadyNoted) {
-            ObjectNode ev = ModelJson.mapper().createObjectNode();
-            ev.put("event", "attempt-lost");
-            ev.put("time", clock.instant().toString());
-            ev.put("jobId", h.jobId());
-            lastAttempt(ctl).ifPresent(a -> ev.put("attempt", a));
-            ev.put("reason", reason);
-            ev.put("node", String.join(",", nodes));
-            ev.put("message", detail);
-            try {
-                ctl.appendJournal(ev);
-            } catch (IOException e) {
-                throw new CrflowException(ExitCodes.ENVIRONMENT, "cannot write " + ctl.journal() + ": " + e.getMessage(), e);
-            }
-        }
-        if (restartsExhausted(step, ctl)) {
-            save(step.name(), st.failed(null, "lost (" + reason + ") and maxRestarts " + step.checkpoint().maxRestarts() + " exhausted", false));
-            return;
-        }
-        DriverStepState next = reason.equals("node-fail") || reason.equals("boot-fail") ? st.excluding(nodes) : st;
-        progress.message(step.name() + ": job " + h.jobId() + " lost (" + detail + "); resuming from its last image in a new job"
-                + (next.excludeNodes().isEmpty() ? "" : ", avoiding " + String.join(",", next.excludeNodes())));
-        submit(step, next, "resumed after " + reason);
-    }
-
-    private static Optional<Integer> lastAttempt(StepControlDir ctl) {
-        List<JournalEntry> j = ctl.readJournal();
-        for (int i = j.size() - 1; i >= 0; i--) {
-            if (j.get(i).event().equals("attempt-start")) return j.get(i).integer("attempt");
-        }
-        return Optional.empty();
-    }
-
-    private static boolean restartsExhausted(Step step, StepControlDir ctl) {
-        return StepView.restarts(ctl.readJournal()) > step.checkpoint().maxRestarts();
     }
 
     private static int retriesUsed(DriverStepState st, StepControlDir ctl) {
-        return Math.max(st.failures(), ctl.readResult().map(r -> r.retries() == null ? 0 : r.retries()).orElse(0));
+        return Math.max(st.failures(), ctl.readResult().map(Result::retries).orElse(0));
     }
 
-    /** The coordinator writes result.json once per step end; a retry keeps the old one as result.json.N. */
     private static void archiveResult(StepControlDir ctl, int attempt) {
         try {
-            if (Files.exists(ctl.result())) {
-                Files.move(ctl.result(), ctl.result().resolveSibling("result.json." + attempt), StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new CrflowException(ExitCodes.ENVIRONMENT, "cannot archive " + ctl.result() + ": " + e.getMessage(), e);
+            StepLifecycle.archiveResult(ctl, attempt);
+        } catch (ExecutorException e) {
+            throw new CrflowException(ExitCodes.ENVIRONMENT, e.getMessage(), e);
         }
     }
 
