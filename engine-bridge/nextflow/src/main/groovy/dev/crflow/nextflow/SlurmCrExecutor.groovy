@@ -203,7 +203,7 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
     /** The task wrapper (the coordinator's application): no #SBATCH header, it is never submitted itself. */
     @Override
     protected BashWrapperBuilder createBashWrapperBuilder(TaskRun task) {
-        final builder = new SlurmCrWrapperBuilder(task)
+        final builder = new SlurmCrWrapperBuilder(task, checkpointSettings(task).policy.forward())
         builder.headerScript = "NXF_CHDIR=${Escape.path(task.workDir)}\n"
         return builder
     }
