@@ -434,7 +434,10 @@ public final class Coordinator {
                 journal.append(JournalEvent.CHECKPOINT, checkpointFields(null, trigger, 0, 0, false,
                         "skipped: grace " + budget.toSeconds() + " s shorter than the last checkpoint (" + cost.toMillis() + " ms)", requestId));
             } else {
-                checkpoint(trigger, true, Deadline.in(clock, budget), requestId);
+                boolean saved = checkpoint(trigger, true, Deadline.in(clock, budget), requestId).isPresent();
+                if (!saved && currentGeneration == null && reason != EndReason.STOPPED) {
+                    return refuseRestartFromScratch(trigger);
+                }
             }
         } else {
             say("engine 'none': ending the application; the next attempt starts from scratch");
@@ -448,6 +451,21 @@ public final class Coordinator {
             return ExitCodes.STOPPED;
         }
         return requeue(reason, null, "restart");
+    }
+
+    /**
+     * The stop checkpoint failed and no earlier generation exists: a requeue would run the application from scratch
+     * over the work it has already done (its outputs may hold part of it: numbers counted twice), and the step could
+     * still end "completed". End it loudly instead, as the restore path does when no generation verifies.
+     */
+    private int refuseRestartFromScratch(String trigger) throws IOException, InterruptedException {
+        Apps.terminate(app, Duration.ofSeconds(5));
+        Files.deleteIfExists(ctl.exitMarker());
+        String msg = "the " + trigger + " checkpoint failed and there is no earlier generation: a requeue would restart the"
+                + " application from scratch over the work it has done, so the step ends here. Fix the cause (see the"
+                + " checkpoint error above) and run the step again";
+        say(msg);
+        return finish(Outcome.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, EndReason.ENGINE_ERROR, msg, Optional.empty());
     }
 
     private Duration lastCheckpointCost() throws IOException {
