@@ -138,7 +138,7 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
         final cfg = task.config
         final resources = new Resources(
                 Optional.ofNullable(cfg.queue?.toString()),
-                Optional.ofNullable(session?.getExecConfigProp(name, 'account', null) as String),
+                new ExecutorSettings(session?.config).string(name, 'account'),
                 Optional.<String>empty(), Optional.<String>empty(),
                 Optional.ofNullable(cfg.getTime() ? Duration.ofMillis(cfg.getTime().toMillis()) : null),
                 Optional.<Duration>empty(),

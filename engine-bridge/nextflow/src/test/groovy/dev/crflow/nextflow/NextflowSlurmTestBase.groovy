@@ -17,7 +17,10 @@ abstract class NextflowSlurmTestBase {
     NextflowSlurmHarness nf
 
     @BeforeAll
-    static void cluster() { NextflowSlurmHarness.ensureCluster() }
+    static void cluster() {
+        NextflowSlurmHarness.assumeRuntime()
+        NextflowSlurmHarness.ensureCluster()
+    }
 
     @AfterEach
     void cleanup() { nf?.cleanup() }
