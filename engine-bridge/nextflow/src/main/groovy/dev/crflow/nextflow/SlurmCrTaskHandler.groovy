@@ -168,6 +168,7 @@ class SlurmCrTaskHandler extends GridTaskHandler {
             final r = result.get()
             final exit = taskExitStatus(r.outcome(), r.exitCode())
             writeExitFile(exit)
+            CheckpointFailures.warning(task.name, ctl).ifPresent { String w -> log.warn w }
             log.debug "[slurm-cr] ${task.name}: job ${handle?.jobId()} ended ${r.outcome()} (exit ${exit}, ${r.attempts()} attempt(s), ${r.restarts()} restart(s))"
             return exit
         }
