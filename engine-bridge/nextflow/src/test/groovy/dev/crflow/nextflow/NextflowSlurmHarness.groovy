@@ -36,17 +36,21 @@ class NextflowSlurmHarness {
      * $NXF_RUNTIMES/<version>/lib (default /opt/nextflow) or one fetched earlier into .build. Without it the ITs are
      * skipped, loudly (like DMTCP), instead of failing on a missing download.
      */
-    static void assumeRuntime() {
-        if( NF_VERSION == '24.10.0' ) return
-        final hand = Paths.get(System.getenv('NXF_RUNTIMES') ?: '/opt/nextflow', NF_VERSION, 'lib')
-        final fetched = REPO.resolve(".build/nextflow-${NF_VERSION}/lib")
+    static boolean runtimePresent() {
+        if( NF_VERSION == '24.10.0' ) return true
+        final hand = runtimeDir()
         final handJars = Files.isDirectory(hand) && Files.list(hand).withCloseable { s -> s.anyMatch { it.fileName.toString().startsWith('nextflow-') } }
-        final present = handJars || Files.exists(fetched.resolve('.complete'))
-        if( !present ) {
-            final msg = "SKIPPED: NXF_VER=${NF_VERSION} but no Nextflow ${NF_VERSION} runtime in ${hand} (hand-assembled) or ${fetched} -- see docs/nextflow.md"
-            System.err.println('*' * 20 + ' ' + msg + ' ' + '*' * 20)
-            org.junit.jupiter.api.Assumptions.assumeTrue(false, msg)
-        }
+        return handJars || Files.exists(REPO.resolve(".build/nextflow-${NF_VERSION}/lib/.complete"))
+    }
+
+    static Path runtimeDir() { Paths.get(System.getenv('NXF_RUNTIMES') ?: '/opt/nextflow', NF_VERSION, 'lib') }
+
+    /** Skips the calling test, loudly on stderr and as "skipped" in the report, when the runtime is absent. */
+    static void assumeRuntime() {
+        if( runtimePresent() ) return
+        final msg = "SKIPPED: NXF_VER=${NF_VERSION} but no Nextflow ${NF_VERSION} runtime in ${runtimeDir()} (hand-assembled) or ${REPO.resolve(".build/nextflow-${NF_VERSION}/lib")} -- see docs/nextflow.md"
+        System.err.println('*' * 20 + ' ' + msg + ' ' + '*' * 20)
+        org.junit.jupiter.api.Assumptions.assumeTrue(false, msg)
     }
 
     /** The cluster the tests need: started (idempotently) by the project's own script, then checked. */
