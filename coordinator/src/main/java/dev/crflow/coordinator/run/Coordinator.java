@@ -324,12 +324,15 @@ public final class Coordinator {
         return Optional.empty();
     }
 
-    private void checkpoint(AppProcess app, Trigger trigger, boolean stop, Deadline deadline, Optional<String> requestId) throws IOException {
+    /** @return whether a generation was committed */
+    private boolean checkpoint(AppProcess app, Trigger trigger, boolean stop, Deadline deadline, Optional<String> requestId) throws IOException {
         vitals.phase(Phase.CHECKPOINTING, Optional.empty());
         checkpointDeadline = Optional.of(deadline);
         try {
-            committer.checkpoint(app, trigger, stop, deadline, requestId, history.appSeconds() + ending.appSeconds(),
-                    ending.lastGood()).ifPresent(g -> ending.lastGood(Optional.of(g.number())));
+            Optional<Integer> committed = committer.checkpoint(app, trigger, stop, deadline, requestId,
+                    history.appSeconds() + ending.appSeconds(), ending.lastGood()).map(g -> g.number());
+            committed.ifPresent(n -> ending.lastGood(Optional.of(n)));
+            return committed.isPresent();
         } finally {
             checkpointDeadline = Optional.empty();
             if (!stop) vitals.phase(Phase.RUNNING, Optional.empty());
@@ -349,7 +352,10 @@ public final class Coordinator {
                 attemptJournal.checkpointFailed(trigger, 0, "skipped: grace " + grace.toSeconds()
                         + " s shorter than the last checkpoint (" + cost.toMillis() + " ms)", requestId);
             } else {
-                checkpoint(app, trigger, true, Deadline.in(clock, grace), requestId);
+                boolean saved = checkpoint(app, trigger, true, Deadline.in(clock, grace), requestId);
+                if (!saved && ending.lastGood().isEmpty() && reason != EndReason.STOPPED && reason != EndReason.CANCELLED) {
+                    return refuseRestartFromScratch(app, trigger);
+                }
             }
         } else {
             say("engine 'none': ending the application; the next attempt starts from scratch");
@@ -359,6 +365,21 @@ public final class Coordinator {
         if (reason == EndReason.STOPPED) return ending.stopped();
         if (reason == EndReason.CANCELLED) return finishCancelled(Optional.empty());
         return ending.requeue(reason, Optional.empty(), RequeueKind.RESTART);
+    }
+
+    /**
+     * The stop checkpoint failed and no earlier generation exists: a requeue would run the application from scratch
+     * over the work it has already done (outputs it appended to would hold part of it twice), and the step could still
+     * end "completed". End it loudly instead, as the restore path does when no generation verifies.
+     */
+    private int refuseRestartFromScratch(AppProcess app, Trigger trigger) throws IOException, InterruptedException {
+        Apps.terminate(app, Duration.ofSeconds(5));
+        Files.deleteIfExists(ctl.exitMarker());
+        String msg = "the " + trigger.wireName() + " checkpoint failed and there is no earlier generation: a requeue would restart"
+                + " the application from scratch over the work it has done, so the step ends here. Fix the cause (see the"
+                + " checkpoint error above) and run the step again";
+        say(msg);
+        return ending.finish(Outcome.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, EndReason.ENGINE_ERROR, msg, Optional.empty());
     }
 
     /** The application died of the signal that ends the job: a cancel ends the step, anything else resumes it. */

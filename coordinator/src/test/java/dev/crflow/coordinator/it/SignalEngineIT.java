@@ -159,5 +159,30 @@ class SignalEngineIT {
                 "counting resumed at generation 1's state, again");
     }
 
+    /**
+     * A stop checkpoint that fails with no earlier generation (here the declared state file is one the application
+     * never writes) must not requeue: the next attempt would count from 1 again over the numbers already written,
+     * and the step would still end "completed". It ends ENGINE_ERROR, loudly, and is not requeued.
+     */
+    @Test
+    void aFailedStopCheckpointWithoutAnEarlierGenerationEndsTheStepInsteadOfRestartingFromScratch() throws Exception {
+        h = new Harness(tmp);
+        h.policy.put("state", List.of("never-written"));
+        Process p = h.start();
+        h.waitForLines(3);
+        h.signal(p, "USR1");
+        assertEquals(99, h.await(p, Duration.ofSeconds(60)), h.log());
+        Result r = ControlDir.of(h.ctl).readResult().orElseThrow();
+        assertEquals(Outcome.ENGINE_ERROR, r.outcome());
+        assertTrue(r.message().contains("from scratch"), r.message());
+        assertTrue(h.events(JournalEvent.REQUEUE).isEmpty(), "no requeue into a restart from scratch");
+        List<JournalEvent> ckpts = h.events(JournalEvent.CHECKPOINT);
+        assertEquals(1, ckpts.size());
+        assertFalse(ckpts.get(0).ok().orElse(true));
+        assertTrue(ckpts.get(0).error().orElse("").contains("none of the declared state files exist"), ckpts.get(0).raw().toString());
+        assertTrue(h.log().contains("the signal checkpoint failed and there is no earlier generation"), h.log());
+        assertEquals(99, h.await(h.start(), Duration.ofSeconds(30)), "a later start of the ended step does nothing: " + h.log());
+    }
+
     static String java() { return Path.of(System.getProperty("java.home"), "bin", "java").toString(); }
 }

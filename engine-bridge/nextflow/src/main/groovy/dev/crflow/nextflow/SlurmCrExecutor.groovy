@@ -157,7 +157,7 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
         final cfg = task.config
         final resources = new Resources(
                 Optional.ofNullable(cfg.queue?.toString()),
-                Optional.ofNullable(session?.getExecConfigProp(name, 'account', null) as String),
+                new ExecutorSettings(session?.config).string(name, 'account'),
                 Optional.<String>empty(), Optional.<String>empty(),
                 Optional.ofNullable(cfg.getTime() ? Duration.ofMillis(cfg.getTime().toMillis()) : null),
                 Optional.<Duration>empty(),
@@ -222,7 +222,7 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
     /** The task wrapper (the coordinator's application): no #SBATCH header, it is never submitted itself. */
     @Override
     protected BashWrapperBuilder createBashWrapperBuilder(TaskRun task) {
-        final builder = new SlurmCrWrapperBuilder(task)
+        final builder = new SlurmCrWrapperBuilder(task, checkpointSettings(task).policy.forward())
         builder.headerScript = "NXF_CHDIR=${Escape.path(task.workDir)}\n"
         return builder
     }

@@ -22,6 +22,7 @@ import dev.crflow.executor.slurm.QueueQuery
 import groovy.util.logging.Slf4j
 import nextflow.exception.ProcessFailedException
 import nextflow.executor.GridTaskHandler
+import nextflow.processor.TaskHandler
 import nextflow.processor.TaskRun
 
 /**
@@ -206,6 +207,8 @@ class SlurmCrTaskHandler extends GridTaskHandler {
     private int exitFrom(Result r) {
         final exit = taskExitStatus(r.outcome().name(), r.exitCode())
         writeExitFile(exit)
+        // Nextflow shows .command.err, not the coordinator's log: a failed checkpoint must not stay hidden there
+        CheckpointFailures.warning(task.name, ctl).ifPresent { String w -> log.warn w }
         log.debug "[slurm-cr] ${task.name}: job ${handle?.jobId()} ended ${r.outcome()} (exit ${exit}, ${r.attempts()} attempt(s), ${r.restarts()} restart(s))"
         return exit
     }
@@ -233,8 +236,25 @@ class SlurmCrTaskHandler extends GridTaskHandler {
         }
     }
 
+    /**
+     * Nextflow 25.04 made `TaskHandler.kill()` concrete (it guards against a second kill and calls the new
+     * `protected void killTask()`, which GridTaskHandler implements); on 24.10 `kill()` is abstract and is the hook.
+     * Both are overridden: on 25.04+ `kill()` goes through Nextflow's guard to {@link #killTask}, on 24.10 it cancels.
+     */
+    static final boolean NEXTFLOW_KILL_TASK = TaskHandler.declaredMethods.any { it.name == 'killTask' }
+
     @Override
     void kill() {
+        if( NEXTFLOW_KILL_TASK ) super.kill()
+        else cancelJob()
+    }
+
+    /** Nextflow 25.04+: called once by `TaskHandler.kill()` (no `@Override`: 24.10, compiled against, lacks it). */
+    protected void killTask() {
+        cancelJob()
+    }
+
+    private void cancelJob() {
         if( handle == null ) return
         try {
             crExecutor.stepExecutor.cancel(handle)

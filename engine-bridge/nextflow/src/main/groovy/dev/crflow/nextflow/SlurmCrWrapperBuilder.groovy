@@ -10,14 +10,18 @@ import nextflow.processor.TaskRun
 @CompileStatic
 class SlurmCrWrapperBuilder extends BashWrapperBuilder {
 
-    SlurmCrWrapperBuilder(TaskRun task) {
+    /** The policy's forward signal (engine `signal`): delivered to the task only, never to the wrapper's traps. */
+    private final Optional<String> forward
+
+    SlurmCrWrapperBuilder(TaskRun task, Optional<String> forward) {
         super(task)
+        this.forward = forward
     }
 
     @Override
     Path build() {
         final wrapper = super.build()
-        wrapper.text = AppWrapper.patch(wrapper.text)
+        wrapper.text = AppWrapper.patch(wrapper.text, forward)
         return wrapper
     }
 }

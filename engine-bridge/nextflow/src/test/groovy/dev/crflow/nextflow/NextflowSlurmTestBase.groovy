@@ -7,6 +7,7 @@ import java.time.Duration
 
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.BeforeEach
 
 /**
  * What every Nextflow IT shares: the cluster checked once per class, one {@link NextflowSlurmHarness} per test
@@ -17,7 +18,13 @@ abstract class NextflowSlurmTestBase {
     NextflowSlurmHarness nf
 
     @BeforeAll
-    static void cluster() { NextflowSlurmHarness.ensureCluster() }
+    static void cluster() {
+        if( NextflowSlurmHarness.runtimePresent() ) NextflowSlurmHarness.ensureCluster()
+    }
+
+    /** Per test, so a missing runtime shows as skipped tests, not as a silently empty class. */
+    @BeforeEach
+    void runtime() { NextflowSlurmHarness.assumeRuntime() }
 
     @AfterEach
     void cleanup() { nf?.cleanup() }
