@@ -33,6 +33,8 @@ final class SnakemakeHarness implements AutoCloseable {
     final Path work;
     final Path profile;
     final Path sbatchLog;
+    final Path bridgeLog;
+    final Path statusLog;
     private final Path bin;
     private final List<Process> started = new ArrayList<>();
 
@@ -49,10 +51,24 @@ final class SnakemakeHarness implements AutoCloseable {
         writeExecutable(bin.resolve("sbatch"), "#!/bin/sh\necho \"$*\" >> '" + sbatchLog + "'\nexec '" + realSbatch + "' \"$@\"\n");
         profile = Files.createDirectories(work.resolve("profile"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> bridge = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "-Dcrflow.home=" + repo, SnakemakeMain.class.getName());
-        ProfileWriter writer = new ProfileWriter(bridge, Optional.of(work.resolve("checkpoint.groovy")), 10, 30, 0);
-        Files.writeString(profile.resolve("config.yaml"), writer.configYaml());
+        bridgeLog = work.resolve("bridge-calls.log");
+        statusLog = work.resolve("status-client-calls.log");
+        // `crflow snakemake` as this module's main class; every start of it (a JVM) is logged with its subcommand.
+        Path bridge = bin.resolve("crflow-snakemake");
+        writeExecutable(bridge, "#!/bin/sh\necho \"$1\" >> '" + bridgeLog + "'\nexec " + String.join(" ", List.of(java,
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "-Dcrflow.home=" + repo, SnakemakeMain.class.getName()).stream().map(ShellWords::quote).toList()) + " \"$@\"\n");
+        // The Snakemake 7 profile as users get it: submit, the status sidecar and its sh client, cancel.
+        new ProfileWriter(List.of(bridge.toString()), Optional.of(work.resolve("checkpoint.groovy")), 10, 30, 0, profile,
+                ProfileWriter.Target.SNAKEMAKE_7).write();
+        // Count the status client's calls too (a wrapper in front of it): calls minus JVM status starts = fast answers.
+        Path client = profile.resolve(ProfileWriter.STATUS_SCRIPT);
+        Path counting = bin.resolve("counting-status");
+        writeExecutable(counting, "#!/bin/sh\necho \"$1\" >> '" + statusLog + "'\nexec " + ShellWords.quote(client.toString()) + " \"$@\"\n");
+        Path config = profile.resolve("config.yaml");
+        Files.writeString(config, Files.readString(config).replace("cluster-status: \"" + client + "\"",
+                "cluster-status: \"" + counting + "\""));
+        assertTrue(Files.readString(config).contains(counting.toString()), Files.readString(config));
     }
 
     static Path repoRoot() {
@@ -179,6 +195,16 @@ final class SnakemakeHarness implements AutoCloseable {
 
     long events(Path ctl, String event) throws IOException {
         return journal(ctl).stream().filter(n -> event.equals(n.path("event").asText())).count();
+    }
+
+    /** How many times `crflow snakemake SUBCOMMAND` (a JVM) was started. */
+    long bridgeCalls(String subcommand) throws IOException {
+        return Files.exists(bridgeLog) ? Files.readAllLines(bridgeLog).stream().filter(subcommand::equals).count() : 0;
+    }
+
+    /** How many times Snakemake ran its status command. */
+    long statusClientCalls() throws IOException {
+        return Files.exists(statusLog) ? Files.readAllLines(statusLog).size() : 0;
     }
 
     int sbatchCalls() throws IOException {
