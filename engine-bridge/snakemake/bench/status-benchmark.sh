@@ -2,7 +2,11 @@
 # Benchmark: Snakemake-style status polling of many concurrent jobs, crflow's shared squeue snapshot
 # against the naive status command (one squeue per call). Real Slurm, real processes, one go.
 #
-#   engine-bridge/snakemake/bench/status-benchmark.sh [JOBS=500] [PARALLEL=8] [all|processes|inproc]
+#   engine-bridge/snakemake/bench/status-benchmark.sh [JOBS=500] [PARALLEL=8] [all|processes|inproc|sidecar]
+#
+# sidecar: the Snakemake 7 profile's fast path: one `crflow snakemake sidecar` (as --cluster-sidecar starts it)
+# keeps the jobs' answers; the profile's status client (crflow-status, POSIX sh) is called once per job, one at
+# a time (as Snakemake 7 does) and PARALLEL at a time. The jobs are indexed in a bridge root as `submit` does.
 #
 # It submits JOBS held jobs (sbatch --hold: they sit in the queue without taking nodes from anyone),
 # polls each once with `crflow snakemake status ID` from PARALLEL concurrent callers (Snakemake runs one
@@ -54,11 +58,12 @@ done
 # run LABEL COMMAND...: one status call per job, PARALLEL at a time; prints a result line.
 run() {
   local label=$1; shift
-  local log="$WORK/squeue-$label.log"; : >"$log"
+  local parallel=${RUN_PARALLEL:-$PARALLEL}
+  local log=${RUN_SQUEUE_LOG:-$WORK/squeue-$label.log}; : >"$log"
   local start end
   start=$(date +%s.%N)
   printf '%s\n' "${ids[@]}" | SQUEUE_LOG="$log" PATH="$WORK/bin:$PATH" CRFLOW_CACHE_DIR="$WORK/cache" \
-    xargs -P "$PARALLEL" -n 1 "$@" >"$WORK/out-$label.txt" 2>"$WORK/err-$label.txt"
+    xargs -P "$parallel" -n 1 "$@" >"$WORK/out-$label.txt" 2>"$WORK/err-$label.txt"
   end=$(date +%s.%N)
   local calls words squeues
   calls=$(wc -l <"$WORK/out-$label.txt")
@@ -70,6 +75,39 @@ run() {
   awk -v l="$label" -v c="$calls" -v s="$squeues" -v a="$start" -v b="$end" -v p="$peak" -v w="$words" \
     'BEGIN { d=b-a; printf "%-8s status calls %5d in %6.1f s (%5.1f/s)   squeue runs %5d   squeue/s avg %5.2f   peak in any 1 s %3d   answers: %s\n", l, c, d, c/d, s, s/d, p, w }'
 }
+
+if [[ $MODE == sidecar ]]; then
+  # The jobs as `crflow snakemake submit` indexes them (jobs/<id>.json under the bridge root).
+  root="$WORK/root"; mkdir -p "$root/jobs"; chmod 700 "$root" "$root/jobs"
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  for id in "${ids[@]}"; do
+    printf '{"jobId":"%s","key":"bench-%s","submitted":"%s"}' "$id" "$id" "$now" >"$root/jobs/$id.json"
+  done
+  "$CRFLOW" snakemake profile "$WORK/profile" >/dev/null
+  : >"$WORK/squeue-sidecar.log"
+  mkfifo "$WORK/sidecar.fifo"
+  SQUEUE_LOG="$WORK/squeue-sidecar.log" PATH="$WORK/bin:$PATH" CRFLOW_CACHE_DIR="$WORK/cache-sidecar" \
+    CRFLOW_SNAKEMAKE_ROOT="$root" "$CRFLOW" snakemake sidecar >"$WORK/sidecar.fifo" &
+  sidecar_pid=$!
+  exec 7<"$WORK/sidecar.fifo"
+  IFS= read -r vars <&7
+  export SNAKEMAKE_CLUSTER_SIDECAR_VARS="$vars"
+  dir=${vars##*:}
+  echo "sidecar: $vars; waiting for its first round..." >&2
+  for ((t = 0; t < 600; t++)); do
+    n=$(find "$dir/answers" -type f 2>/dev/null | wc -l)
+    ((n >= JOBS)) && break
+    sleep 0.1
+  done
+  echo "sidecar: answers for $n jobs" >&2
+  # the squeue runs counted are the sidecar's own, during each measurement
+  RUN_SQUEUE_LOG="$WORK/squeue-sidecar.log" RUN_PARALLEL=1 run sidecar-1 "$WORK/profile/crflow-status"
+  RUN_SQUEUE_LOG="$WORK/squeue-sidecar.log" run "sidecar-$PARALLEL" "$WORK/profile/crflow-status"
+  kill "$sidecar_pid"; wait "$sidecar_pid" || true
+  exec 7<&-
+  rm -rf "$WORK"
+  exit 0
+fi
 
 if [[ $MODE != inproc ]]; then
   echo "polling $JOBS jobs, $PARALLEL callers at a time..." >&2

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
                 "Write a profile once (crflow snakemake profile DIR), then: snakemake --profile DIR",
                 "Snakemake calls submit, status and cancel itself (its --cluster / cluster-generic contract)."},
         subcommands = {SubmitCommand.class, StatusCommand.class, CancelCommand.class, ProfileCommand.class,
-                SidecarCommand.class,
+                SidecarCommand.class, PluginCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failed", "2:invalid input or usage", "3:environment problem (Slurm unreachable)"})
