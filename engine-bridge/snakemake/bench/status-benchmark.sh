@@ -103,6 +103,7 @@ if [[ $MODE == sidecar ]]; then
   # the squeue runs counted are the sidecar's own, during each measurement
   RUN_SQUEUE_LOG="$WORK/squeue-sidecar.log" RUN_PARALLEL=1 run sidecar-1 "$WORK/profile/crflow-status"
   RUN_SQUEUE_LOG="$WORK/squeue-sidecar.log" run "sidecar-$PARALLEL" "$WORK/profile/crflow-status"
+  run naive "$WORK/bin/naive-status"     # the same moment's baseline
   kill "$sidecar_pid"; wait "$sidecar_pid" || true
   exec 7<&-
   rm -rf "$WORK"

@@ -63,6 +63,7 @@ final class Sidecar {
     /** One round: one snapshot (at most one squeue per time-to-live), every tracked job decided. */
     Round round() throws IOException {
         Set<String> ids = tracked();
+        if (ids.isEmpty()) return new Round(0, 0, true);    // nothing to ask about: no squeue
         QueueSnapshot snap = shared.get();
         int running = 0;
         for (String id : ids) {
