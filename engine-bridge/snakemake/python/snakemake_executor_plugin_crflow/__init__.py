@@ -98,7 +98,7 @@ class Executor(RemoteExecutor):
         try:
             jobid = self.crflow.submit(jobscript)
         except BridgeError as e:
-            self.report_job_error(SubmittedJobInfo(job), msg=str(e))
+            self.report_job_error(SubmittedJobInfo(job), msg=f"{e}\n")
             return
         self.logger.info(f"Submitted {'group job' if job.is_group() else 'job'} {job.jobid} with external jobid '{jobid}'.")
         self.report_job_submission(SubmittedJobInfo(job, external_jobid=jobid, aux={"jobscript": jobscript}))
@@ -120,7 +120,7 @@ class Executor(RemoteExecutor):
             elif a.status == SUCCESS:
                 self.report_job_success(j)
             else:
-                self.report_job_error(j, msg=f"crflow: Slurm job {j.external_jobid}: {a.why}. ")
+                self.report_job_error(j, msg=f"crflow: Slurm job {j.external_jobid}: {a.why}\n")
 
     def cancel_jobs(self, active_jobs: List[SubmittedJobInfo]):
         ids = [j.external_jobid for j in active_jobs if j.external_jobid]
