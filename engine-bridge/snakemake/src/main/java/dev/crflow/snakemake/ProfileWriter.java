@@ -135,8 +135,7 @@ public final class ProfileWriter {
         s.put(STATUS_SCRIPT, statusClient());
         s.put(SIDECAR_SCRIPT, "#!/bin/sh\n# Snakemake's --cluster-sidecar (written by `crflow snakemake profile`): one process per Snakemake run.\n"
                 + "exec " + bridge + " sidecar\n");
-        s.put(CANCEL_SCRIPT, "#!/bin/sh\n# Snakemake's --cluster-cancel (written by `crflow snakemake profile`), run without a shell.\n"
-                + "exec " + bridge + " cancel \"$@\"\n");
+        s.put(CANCEL_SCRIPT, cancelClient());
         return s;
     }
 
@@ -168,6 +167,35 @@ public final class ProfileWriter {
                     esac ;;
                 esac
                 exec BRIDGE status "$@"
+                """.replace("BRIDGE", bridge);
+    }
+
+    /**
+     * Snakemake's cancel command, run without a shell and killed after 2 seconds: a JVM may not even start in that
+     * time on a busy login node. With a live sidecar the client drops one file per job id into its {@code cancel/}
+     * directory (shell builtins only) and the sidecar runs scancel; otherwise {@code crflow snakemake cancel}.
+     */
+    String cancelClient() {
+        return """
+                #!/bin/sh
+                # Snakemake's --cluster-cancel (written by `crflow snakemake profile`), run without a shell and given 2 s:
+                # with a live sidecar, the ids are handed to it (it runs scancel); else `crflow snakemake cancel`.
+                v=${SNAKEMAKE_CLUSTER_SIDECAR_VARS-}
+                case $v in
+                  crflow-sidecar:[0-9]*:/*)
+                    v=${v#crflow-sidecar:}; pid=${v%%:*}; dir=${v#*:}
+                    ok=yes
+                    for id in "$@"; do
+                      case $id in ''|*[!0-9_]*) ok=no ;; esac
+                    done
+                    if [ $# -gt 0 ] && [ $ok = yes ] && [ -d "$dir/cancel" ] && kill -0 "$pid" 2>/dev/null; then
+                      for id in "$@"; do
+                        { true >"$dir/cancel/$id"; } 2>/dev/null || ok=no
+                      done
+                      [ $ok = yes ] && exit 0
+                    fi ;;
+                esac
+                exec BRIDGE cancel "$@"
                 """.replace("BRIDGE", bridge);
     }
 

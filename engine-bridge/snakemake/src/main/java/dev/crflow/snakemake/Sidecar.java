@@ -1,17 +1,23 @@
 package dev.crflow.snakemake;
 
 import dev.crflow.executor.control.PrivateFiles;
+import dev.crflow.executor.process.ProcessResult;
+import dev.crflow.executor.process.ProcessRunner;
 import dev.crflow.executor.slurm.QueueSnapshot;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -35,6 +41,7 @@ import java.util.regex.Pattern;
 final class Sidecar {
     static final String ANSWERS = "answers";
     static final String WANTED = "wanted";
+    static final String CANCEL = "cancel";
     private static final Pattern JOB_ID = Pattern.compile("\\d+(_\\d+)?");
 
     private final Path dir;
@@ -53,6 +60,7 @@ final class Sidecar {
         PrivateFiles.directory(dir);
         PrivateFiles.directory(dir.resolve(ANSWERS));
         PrivateFiles.directory(dir.resolve(WANTED));
+        PrivateFiles.directory(dir.resolve(CANCEL));
     }
 
     Path dir() { return dir; }
@@ -110,9 +118,38 @@ final class Sidecar {
         return ids;
     }
 
+    /**
+     * Cancels the jobs the cancel client asked for ({@code cancel/<jobid>}): one {@code scancel} per 200 ids. Snakemake
+     * gives its cancel command 2 seconds (and kills it then), too little for a JVM start on a busy login node; the
+     * client only drops files here, and the sidecar, already running, does the cancelling (also once more as it ends).
+     * Answers the ids it cancelled.
+     */
+    List<String> cancelRequested(ProcessRunner runner, PrintWriter err) throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir.resolve(CANCEL))) {
+            for (Path f : s) {
+                String id = f.getFileName().toString();
+                if (JOB_ID.matcher(id).matches()) ids.add(id);
+                Files.deleteIfExists(f);
+            }
+        }
+        for (List<String> chunk : CancelCommand.chunks(ids, 200)) {
+            List<String> cmd = new ArrayList<>(List.of("scancel"));
+            cmd.addAll(chunk);
+            try {
+                ProcessResult r = runner.run(cmd, Duration.ofSeconds(30));
+                if (!r.ok()) err.println("crflow: sidecar: scancel " + String.join(" ", chunk) + " failed: " + r.diagnostic());
+            } catch (IOException e) {
+                err.println("crflow: sidecar: cannot run scancel: " + e.getMessage());
+            }
+            err.flush();
+        }
+        return ids;
+    }
+
     /** Removes the private directory (the sidecar is ending: the clients fall back to the status command). */
     void close() {
-        for (String sub : new String[] {ANSWERS, WANTED}) {
+        for (String sub : new String[] {ANSWERS, WANTED, CANCEL}) {
             try (DirectoryStream<Path> s = Files.newDirectoryStream(dir.resolve(sub))) {
                 for (Path f : s) Files.deleteIfExists(f);
                 Files.deleteIfExists(dir.resolve(sub));

@@ -1,5 +1,7 @@
 package dev.crflow.snakemake;
 
+import dev.crflow.executor.process.ProcessRunner;
+import dev.crflow.executor.process.SystemProcessRunner;
 import dev.crflow.executor.slurm.QueueQuery;
 import dev.crflow.executor.slurm.SlurmClient;
 import picocli.CommandLine.Command;
@@ -25,11 +27,14 @@ import java.util.concurrent.TimeUnit;
                 "Prints one line (PID and a private 0700 directory), which Snakemake hands to every status call as",
                 "SNAKEMAKE_CLUSTER_SIDECAR_VARS; then, every interval, decides every job this Snakemake submitted from",
                 "ONE shared squeue snapshot and keeps a file per running job, which the status client reads without",
-                "starting a JVM. Final answers always come from `crflow snakemake status`. Listens on no socket.",
+                "starting a JVM. Final answers always come from `crflow snakemake status`. Also runs the scancel the",
+                "cancel client asks for (Snakemake allows its cancel command 2 s). Listens on no socket.",
                 "Ends on SIGTERM (Snakemake's) or when the process that started it is gone."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ended because Snakemake ended", "3:cannot create its directory"})
 public final class SidecarCommand implements Callable<Integer> {
+    private static final Duration CANCEL_POLL = Duration.ofMillis(200);
+
     @Spec CommandSpec spec;
 
     @Option(names = "--root", paramLabel = "DIR", description = "the bridge's root (as given to submit); default: $CRFLOW_SNAKEMAKE_ROOT or ./.crflow/snakemake")
@@ -79,18 +84,31 @@ public final class SidecarCommand implements Callable<Integer> {
         Optional<ProcessHandle> parent = ProcessHandle.current().parent();
         out.println(Sidecar.varsLine(ProcessHandle.current().pid(), sidecar.dir()));
         out.flush();
+        ProcessRunner runner = new SystemProcessRunner();
+        long nextRound = 0;
         try {
             while (parent.map(ProcessHandle::isAlive).orElse(false)) {
                 try {
-                    sidecar.round();
+                    sidecar.cancelRequested(runner, err);
+                    if (System.nanoTime() - nextRound >= 0) {
+                        sidecar.round();
+                        nextRound = System.nanoTime() + interval.toNanos();
+                    }
                 } catch (IOException | RuntimeException e) {
                     // the clients fall back to the status command for anything without an answer file
                     err.println("crflow: sidecar: round failed: " + e);
+                    nextRound = System.nanoTime() + interval.toNanos();
                 }
-                if (stop.await(interval.toMillis(), TimeUnit.MILLISECONDS)) break;
+                // cancel requests are looked at every 200 ms: Snakemake ends the sidecar soon after it cancels
+                if (stop.await(CANCEL_POLL.toMillis(), TimeUnit.MILLISECONDS)) break;
             }
             return BridgeExit.OK;
         } finally {
+            try {
+                sidecar.cancelRequested(runner, err);   // requests that came just before Snakemake's SIGTERM
+            } catch (IOException | RuntimeException e) {
+                err.println("crflow: sidecar: cancel failed: " + e);
+            }
             sidecar.close();
             stopped.countDown();
         }

@@ -40,7 +40,8 @@ class ProfileWriterTest {
         w.write();
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("crflow-status"))));
         assertTrue(Files.readString(dir.resolve("crflow-sidecar")).endsWith("\nexec '/my dir/crflow' snakemake sidecar\n"));
-        assertTrue(Files.readString(dir.resolve("crflow-cancel")).endsWith("\nexec '/my dir/crflow' snakemake cancel \"$@\"\n"));
+        assertTrue(Files.readString(dir.resolve("crflow-cancel")).endsWith("\nexec '/my dir/crflow' snakemake cancel \"$@\"\n"),
+                "without a sidecar: the cancel command");
         assertTrue(Files.readString(dir.resolve("crflow-status")).endsWith("\nexec '/my dir/crflow' snakemake status \"$@\"\n"));
         assertTrue(Files.readString(dir.resolve("config.yaml")).contains("cluster-sidecar"));
     }

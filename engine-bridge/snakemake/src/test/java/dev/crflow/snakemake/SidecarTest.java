@@ -6,9 +6,13 @@ import dev.crflow.executor.slurm.QueueQuery;
 import dev.crflow.executor.slurm.QueueSnapshot;
 import dev.crflow.executor.slurm.SlurmClient;
 import dev.crflow.executor.slurm.SlurmState;
+import dev.crflow.executor.process.ProcessResult;
+import dev.crflow.executor.process.ProcessRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,5 +175,65 @@ class SidecarTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         return out;
+    }
+
+    @Test
+    void cancelRequestsBecomeOneScancelPer200Ids() throws Exception {
+        Sidecar s = sidecar(new BridgeRoot(tmp.resolve("root")), Instant.now());
+        for (int i = 1; i <= 250; i++) Files.writeString(s.dir().resolve(Sidecar.CANCEL).resolve(String.valueOf(i)), "");
+        Files.writeString(s.dir().resolve(Sidecar.CANCEL).resolve("x;y"), "");
+        List<List<String>> runs = new CopyOnWriteArrayList<>();
+        ProcessRunner runner = (cmd, timeout) -> {
+            runs.add(cmd);
+            return new ProcessResult(0, "", "", false);
+        };
+        StringWriter err = new StringWriter();
+        assertEquals(250, s.cancelRequested(runner, new PrintWriter(err)).size());
+        assertEquals(2, runs.size(), "one scancel per 200 ids");
+        assertEquals("scancel", runs.get(0).get(0));
+        assertEquals(201, runs.get(0).size());
+        assertEquals(51, runs.get(1).size());
+        try (var left = Files.list(s.dir().resolve(Sidecar.CANCEL))) {
+            assertEquals(0, left.count(), "requests are consumed (a foreign name too)");
+        }
+        assertTrue(s.cancelRequested(runner, new PrintWriter(err)).isEmpty());
+        assertEquals(2, runs.size());
+        s.close();
+    }
+
+    /** The cancel client with /bin/sh: to a live sidecar's directory, else the cancel command. */
+    @Test
+    void shellCancelClientHandsIdsToTheSidecar() throws Exception {
+        Path calls = tmp.resolve("full-cancel-calls");
+        Path fake = tmp.resolve("fake-bridge");
+        Files.writeString(fake, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+        Path profile = tmp.resolve("prof");
+        new ProfileWriter(List.of(fake.toString()), Optional.empty(), 10, 5, 0, profile, ProfileWriter.Target.SNAKEMAKE_7).write();
+        Path client = profile.resolve(ProfileWriter.CANCEL_SCRIPT);
+        Path dir = Files.createDirectories(tmp.resolve("sc"));
+        Files.createDirectories(dir.resolve("cancel"));
+        String vars = Sidecar.varsLine(ProcessHandle.current().pid(), dir);
+
+        assertEquals(0, runCancel(client, vars, "5", "6_1"));
+        assertTrue(Files.exists(dir.resolve("cancel/5")) && Files.exists(dir.resolve("cancel/6_1")));
+        assertFalse(Files.exists(calls), "no JVM");
+
+        assertEquals(0, runCancel(client, "crflow-sidecar:999999999:" + dir, "7"));
+        assertEquals(List.of("cancel 7"), Files.readAllLines(calls), "dead sidecar: the cancel command");
+        assertEquals(0, runCancel(client, vars, "8", "9;x"));
+        assertEquals("cancel 8 9;x", Files.readAllLines(calls).get(1), "not all job ids: the command (which refuses them)");
+        assertFalse(Files.exists(dir.resolve("cancel/8")));
+    }
+
+    private int runCancel(Path client, String vars, String... ids) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(client.toString()));   // as Snakemake: no shell
+        cmd.addAll(List.of(ids));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("SNAKEMAKE_CLUSTER_SIDECAR_VARS", vars);
+        Process p = pb.start();
+        p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return p.exitValue();
     }
 }
