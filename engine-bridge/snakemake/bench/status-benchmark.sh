@@ -103,6 +103,19 @@ if [[ $MODE == sidecar ]]; then
   # the squeue runs counted are the sidecar's own, during each measurement
   RUN_SQUEUE_LOG="$WORK/squeue-sidecar.log" RUN_PARALLEL=1 run sidecar-1 "$WORK/profile/crflow-status"
   RUN_SQUEUE_LOG="$WORK/squeue-sidecar.log" run "sidecar-$PARALLEL" "$WORK/profile/crflow-status"
+  # Sustained, as Snakemake 7 polls: round after round of one call per job, one at a time, for 30 s; every squeue
+  # the sidecar runs meanwhile is counted (it refreshes its snapshot every 2 s whatever the call rate).
+  : >"$WORK/squeue-sidecar.log"
+  s0=$(date +%s.%N); n=0; stop=$(($(date +%s) + 30))
+  while (($(date +%s) < stop)); do
+    printf '%s\n' "${ids[@]}" | xargs -n 1 "$WORK/profile/crflow-status" >"$WORK/out-sustained.txt"
+    n=$((n + $(grep -c '^running$' "$WORK/out-sustained.txt")))
+  done
+  s1=$(date +%s.%N)
+  sq=$(wc -l <"$WORK/squeue-sidecar.log")
+  peak=$(sort -n "$WORK/squeue-sidecar.log" | awk '{t[NR]=$1} END {m=0; j=1; for (i=1;i<=NR;i++) {while (t[i]-t[j] >= 1.0) j++; if (i-j+1>m) m=i-j+1} print m}')
+  awk -v c="$n" -v s="$sq" -v a="$s0" -v b="$s1" -v p="$peak" -v j="$JOBS" \
+    'BEGIN { d=b-a; printf "sustained: %d running answers (%d jobs, one call at a time) in %.1f s (%.1f/s)   squeue runs %d   squeue/s avg %.2f   peak in any 1 s %d\n", c, j, d, c/d, s, s/d, p }'
   run naive "$WORK/bin/naive-status"     # the same moment's baseline
   kill "$sidecar_pid"; wait "$sidecar_pid" || true
   exec 7<&-

@@ -75,6 +75,9 @@ final class SnakemakeHarness implements AutoCloseable {
         new ProfileWriter(List.of(bridge.toString()), Optional.of(work.resolve("checkpoint.groovy")), 10, 30, 0, profile,
                 target).write();
         if (target == ProfileWriter.Target.SNAKEMAKE_9) {
+            // Snakemake 9 refuses one-letter --config keys (its key pattern needs two characters): n -> items.
+            Path snakefile = work.resolve("Snakefile");
+            Files.writeString(snakefile, Files.readString(snakefile).replace("config.get(\"n\",", "config.get(\"items\","));
             installPlugin();
             return;
         }

@@ -26,7 +26,7 @@ class SnakemakePluginIT {
     void ruleThatNeedsThreeWalltimesFinishesWithItsOutputComplete() throws Exception {
         try (SnakemakeHarness h = new SnakemakeHarness("plugin-walltime", ProfileWriter.Target.SNAKEMAKE_9)) {
             Path log = h.work.resolve("snakemake.log");
-            int rc = h.await(h.snakemake(log, "--config", "n=70", "step=1", "runtime=1"), Duration.ofMinutes(8), log);
+            int rc = h.await(h.snakemake(log, "--config", "items=70", "step=1", "runtime=1"), Duration.ofMinutes(8), log);
             assertEquals(0, rc, "snakemake failed:\n" + SnakemakeHarness.tail(log) + "\n" + h.diagnostics());
             assertEquals(items(70), h.lines("results/count.txt"), "complete, in order, no duplicates");
             Path ctl = h.onlyControlDir();
@@ -41,7 +41,7 @@ class SnakemakePluginIT {
     void killedSnakemakeReattachesWithoutASecondSubmission() throws Exception {
         try (SnakemakeHarness h = new SnakemakeHarness("plugin-reattach", ProfileWriter.Target.SNAKEMAKE_9)) {
             Path log1 = h.work.resolve("snakemake-1.log");
-            Process first = h.snakemake(log1, "--config", "n=60", "step=1", "runtime=10");
+            Process first = h.snakemake(log1, "--config", "items=60", "step=1", "runtime=10");
             SnakemakeHarness.waitFor("the job to write 5 items", Duration.ofSeconds(180), () -> {
                 try {
                     return h.lines("results/count.txt").size() >= 5 && h.netted("results/count.txt");
@@ -54,7 +54,7 @@ class SnakemakePluginIT {
             Path unlockLog = h.work.resolve("snakemake-unlock.log");
             assertEquals(0, h.await(h.snakemake(unlockLog, "--unlock"), Duration.ofMinutes(2), unlockLog));
             Path log2 = h.work.resolve("snakemake-2.log");
-            int rc = h.await(h.snakemake(log2, "--config", "n=60", "step=1", "runtime=10"), Duration.ofMinutes(6), log2);
+            int rc = h.await(h.snakemake(log2, "--config", "items=60", "step=1", "runtime=10"), Duration.ofMinutes(6), log2);
             assertEquals(0, rc, "restarted snakemake failed:\n" + SnakemakeHarness.tail(log2) + "\n" + h.diagnostics());
             assertEquals(1, h.sbatchCalls(), "one sbatch in total: the restarted Snakemake reattached");
             assertEquals(items(60), h.lines("results/count.txt"), "complete, in order, no duplicates");
