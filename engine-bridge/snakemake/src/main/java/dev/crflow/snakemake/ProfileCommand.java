@@ -87,8 +87,9 @@ public final class ProfileCommand implements Callable<Integer> {
             out.println("Snakemake 8 (cluster-generic executor plugin), same contract:");
             out.println("  snakemake " + profile.snakemake8Flags().stream().map(ShellWords::quote).collect(Collectors.joining(" ")));
         } else if (target == ProfileWriter.Target.SNAKEMAKE_9) {
-            out.println("needs the crflow executor plugin: pip install --no-index <crflow>/engine-bridge/snakemake/python/dist/*.whl"
-                    + " (build it with scripts/build-snakemake-plugin)");
+            out.println("needs the crflow executor plugin in Snakemake's environment: pip install --no-index --find-links"
+                    + " <crflow>/engine-bridge/snakemake/target/python-dist snakemake-executor-plugin-crflow"
+                    + " (the wheel `mvn verify` builds; see docs/snakemake.md)");
         }
         return BridgeExit.OK;
     }
