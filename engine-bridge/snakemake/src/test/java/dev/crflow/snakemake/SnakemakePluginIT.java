@@ -92,7 +92,8 @@ class SnakemakePluginIT {
             });
             long polls = h.bridgeCalls("plugin");
             long squeues = h.squeueCalls();
-            smk.destroy();      // SIGTERM: Snakemake cancels its jobs through the plugin
+            // Ctrl-C: Snakemake cancels its active jobs through the plugin's cancel_jobs
+            assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(smk.pid())).start().waitFor());
             h.await(smk, Duration.ofMinutes(3), log);
             assertTrue(squeues <= polls + h.bridgeCalls("submit"),
                     squeues + " squeue runs for " + polls + " polls (each poll: one JVM, at most one squeue)");
