@@ -2,7 +2,11 @@
 # Benchmark: Snakemake-style status polling of many concurrent jobs, crflow's shared squeue snapshot
 # against the naive status command (one squeue per call). Real Slurm, real processes, one go.
 #
-#   engine-bridge/snakemake/bench/status-benchmark.sh [JOBS=500] [PARALLEL=8] [all|processes|inproc]
+#   engine-bridge/snakemake/bench/status-benchmark.sh [JOBS=500] [PARALLEL=8] [all|processes|inproc|sidecar]
+#
+# sidecar: the Snakemake 7 profile's fast path: one `crflow snakemake sidecar` (as --cluster-sidecar starts it)
+# keeps the jobs' answers; the profile's status client (crflow-status, POSIX sh) is called once per job, one at
+# a time (as Snakemake 7 does) and PARALLEL at a time. The jobs are indexed in a bridge root as `submit` does.
 #
 # It submits JOBS held jobs (sbatch --hold: they sit in the queue without taking nodes from anyone),
 # polls each once with `crflow snakemake status ID` from PARALLEL concurrent callers (Snakemake runs one
@@ -54,11 +58,12 @@ done
 # run LABEL COMMAND...: one status call per job, PARALLEL at a time; prints a result line.
 run() {
   local label=$1; shift
-  local log="$WORK/squeue-$label.log"; : >"$log"
+  local parallel=${RUN_PARALLEL:-$PARALLEL}
+  local log=${RUN_SQUEUE_LOG:-$WORK/squeue-$label.log}; : >"$log"
   local start end
   start=$(date +%s.%N)
   printf '%s\n' "${ids[@]}" | SQUEUE_LOG="$log" PATH="$WORK/bin:$PATH" CRFLOW_CACHE_DIR="$WORK/cache" \
-    xargs -P "$PARALLEL" -n 1 "$@" >"$WORK/out-$label.txt" 2>"$WORK/err-$label.txt"
+    xargs -P "$parallel" -n 1 "$@" >"$WORK/out-$label.txt" 2>"$WORK/err-$label.txt"
   end=$(date +%s.%N)
   local calls words squeues
   calls=$(wc -l <"$WORK/out-$label.txt")
@@ -70,6 +75,53 @@ run() {
   awk -v l="$label" -v c="$calls" -v s="$squeues" -v a="$start" -v b="$end" -v p="$peak" -v w="$words" \
     'BEGIN { d=b-a; printf "%-8s status calls %5d in %6.1f s (%5.1f/s)   squeue runs %5d   squeue/s avg %5.2f   peak in any 1 s %3d   answers: %s\n", l, c, d, c/d, s, s/d, p, w }'
 }
+
+if [[ $MODE == sidecar ]]; then
+  # The jobs as `crflow snakemake submit` indexes them (jobs/<id>.json under the bridge root).
+  root="$WORK/root"; mkdir -p "$root/jobs"; chmod 700 "$root" "$root/jobs"
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  for id in "${ids[@]}"; do
+    printf '{"jobId":"%s","key":"bench-%s","submitted":"%s"}' "$id" "$id" "$now" >"$root/jobs/$id.json"
+  done
+  "$CRFLOW" snakemake profile "$WORK/profile" >/dev/null
+  : >"$WORK/squeue-sidecar.log"
+  mkfifo "$WORK/sidecar.fifo"
+  SQUEUE_LOG="$WORK/squeue-sidecar.log" PATH="$WORK/bin:$PATH" CRFLOW_CACHE_DIR="$WORK/cache-sidecar" \
+    CRFLOW_SNAKEMAKE_ROOT="$root" "$CRFLOW" snakemake sidecar >"$WORK/sidecar.fifo" &
+  sidecar_pid=$!
+  exec 7<"$WORK/sidecar.fifo"
+  IFS= read -r vars <&7
+  export SNAKEMAKE_CLUSTER_SIDECAR_VARS="$vars"
+  dir=${vars##*:}
+  echo "sidecar: $vars; waiting for its first round..." >&2
+  for ((t = 0; t < 600; t++)); do
+    n=$(find "$dir/answers" -type f 2>/dev/null | wc -l)
+    ((n >= JOBS)) && break
+    sleep 0.1
+  done
+  echo "sidecar: answers for $n jobs" >&2
+  # the squeue runs counted are the sidecar's own, during each measurement
+  RUN_SQUEUE_LOG="$WORK/squeue-sidecar.log" RUN_PARALLEL=1 run sidecar-1 "$WORK/profile/crflow-status"
+  RUN_SQUEUE_LOG="$WORK/squeue-sidecar.log" run "sidecar-$PARALLEL" "$WORK/profile/crflow-status"
+  # Sustained, as Snakemake 7 polls: round after round of one call per job, one at a time, for 30 s; every squeue
+  # the sidecar runs meanwhile is counted (it refreshes its snapshot every 2 s whatever the call rate).
+  : >"$WORK/squeue-sidecar.log"
+  s0=$(date +%s.%N); n=0; stop=$(($(date +%s) + 30))
+  while (($(date +%s) < stop)); do
+    printf '%s\n' "${ids[@]}" | xargs -n 1 "$WORK/profile/crflow-status" >"$WORK/out-sustained.txt"
+    n=$((n + $(grep -c '^running$' "$WORK/out-sustained.txt")))
+  done
+  s1=$(date +%s.%N)
+  sq=$(wc -l <"$WORK/squeue-sidecar.log")
+  peak=$(sort -n "$WORK/squeue-sidecar.log" | awk '{t[NR]=$1} END {m=0; j=1; for (i=1;i<=NR;i++) {while (t[i]-t[j] >= 1.0) j++; if (i-j+1>m) m=i-j+1} print m}')
+  awk -v c="$n" -v s="$sq" -v a="$s0" -v b="$s1" -v p="$peak" -v j="$JOBS" \
+    'BEGIN { d=b-a; printf "sustained: %d running answers (%d jobs, one call at a time) in %.1f s (%.1f/s)   squeue runs %d   squeue/s avg %.2f   peak in any 1 s %d\n", c, j, d, c/d, s, s/d, p }'
+  run naive "$WORK/bin/naive-status"     # the same moment's baseline
+  kill "$sidecar_pid"; wait "$sidecar_pid" || true
+  exec 7<&-
+  rm -rf "$WORK"
+  exit 0
+fi
 
 if [[ $MODE != inproc ]]; then
   echo "polling $JOBS jobs, $PARALLEL callers at a time..." >&2

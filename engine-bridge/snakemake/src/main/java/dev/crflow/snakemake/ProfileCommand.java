@@ -1,6 +1,5 @@
 package dev.crflow.snakemake;
 
-import dev.crflow.executor.control.PrivateFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,7 +16,7 @@ import java.util.stream.Collectors;
 
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = {"Write a Snakemake profile (DIR/config.yaml) that runs rules through crflow on Slurm.",
-                "Then: snakemake --profile DIR. Prints the equivalent Snakemake 8 cluster-generic flags."},
+                "Then: snakemake --profile DIR. --snakemake 7 (default) also prints the equivalent Snakemake 8 cluster-generic flags."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 BridgeExit.OK + ":written",
@@ -43,6 +42,11 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--force", description = "overwrite an existing config.yaml")
     boolean force;
 
+    @Option(names = "--snakemake", paramLabel = "MAJOR", defaultValue = "7",
+            description = {"Snakemake major version: 7 (--cluster with a status sidecar), 8 (cluster-generic plugin,",
+                    "same sidecar) or 9 (executor: crflow, snakemake-executor-plugin-crflow). Default: ${DEFAULT-VALUE}"})
+    String snakemake;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -60,23 +64,36 @@ public final class ProfileCommand implements Callable<Integer> {
             err.println("crflow: --jobs must be >= 1, --latency-wait and --restart-times >= 0");
             return BridgeExit.INVALID_INPUT;
         }
+        ProfileWriter.Target target;
+        try {
+            target = ProfileWriter.Target.parse(snakemake);
+        } catch (IllegalArgumentException e) {
+            err.println("crflow: " + e.getMessage());
+            return BridgeExit.INVALID_INPUT;
+        }
         Path config = dir.resolve("config.yaml");
         if (Files.exists(config) && !force) {
             err.println("crflow: " + config + " exists; use --force to overwrite it");
             return BridgeExit.INVALID_INPUT;
         }
-        ProfileWriter profile = new ProfileWriter(Path.of(home, "crflow"), Optional.ofNullable(policy), jobs, latencyWait, restartTimes);
+        ProfileWriter profile = new ProfileWriter(Path.of(home, "crflow"), Optional.ofNullable(policy), jobs, latencyWait,
+                restartTimes, dir, target);
         try {
-            Files.createDirectories(dir);
-            PrivateFiles.writeAtomically(config, profile.configYaml());
+            profile.write();
         } catch (IOException e) {
             err.println("crflow: cannot write " + config + ": " + e.getMessage());
             return BridgeExit.ENVIRONMENT;
         }
         out.println("wrote " + config.toAbsolutePath().normalize());
         out.println("run:  snakemake --profile " + ShellWords.quote(dir.toAbsolutePath().normalize().toString()));
-        out.println("Snakemake 8 (cluster-generic executor plugin), same contract:");
-        out.println("  snakemake " + profile.snakemake8Flags().stream().map(ShellWords::quote).collect(Collectors.joining(" ")));
+        if (target == ProfileWriter.Target.SNAKEMAKE_7) {
+            out.println("Snakemake 8 (cluster-generic executor plugin), same contract:");
+            out.println("  snakemake " + profile.snakemake8Flags().stream().map(ShellWords::quote).collect(Collectors.joining(" ")));
+        } else if (target == ProfileWriter.Target.SNAKEMAKE_9) {
+            out.println("needs the crflow executor plugin in Snakemake's environment: pip install --no-index --find-links"
+                    + " <crflow>/engine-bridge/snakemake/target/python-dist snakemake-executor-plugin-crflow"
+                    + " (the wheel `mvn verify` builds; see docs/snakemake.md)");
+        }
         return BridgeExit.OK;
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
                 "Write a profile once (crflow snakemake profile DIR), then: snakemake --profile DIR",
                 "Snakemake calls submit, status and cancel itself (its --cluster / cluster-generic contract)."},
         subcommands = {SubmitCommand.class, StatusCommand.class, CancelCommand.class, ProfileCommand.class,
+                SidecarCommand.class, PluginCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {BridgeExit.OK + ":success", BridgeExit.FAILED + ":failed", BridgeExit.INVALID_INPUT + ":invalid input or usage", BridgeExit.ENVIRONMENT + ":environment problem (Slurm unreachable)"})

@@ -44,6 +44,13 @@ class SnakemakeBridgeIT {
             assertTrue(result.contains("\"COMPLETED\""), result);
             assertTrue(Files.readString(ctl.resolve("stderr.log")).contains("replaying the rule's command"),
                     "restarts replayed the rule instead of letting Snakemake delete the output");
+            // The fast status path: one sidecar for the run; the status client answered running jobs from its files.
+            assertEquals(1, h.bridgeCalls("sidecar"), "one sidecar per Snakemake run");
+            assertTrue(Files.readString(log).contains("Cluster sidecar process has terminated"), "Snakemake ended its sidecar");
+            long calls = h.statusClientCalls();
+            long jvm = h.bridgeCalls("status");
+            assertTrue(calls > jvm && jvm >= 1, "status calls " + calls + ", of which " + jvm
+                    + " started the JVM status command (the final answer at least); the rest were answered by the sidecar's files");
         }
     }
 

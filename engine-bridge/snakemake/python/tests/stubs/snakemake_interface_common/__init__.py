@@ -1,0 +1,1 @@
+"""Test stand-in for snakemake-interface-common: only what the plugin imports."""
