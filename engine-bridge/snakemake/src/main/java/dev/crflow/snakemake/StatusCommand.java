@@ -84,25 +84,32 @@ public final class StatusCommand implements Callable<Integer> {
                     + "); set CRFLOW_CACHE_DIR to a writable folder");
             snap = slurm.queue(QueueQuery.byUser(System.getProperty("user.name")));
         }
+        SnakemakeStatus.Decision d = judge(id, snap, bridge, slurm, Clock.systemUTC());
+        bridge.lookup(id).ifPresent(j -> tendOutputs(j, d.status()));
+        return d;
+    }
+
+    /**
+     * The one judgement of a job, shared by this command and the sidecar ({@link SidecarJudge}): the result, the
+     * queue, the heartbeat through {@link SnakemakeStatus#decide}, and the driver's half of a requeue-hold release.
+     */
+    static SnakemakeStatus.Decision judge(String id, QueueSnapshot snap, BridgeRoot bridge, SlurmClient slurm, Clock clock) {
         Optional<BridgeRoot.IndexedJob> indexed = bridge.lookup(id);
         Optional<Result> result = indexed.flatMap(j -> j.control().readResult());
         Optional<QueueEntry> entry = snap.job(id);
-        QueueSnapshot s = snap;
-        boolean listedSinceSubmit = indexed.map(j -> !s.takenAt().isBefore(j.submitted())).orElse(true);
+        boolean listedSinceSubmit = indexed.map(j -> !snap.takenAt().isBefore(j.submitted())).orElse(true);
         boolean alive = indexed.flatMap(j -> j.control().heartbeatTime())
-                .map(t -> Duration.between(t, Instant.now()).compareTo(HEARTBEAT_FRESH) < 0).orElse(false);
+                .map(t -> Duration.between(t, clock.instant()).compareTo(HEARTBEAT_FRESH) < 0).orElse(false);
         if (entry.isPresent() && entry.get().inRequeueHold() && indexed.isPresent() && result.isEmpty()) {
             // the coordinator does it too; this is the driver's half, done where every front end does it
-            StepLifecycle life = new StepLifecycle(Slurm.executor(slurm), indexed.get().control(), Clock.systemUTC(), Duration.ZERO);
+            StepLifecycle life = new StepLifecycle(Slurm.executor(slurm), indexed.get().control(), clock, Duration.ZERO);
             try {
                 life.perform(List.of(new LifecycleAction.ReleaseRequeueHold(id)), resubmit -> { });
             } catch (ExecutorException ignored) {
                 // still running; the next call tries again
             }
         }
-        SnakemakeStatus.Decision d = SnakemakeStatus.decide(snap.known(), entry, result, listedSinceSubmit, alive);
-        indexed.ifPresent(j -> tendOutputs(j, d.status()));
-        return d;
+        return SnakemakeStatus.decide(snap.known(), entry, result, listedSinceSubmit, alive);
     }
 
     /** Keeps a running job's outputs netted and puts back any that a restarted Snakemake deleted (see OutputNet). */
