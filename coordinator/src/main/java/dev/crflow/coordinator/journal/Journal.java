@@ -181,7 +181,8 @@ public final class Journal implements Closeable {
 
     private static final String JOURNAL_NAME = ControlDir.JOURNAL;
 
-    private static Optional<Instant> instant(Object t) {
+    /** A journal time: ISO-8601 UTC as written, or with an explicit offset (converted); empty when unreadable. */
+    public static Optional<Instant> instant(Object t) {
         if (t == null) return Optional.empty();
         try {
             return Optional.of(Instant.parse(t.toString()));

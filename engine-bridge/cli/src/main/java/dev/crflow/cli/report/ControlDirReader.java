@@ -332,17 +332,7 @@ public final class ControlDirReader {
     }
 
     static Optional<Instant> instant(JsonNode n, String field) {
-        Optional<String> s = text(n, field);
-        if (s.isEmpty()) return Optional.empty();
-        try {
-            return Optional.of(Instant.parse(s.get()));
-        } catch (DateTimeParseException e) {
-            try {
-                return Optional.of(OffsetDateTime.parse(s.get()).toInstant());
-            } catch (DateTimeParseException e2) {
-                return Optional.empty();
-            }
-        }
+        return text(n, field).flatMap(dev.crflow.coordinator.journal.Journal::instant);
     }
 
     static Optional<Duration> duration(JsonNode n, String field) {
