@@ -354,7 +354,9 @@ public final class Coordinator {
             } else {
                 boolean saved = checkpoint(app, trigger, true, Deadline.in(clock, grace), requestId);
                 if (!saved && ending.lastGood().isEmpty() && reason != EndReason.STOPPED && reason != EndReason.CANCELLED) {
-                    return refuseRestartFromScratch(app, trigger);
+                    Apps.terminate(app, Duration.ofSeconds(5));
+                    Files.deleteIfExists(ctl.exitMarker());
+                    return ending.refuseRestartFromScratch(trigger);
                 }
             }
         } else {
@@ -363,38 +365,16 @@ public final class Coordinator {
         Apps.terminate(app, Duration.ofSeconds(5));
         Files.deleteIfExists(ctl.exitMarker());
         if (reason == EndReason.STOPPED) return ending.stopped();
-        if (reason == EndReason.CANCELLED) return finishCancelled(Optional.empty());
+        if (reason == EndReason.CANCELLED) return ending.cancelled(Optional.empty());
         return ending.requeue(reason, Optional.empty(), RequeueKind.RESTART);
-    }
-
-    /**
-     * The stop checkpoint failed and no earlier generation exists: a requeue would run the application from scratch
-     * over the work it has already done (outputs it appended to would hold part of it twice), and the step could still
-     * end "completed". End it loudly instead, as the restore path does when no generation verifies.
-     */
-    private int refuseRestartFromScratch(AppProcess app, Trigger trigger) throws IOException, InterruptedException {
-        Apps.terminate(app, Duration.ofSeconds(5));
-        Files.deleteIfExists(ctl.exitMarker());
-        String msg = "the " + trigger.wireName() + " checkpoint failed and there is no earlier generation: a requeue would restart"
-                + " the application from scratch over the work it has done, so the step ends here. Fix the cause (see the"
-                + " checkpoint error above) and run the step again";
-        say(msg);
-        return ending.finish(Outcome.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, EndReason.ENGINE_ERROR, msg, Optional.empty());
     }
 
     /** The application died of the signal that ends the job: a cancel ends the step, anything else resumes it. */
     private int endedWithJob(EndReason reason, int code) throws IOException, InterruptedException {
-        if (reason == EndReason.CANCELLED) return finishCancelled(Optional.of(code));
+        if (reason == EndReason.CANCELLED) return ending.cancelled(Optional.of(code));
         say("the application was killed (status " + code + ") by the job's end (" + reason.wireName() + "): requeue from generation "
                 + ending.lastGood().map(String::valueOf).orElse("none (from scratch)"));
         return ending.requeue(reason, Optional.of(code), RequeueKind.RESTART);
-    }
-
-    private int finishCancelled(Optional<Integer> appExit) throws IOException {
-        String msg = "cancelled (scancel): the step ends here, not requeued; last good generation: "
-                + ending.lastGood().map(String::valueOf).orElse("none");
-        say(msg);
-        return ending.finish(Outcome.CANCELLED, ExitCodes.CANCELLED, EndReason.CANCELLED, msg, appExit);
     }
 
     private Optional<Integer> markerStatus() {

@@ -8,6 +8,7 @@ import dev.crflow.coordinator.control.SafeFiles;
 import dev.crflow.coordinator.engine.Apps;
 import dev.crflow.coordinator.journal.EndReason;
 import dev.crflow.coordinator.journal.RequeueKind;
+import dev.crflow.coordinator.journal.Trigger;
 import dev.crflow.coordinator.proc.AppProcess;
 import dev.crflow.coordinator.slurm.Requeuer;
 import dev.crflow.coordinator.spec.SpecReader;
@@ -132,5 +133,26 @@ final class Ending {
     private void end(EndReason reason, Optional<Integer> exitCode, boolean requeued) throws IOException {
         if (!journal.end(reason, exitCode, attemptSeconds(), appSeconds(), requeued, lastGood)) return;
         if (app.isEmpty() || !app.get().groupAlive()) Files.deleteIfExists(ctl.appProcess());
+    }
+
+    /** A user's cancel: the step ends CANCELLED here, never requeued (the last good generation stays for a later run). */
+    int cancelled(Optional<Integer> appExit) throws IOException {
+        String msg = "cancelled (scancel): the step ends here, not requeued; last good generation: "
+                + lastGood.map(String::valueOf).orElse("none");
+        say.accept(msg);
+        return finish(Outcome.CANCELLED, ExitCodes.CANCELLED, EndReason.CANCELLED, msg, appExit);
+    }
+
+    /**
+     * The stop checkpoint failed and no earlier generation exists: a requeue would run the application from scratch
+     * over the work it has already done (outputs it appended to would hold part of it twice), and the step could still
+     * end "completed". End it loudly instead, as the restore path does when no generation verifies.
+     */
+    int refuseRestartFromScratch(Trigger trigger) throws IOException {
+        String msg = "the " + trigger.wireName() + " checkpoint failed and there is no earlier generation: a requeue would restart"
+                + " the application from scratch over the work it has done, so the step ends here. Fix the cause (see the"
+                + " checkpoint error above) and run the step again";
+        say.accept(msg);
+        return finish(Outcome.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, EndReason.ENGINE_ERROR, msg, Optional.empty());
     }
 }
