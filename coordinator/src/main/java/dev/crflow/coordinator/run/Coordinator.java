@@ -230,7 +230,8 @@ public final class Coordinator {
 
         boolean restoring = engine.canCheckpoint() || requested.isPresent();
         if (restoring) vitals.phase(Phase.RESTORING, Optional.empty());
-        Launch.Started started = new Launch(engine, context, new RestorePlanner(store), attemptJournal, ctl, this::say)
+        Launch.Started started = new Launch(engine, context,
+                new RestorePlanner(store, Optional.of(new ImageCompatibility(engine.name(), engine.version()))), attemptJournal, ctl, this::say)
                 .start(restoring, requested, g -> {
                     ending.lastGood(g);
                     journalStart();
@@ -238,7 +239,8 @@ public final class Coordinator {
         if (started instanceof Launch.Started.Refused refused) {
             say(refused.reason() + ": " + refused.message());
             journalStart();
-            return ending.finish(Outcome.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, EndReason.ENGINE_ERROR, refused.message(), Optional.empty());
+            return ending.finish(Outcome.ENGINE_ERROR, refused.environment() ? ExitCodes.ENVIRONMENT : ExitCodes.ENGINE_ERROR,
+                    EndReason.ENGINE_ERROR, refused.message(), Optional.empty());
         }
         if (started instanceof Launch.Started.Failed failed) {
             return ending.failOrRetry(EndReason.ENGINE_ERROR, ExitCodes.ENGINE_ERROR, failed.message());

@@ -30,7 +30,8 @@ final class Launch {
          *
          * @param message what to do about it (the step's result message)
          */
-        record Refused(String reason, String message) implements Started {}
+        /** @param environment every generation is sound but this engine cannot restore them: exit 3, not 99 */
+        record Refused(String reason, String message, boolean environment) implements Started {}
 
         /** The engine could not launch (or restart the requested generation). */
         record Failed(String message) implements Started {}
@@ -69,9 +70,14 @@ final class Launch {
                 journal.restore(r.generation(), false, Optional.empty(), r.problem());
             }
             if (plan instanceof RestorePlan.Refused refused) {
+                if (refused.onlyIncompatible()) {
+                    return new Started.Refused(refused.reason(), "every generation is intact but was written by an engine this"
+                            + " attempt cannot restore from (" + refused.rejected().get(0).problem() + "); run the step with the"
+                            + " engine release that wrote them, or remove " + ctl.images() + " to start over", true);
+                }
                 return new Started.Refused(refused.reason(), "no image generation verifies and restarts; refusing to start"
                         + " from scratch over checkpointed work. Inspect " + ctl.images() + " (crflow-coordinator images --control "
-                        + ctl + " --verify) and remove the bad generations to start over");
+                        + ctl + " --verify) and remove the bad generations to start over", false);
             }
             Optional<RestorePlan.FromGeneration> from = plan instanceof RestorePlan.FromGeneration f ? Optional.of(f) : Optional.empty();
             Optional<Integer> number = from.map(f -> f.generation().number());

@@ -13,7 +13,10 @@ sealed interface RestorePlan {
     /** Generations looked at and not used, newest first, each with why (journalled as {@code restore ok:false}). */
     List<Rejected> rejected();
 
-    record Rejected(int generation, String problem) {}
+    /** @param incompatible the generation verified, but this attempt's engine cannot restore it ({@link ImageCompatibility}) */
+    record Rejected(int generation, String problem, boolean incompatible) {
+        Rejected(int generation, String problem) { this(generation, problem, false); }
+    }
 
     /** No generation exists (a first attempt, or an engine that cannot checkpoint): launch from scratch. */
     record Fresh() implements RestorePlan {
@@ -33,5 +36,8 @@ sealed interface RestorePlan {
     }
 
     /** Generations exist but none can be used (or the requested one cannot): never start over checkpointed work. */
-    record Refused(String reason, List<Rejected> rejected) implements RestorePlan {}
+    record Refused(String reason, List<Rejected> rejected) implements RestorePlan {
+        /** Every generation verified but none can be restored by this engine: the environment, not the images, is wrong. */
+        boolean onlyIncompatible() { return !rejected.isEmpty() && rejected.stream().allMatch(Rejected::incompatible); }
+    }
 }

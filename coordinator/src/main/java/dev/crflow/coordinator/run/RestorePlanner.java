@@ -15,8 +15,18 @@ import java.util.Set;
  */
 final class RestorePlanner {
     private final ImageStore store;
+    private final Optional<ImageCompatibility> compatibility;
 
-    RestorePlanner(ImageStore store) { this.store = store; }
+    RestorePlanner(ImageStore store) { this(store, Optional.empty()); }
+
+    RestorePlanner(ImageStore store, Optional<ImageCompatibility> compatibility) {
+        this.store = store;
+        this.compatibility = compatibility;
+    }
+
+    private Optional<String> incompatible(ImageStore.Verification v) {
+        return compatibility.flatMap(c -> v.manifest().flatMap(c::problem));
+    }
 
     /**
      * @param requested a generation asked for ({@code --generation N}, {@code requests/restore-generation})
@@ -33,6 +43,11 @@ final class RestorePlanner {
         List<RestorePlan.Rejected> rejected = new ArrayList<>();
         for (int i = all.size() - 1; i >= 0; i--) {
             ImageStore.Verification v = store.verify(all.get(i));
+            Optional<String> cannot = v.ok() ? incompatible(v) : Optional.empty();
+            if (cannot.isPresent()) {
+                rejected.add(new RestorePlan.Rejected(v.generation().number(), cannot.get(), true));
+                continue;
+            }
             if (v.ok()) {
                 Optional<Integer> from = rejected.isEmpty() ? Optional.empty()
                         : Optional.of(rejected.get(rejected.size() - 1).generation());
@@ -40,7 +55,9 @@ final class RestorePlanner {
             }
             rejected.add(new RestorePlan.Rejected(v.generation().number(), v.problem()));
         }
-        return new RestorePlan.Refused("no generation verifies", List.copyOf(rejected));
+        boolean onlyIncompatible = rejected.stream().allMatch(RestorePlan.Rejected::incompatible);
+        return new RestorePlan.Refused(onlyIncompatible ? "no generation this engine can restore" : "no generation verifies",
+                List.copyOf(rejected));
     }
 
     private RestorePlan planRequested(int n, Set<Integer> unusable, List<Generation> all) {
@@ -54,6 +71,11 @@ final class RestorePlanner {
         if (!v.ok()) {
             String why = "requested generation " + n + " fails verification: " + v.problem();
             return new RestorePlan.Refused(why, List.of(new RestorePlan.Rejected(n, why)));
+        }
+        Optional<String> cannot = incompatible(v);
+        if (cannot.isPresent()) {
+            String why = "requested generation " + n + " cannot be restored: " + cannot.get();
+            return new RestorePlan.Refused(why, List.of(new RestorePlan.Rejected(n, why, true)));
         }
         return new RestorePlan.FromGeneration(v, Optional.empty(), List.of());
     }

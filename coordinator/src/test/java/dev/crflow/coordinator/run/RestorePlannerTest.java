@@ -109,4 +109,48 @@ class RestorePlannerTest {
         RestorePlan.Refused failed = assertInstanceOf(RestorePlan.Refused.class, plan(Optional.of(1), Set.of(1)));
         assertEquals(List.of(), failed.rejected(), "its restart failure is journalled by the restart, not again here");
     }
+
+    Generation commitBy(ImageStore store, String engine, String version, String content) throws Exception {
+        Path src = ctl.resolve("src-" + content);
+        Files.writeString(src, content);
+        ImageStore.Pending p = store.begin("test");
+        p.copyIn(src, "state/s");
+        return p.commit(new ImageStore.Provenance(engine, version, "host", "1", 1, "signal", 1, Map.of()));
+    }
+
+    @Test
+    void aGenerationAnotherMajorReleaseWroteIsSkippedForAnOlderOneThisEngineCanRead() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        commitBy(store, "dmtcp", "4.2.0", "one");
+        commitBy(store, "dmtcp", "3.2.0", "two");
+        RestorePlan.FromGeneration p = assertInstanceOf(RestorePlan.FromGeneration.class,
+                new RestorePlanner(store, Optional.of(new ImageCompatibility("dmtcp", "4.2.0"))).plan(Optional.empty(), Set.of()));
+        assertEquals(1, p.generation().number());
+        assertEquals("DMTCP 4.2.0 cannot restore an image written by DMTCP 3.2.0 (image formats differ between major releases)",
+                p.rejected().get(0).problem());
+        assertTrue(p.rejected().get(0).incompatible());
+    }
+
+    @Test
+    void whenNoGenerationCanBeReadByThisEngineTheRefusalSaysItIsTheEnvironment() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        commitBy(store, "criu", "3.17.1", "one");
+        commitBy(store, "signal", "n/a", "two");
+        RestorePlan.Refused r = assertInstanceOf(RestorePlan.Refused.class,
+                new RestorePlanner(store, Optional.of(new ImageCompatibility("criu", "4.2.1"))).plan(Optional.empty(), Set.of()));
+        assertTrue(r.onlyIncompatible());
+        assertEquals("no generation this engine can restore", r.reason());
+        assertEquals("written by engine 'signal' n/a; this attempt runs engine 'criu' 4.2.1, which cannot restore it",
+                r.rejected().get(0).problem());
+        assertTrue(r.rejected().get(1).problem().startsWith("CRIU 4.2.1 cannot restore an image written by CRIU 3.17.1"));
+        assertEquals(System.getProperty("os.version"), store.list().stream().findFirst()
+                .flatMap(g -> ImageStore.readManifest(g.path())).orElseThrow().kernelRelease(), "the manifest records the kernel");
+    }
+
+    @Test
+    void theSameMajorReleaseIsCompatible() {
+        assertEquals(Optional.of(5), ImageCompatibility.major("5.0-dev"));
+        assertEquals(Optional.of(4), ImageCompatibility.major("4.2.1"));
+        assertEquals(Optional.empty(), ImageCompatibility.major("n/a"));
+    }
 }
