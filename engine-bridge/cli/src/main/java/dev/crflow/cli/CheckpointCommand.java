@@ -1,11 +1,13 @@
 package dev.crflow.cli;
 
+import dev.crflow.cli.drain.CheckpointRequests;
+import dev.crflow.cli.drain.NodeJobs;
 import dev.crflow.cli.runner.DriverStepState;
 import dev.crflow.cli.runner.RunDirectory;
-import dev.crflow.coordinator.control.ControlDir;
-import dev.crflow.coordinator.journal.JournalEvent;
-import dev.crflow.executor.control.PrivateFiles;
+import dev.crflow.dsl.model.Step;
+import dev.crflow.executor.control.JobRecord;
 import dev.crflow.executor.control.StepControlDir;
+import dev.crflow.executor.process.SystemProcessRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,64 +15,79 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "checkpoint", mixinStandardHelpOptions = true,
         description = {"Checkpoint a running step now (the seeds' manual strategy); with --stop, then stop it.",
-                "A stopped step resumes from that image with 'crflow restart STEP'."})
+                "With --all, every running step of the run at once (--node NODE: only those on that node), e.g. before",
+                "maintenance. A stopped step resumes from that image with 'crflow restart STEP' (or 'crflow run')."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every checkpoint committed", "1:a checkpoint failed or did not answer in time", "2:invalid input"})
 public final class CheckpointCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin WorkdirOption workdir;
 
-    @Parameters(index = "0", paramLabel = "STEP") String step;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "STEP", description = "The step (or --all).") String step;
+
+    @Option(names = "--all", description = "Every running step of the run.") boolean all;
+
+    @Option(names = "--node", paramLabel = "NODE", description = "With --all: only the steps whose job runs on NODE (asks squeue once).")
+    String node;
 
     @Option(names = "--stop", description = "Stop the step after the checkpoint is committed.") boolean stop;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, description = "How long to wait for the checkpoint (default 300s).")
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, description = "How long to wait for the checkpoints (default 300s).")
     Duration timeout = Duration.ofSeconds(300);
+
+    @Option(names = "--json", description = "Machine-readable: {\"checkpoints\": [{\"name\", \"jobId\", \"ok\", \"status\", \"generation\", \"bytes\", \"durationMs\", \"detail\"}]}.")
+    boolean json;
 
     @Override
     public Integer call() throws Exception {
+        if ((step == null) == !all) {
+            throw new CrflowException(ExitCodes.INVALID_INPUT, "name one STEP, or --all for every running step of the run");
+        }
+        if (node != null && !all) throw new CrflowException(ExitCodes.INVALID_INPUT, "--node goes with --all");
         RunDirectory dir = workdir.runDirectory();
-        StepControlDir ctl = CommandSupport.stepDir(dir, step);
-        DriverStepState st = dir.driverState(step);
+        List<CheckpointRequests.Target> targets = all ? running(dir) : List.of(one(dir, step));
+        if (node != null) {
+            Set<String> there = NodeJobs.jobsOn(new SystemProcessRunner(), node,
+                    targets.stream().flatMap(t -> t.jobId().stream()).toList());
+            targets = targets.stream().filter(t -> t.jobId().filter(there::contains).isPresent()).toList();
+        }
+        if (targets.isEmpty()) {
+            spec.commandLine().getOut().println("no running step" + (node == null ? "" : " on node " + node) + ": nothing to checkpoint");
+            return ExitCodes.OK;
+        }
+        if (!json) {
+            spec.commandLine().getOut().println("asked " + targets.size() + " step(s) to checkpoint" + (stop ? " and stop" : "") + "; waiting...");
+            spec.commandLine().getOut().flush();
+        }
+        List<CheckpointRequests.Outcome> outcomes = new CheckpointRequests(Clock.systemUTC(), Duration.ofMillis(250)).run(targets, stop, timeout);
+        return Outcomes.print(spec.commandLine().getOut(), outcomes, stop, json);
+    }
+
+    private CheckpointRequests.Target one(RunDirectory dir, String name) {
+        StepControlDir ctl = CommandSupport.stepDir(dir, name);
+        DriverStepState st = dir.driverState(name);
         if (!st.state().active()) {
-            throw new CrflowException(ExitCodes.INVALID_INPUT, "step " + step + " is not running (" + st.state() + "); nothing to checkpoint");
+            throw new CrflowException(ExitCodes.INVALID_INPUT, "step " + name + " is not running (" + st.state() + "); nothing to checkpoint");
         }
-        Instant asked = Instant.now().minusMillis(500);
-        if (stop) PrivateFiles.writeAtomically(ctl.path().resolve("stop-requested"), asked + "\n");
-        String requestId = ControlDir.of(ctl.path()).requestCheckpoint(stop);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("asked step " + step + " to checkpoint" + (stop ? " and stop" : "") + "; waiting...");
-        out.flush();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            Optional<JournalEvent> answer = answer(ctl.readJournal(), requestId);
-            if (answer.isPresent()) {
-                JournalEvent e = answer.get();
-                if (e.ok().orElse(true)) {
-                    out.println("checkpoint committed: generation " + text(e, "generation") + " (" + text(e, "bytes") + " bytes in "
-                            + text(e, "durationMs") + " ms)" + (stop ? "; the step stops. Resume it with 'crflow restart " + step + "'" : ""));
-                    return ExitCodes.OK;
-                }
-                out.println("checkpoint failed: " + text(e, "error") + " (the previous generation is kept)");
-                return ExitCodes.FAILED;
-            }
-            Thread.sleep(250);
-        }
-        throw new CrflowException(ExitCodes.FAILED, "no answer from step " + step + " within " + timeout.toSeconds()
-                + " s; is its job running? ('crflow status'). The request stays in " + ctl.requests() + " until the coordinator reads it.");
+        return new CheckpointRequests.Target(name, ctl.path(), ctl.readJob().map(JobRecord::jobId));
     }
 
-    /** The coordinator's checkpoint event carrying our request id. */
-    private static Optional<JournalEvent> answer(List<JournalEvent> journal, String requestId) {
-        return journal.stream().filter(e -> e.is(JournalEvent.CHECKPOINT) && e.requestId().filter(requestId::equals).isPresent()).findFirst();
+    private List<CheckpointRequests.Target> running(RunDirectory dir) {
+        List<CheckpointRequests.Target> targets = new ArrayList<>();
+        for (Step s : CommandSupport.workflow(dir).steps()) {
+            if (!dir.driverState(s.name()).state().active()) continue;
+            StepControlDir ctl = dir.step(s.name());
+            targets.add(new CheckpointRequests.Target(s.name(), ctl.path(), ctl.readJob().map(JobRecord::jobId)));
+        }
+        return targets;
     }
-
-    private static String text(JournalEvent e, String field) { return e.string(field).orElse(""); }
 }

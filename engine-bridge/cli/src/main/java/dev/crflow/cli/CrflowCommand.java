@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
         subcommands = {
                 CheckCommand.class, ShowCommand.class, RenderCommand.class,
                 RunCommand.class, StatusCommand.class, CancelCommand.class, RerunCommand.class,
-                ImagesCommand.class, CheckpointCommand.class, RestartCommand.class,
+                ImagesCommand.class, CheckpointCommand.class, DrainCommand.class, RestartCommand.class,
                 ReportCommand.class, ContainerCheckCommand.class, SnakemakeCommand.class, DoctorCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

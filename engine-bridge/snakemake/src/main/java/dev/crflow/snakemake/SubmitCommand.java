@@ -81,7 +81,7 @@ public final class SubmitCommand implements Callable<Integer> {
 
             Optional<JobRecord> previous = ctl.readJob();
             Optional<OutputNet.JobFacts> facts = OutputNet.readFacts(ctl.path());
-            if (ctl.readResult().map(r -> "CANCELLED".equals(r.outcome())).orElse(false)) {
+            if (ctl.readResult().map(r -> r.outcome() == dev.crflow.coordinator.control.Outcome.CANCELLED).orElse(false)) {
                 // a scancel (cluster-cancel) ends the job, not the work: set the verdict aside so the new job resumes
                 java.nio.file.Files.move(ctl.result(), ctl.result().resolveSibling("result.json.cancelled"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -96,7 +96,7 @@ public final class Runner {
                 st = st.withFailures(retriesUsed(st, ctl)).withState(StepState.PENDING, "retrying after failure");
             } else if (st.state() == StepState.CANCELLED) {
                 // a scancel'd step's coordinator wrote a final CANCELLED result: set it aside, or the next job would stop at once
-                if (ctl.readResult().map(r -> "CANCELLED".equals(r.outcome())).orElse(false)) archiveResult(ctl, st.attempt());
+                if (ctl.readResult().map(r -> r.outcome() == Outcome.CANCELLED).orElse(false)) archiveResult(ctl, st.attempt());
                 st = st.withState(StepState.PENDING, "resumed after cancel");
                 try {
                     Files.deleteIfExists(ctl.path().resolve(StepLifecycle.STOP_MARKER));
@@ -222,7 +222,7 @@ public final class Runner {
             save(step.name(), st.completed(r.exitCode()));
             return;
         }
-        if ("CANCELLED".equals(r.outcome())) {
+        if (r.outcome() == Outcome.CANCELLED) {
             // the coordinator saw a user's scancel (not a preemption): the step ends for good, nothing is resubmitted
             save(step.name(), st.withState(StepState.CANCELLED, "cancelled with scancel (not requeued)"));
             return;
