@@ -76,8 +76,11 @@ final class Crflow {
     List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Dcrflow.home=" + REPO, "-Dcrflow.java=" + javaBin(), "-jar", CLI_JAR.toString()));
         cmd.addAll(List.of(args));
-        cmd.add("--workdir");
-        cmd.add(work.toString());
+        // every command but drain (which finds its jobs in squeue, whatever run they belong to) works on one run
+        if (args.length == 0 || !args[0].equals("drain")) {
+            cmd.add("--workdir");
+            cmd.add(work.toString());
+        }
         return cmd;
     }
 
