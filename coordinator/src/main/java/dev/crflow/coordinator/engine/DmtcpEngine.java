@@ -318,75 +318,13 @@ public final class DmtcpEngine implements CheckpointEngine {
         // after --kcheckpoint every process is gone, so every image has been renamed into place; DMTCP 3.2's
         // coordinator (--exit-on-last) may exit before it writes the restart script then, so the script is checked
         // only when it is there. A periodic checkpoint has only DMTCP's script to say it is complete.
-        List<String> images = awaitCompleteCheckpoint(target.dir(), deadline, how, !stop);
+        List<String> images = DmtcpCheckpointFiles.awaitComplete(target.dir(), deadline, how, !stop);
         int expected = images.size();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("images", images);
         data.put("processes", expected);
         data.put("writeMs", (System.nanoTime() - t0) / 1_000_000);
         return data;
-    }
-
-    /** How long after {@code dmtcp_command} returns the images may still be arriving (DMTCP 4.2 returns early). */
-    static final Duration COMPLETION_WAIT = Duration.ofSeconds(120);
-
-    /**
-     * Waits, within the deadline, for DMTCP's own sign that the checkpoint is complete: its restart script is in
-     * {@code dir} and lists exactly the images there, none of them half-written ({@code *.temp}). Which
-     * {@code dmtcp_command} returns when differs between releases (measured: 4.2.0's {@code --bcheckpoint} returned
-     * while the images were still being written, and every periodic checkpoint was refused as "no image"), so the
-     * files decide, not the command.
-     *
-     * @param scriptRequired false after a checkpoint-and-kill, when the processes' exit already says every image is in place
-     */
-    static List<String> awaitCompleteCheckpoint(Path dir, Deadline deadline, String how, boolean scriptRequired) throws EngineException {
-        long limit = System.nanoTime() + Math.min(Math.max(deadline.remaining().toNanos(), Duration.ofSeconds(1).toNanos()),
-                COMPLETION_WAIT.toNanos());
-        while (true) {
-            CheckpointFiles seen = CheckpointFiles.in(dir);
-            if (seen.complete(scriptRequired)) return seen.images();
-            if (System.nanoTime() - limit > 0) {
-                throw new EngineException("dmtcp_command " + how + " returned but DMTCP did not complete the checkpoint in " + dir
-                        + " in time: " + seen.describe() + "; not a usable checkpoint");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new EngineException("interrupted while waiting for DMTCP to complete the checkpoint");
-            }
-        }
-    }
-
-    /** What a checkpoint directory holds: the images, the half-written ones, and the images DMTCP's restart script lists. */
-    record CheckpointFiles(List<String> images, List<String> temp, Optional<List<String>> listed) {
-        static CheckpointFiles in(Path dir) throws EngineException {
-            List<String> images = new ArrayList<>();
-            List<String> temp = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-                for (Path p : ds) {
-                    String name = p.getFileName().toString();
-                    if (name.endsWith(".temp")) temp.add(name);
-                    else if (name.startsWith("ckpt_") && name.endsWith(".dmtcp")) images.add(name);
-                }
-            } catch (IOException e) {
-                throw new EngineException("cannot list the images DMTCP wrote to " + dir + ": " + e.getMessage(), e);
-            }
-            images.sort(String::compareTo);
-            return new CheckpointFiles(images, temp, imagesInRestartScript(dir));
-        }
-
-        boolean complete(boolean scriptRequired) {
-            if (images.isEmpty() || !temp.isEmpty()) return false;
-            return listed.map(images::equals).orElse(!scriptRequired);
-        }
-
-        String describe() {
-            if (images.isEmpty() && temp.isEmpty()) return "no image was written";
-            if (!temp.isEmpty()) return "half-written image(s) " + temp;
-            if (listed.isEmpty()) return "images " + images + " but no dmtcp_restart_script";
-            return "the images " + images + " differ from those DMTCP's restart script lists " + listed.get();
-        }
     }
 
     private CommandResult runWithin(Deadline deadline, String arg) throws EngineException {
@@ -400,23 +338,6 @@ public final class DmtcpEngine implements CheckpointEngine {
         } catch (IOException e) {
             throw new EngineException("dmtcp_command " + arg + ": " + e.getMessage(), e);
         }
-    }
-
-    static final Pattern IMAGE = Pattern.compile("(ckpt_[A-Za-z0-9_.+-]*\\.dmtcp)");
-
-    /** The image names that {@code dmtcp_restart_script*.sh} in {@code dir} lists, if DMTCP wrote one. */
-    static Optional<List<String>> imagesInRestartScript(Path dir) {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "dmtcp_restart_script_*.sh")) {
-            for (Path script : ds) {
-                java.util.TreeSet<String> names = new java.util.TreeSet<>();
-                Matcher m = IMAGE.matcher(Files.readString(script));
-                while (m.find()) names.add(Path.of(m.group(1)).getFileName().toString());
-                return Optional.of(new ArrayList<>(names));
-            }
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        return Optional.empty();
     }
 
     private static int parseInt(String s) {

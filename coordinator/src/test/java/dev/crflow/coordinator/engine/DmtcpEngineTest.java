@@ -34,7 +34,7 @@ class DmtcpEngineTest {
         Files.writeString(dir.resolve("dmtcp_restart_script_abc.sh"), "given_ckpt_files=\"\"\nworker_ckpts='\n"
                 + " /x/.partial-dmtcp/ckpt_bash_1-40000-a.dmtcp /x/.partial-dmtcp/ckpt_sleep_1-41000-b.dmtcp\n'\n");
         assertEquals(Optional.of(List.of("ckpt_bash_1-40000-a.dmtcp", "ckpt_sleep_1-41000-b.dmtcp")),
-                DmtcpEngine.imagesInRestartScript(dir));
+                DmtcpCheckpointFiles.imagesInRestartScript(dir));
     }
 
     @Test
@@ -46,14 +46,14 @@ class DmtcpEngineTest {
     void aCheckpointIsCompleteOnlyWhenTheRestartScriptListsExactlyTheImagesThere() throws Exception {
         Deadline soon = Deadline.in(java.time.Clock.systemUTC(), java.time.Duration.ofMillis(300));
         EngineException none = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class,
-                () -> DmtcpEngine.awaitCompleteCheckpoint(dir, soon, "--bcheckpoint", true));
+                () -> DmtcpCheckpointFiles.awaitComplete(dir, soon, "--bcheckpoint", true));
         org.junit.jupiter.api.Assertions.assertTrue(none.getMessage().contains("no image was written"), none.getMessage());
 
         Files.writeString(dir.resolve("ckpt_a_1.dmtcp.temp"), "x");
-        org.junit.jupiter.api.Assertions.assertFalse(DmtcpEngine.CheckpointFiles.in(dir).complete(false), "half-written");
+        org.junit.jupiter.api.Assertions.assertFalse(DmtcpCheckpointFiles.in(dir).complete(false), "half-written");
         Files.move(dir.resolve("ckpt_a_1.dmtcp.temp"), dir.resolve("ckpt_a_1.dmtcp"));
-        org.junit.jupiter.api.Assertions.assertFalse(DmtcpEngine.CheckpointFiles.in(dir).complete(true), "no restart script yet");
-        org.junit.jupiter.api.Assertions.assertTrue(DmtcpEngine.CheckpointFiles.in(dir).complete(false),
+        org.junit.jupiter.api.Assertions.assertFalse(DmtcpCheckpointFiles.in(dir).complete(true), "no restart script yet");
+        org.junit.jupiter.api.Assertions.assertTrue(DmtcpCheckpointFiles.in(dir).complete(false),
                 "after a checkpoint-and-kill the processes' exit vouches for the images (DMTCP 3.2 writes no script then)");
 
         // DMTCP 4.2: the command returned, the script and the last image arrive a moment later
@@ -67,7 +67,7 @@ class DmtcpEngineTest {
             }
         });
         late.start();
-        java.util.List<String> images = DmtcpEngine.awaitCompleteCheckpoint(dir,
+        java.util.List<String> images = DmtcpCheckpointFiles.awaitComplete(dir,
                 Deadline.in(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(30)), "--bcheckpoint", true);
         late.join();
         assertEquals(java.util.List.of("ckpt_a_1.dmtcp", "ckpt_b_2.dmtcp"), images);
