@@ -350,12 +350,32 @@ public final class SlurmStepExecutor implements StepExecutor {
         }
     }
 
+    /**
+     * How long after the requeue (the job's SubmitTime, which a requeue resets; whole seconds) the hold may be released:
+     * slurmd refuses a launch in the same second as the requeue's credential revoke ("Job credential revoked") and the
+     * job ends FAILED. Seen in SnakemakeBridgeIT when a status call released the hold 0.5 s after the requeue.
+     */
+    static final Duration HOLD_SETTLE = Duration.ofSeconds(3);
+
     @Override
     public void releaseRequeueHold(String jobId) throws ExecutorException {
         try {
+            Optional<JobDetails> job = slurm.showJob(jobId);
+            if (job.isPresent() && requeuedTooRecently(job.get(), clock)) return; // the next poll releases it
             slurm.releaseRequeueHold(jobId);
         } catch (SlurmException e) {
             throw new ExecutorException("could not release the requeue hold of job " + jobId + ": " + e.getMessage(), e.isTransient(), e);
+        }
+    }
+
+    static boolean requeuedTooRecently(JobDetails job, Clock clock) {
+        String submitted = job.fields().getOrDefault("SubmitTime", "");
+        try {
+            // scontrol prints local time without a zone
+            java.time.LocalDateTime at = java.time.LocalDateTime.parse(submitted);
+            return java.time.LocalDateTime.now(clock.withZone(java.time.ZoneId.systemDefault())).isBefore(at.plus(HOLD_SETTLE));
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,5 +156,20 @@ class SlurmStepExecutorTest {
         assertEquals(List.of(), o.lostNodes());
         assertTrue(r.calls.stream().noneMatch(c -> c.toString().contains("ExcNodeList")), r.calls.toString());
         assertTrue(r.calls.contains(List.of("scontrol", "update", "JobId=42", "StartTime=now")), "hold still released");
+    }
+
+    @Test
+    void theRequeueHoldIsNotReleasedInTheSecondsRightAfterTheRequeue() {
+        java.time.Clock at = java.time.Clock.fixed(java.time.Instant.parse("2026-11-27T15:58:08Z"), java.time.ZoneOffset.UTC);
+        java.time.LocalDateTime now = java.time.LocalDateTime.now(at.withZone(java.time.ZoneId.systemDefault()));
+        JobDetails justRequeued = new JobDetails("42", "n", SlurmState.PENDING, "BeginTime", 1, java.util.Optional.empty(), List.of(),
+                java.util.Optional.empty(), List.of(), java.util.Map.of("SubmitTime", now.minusSeconds(1).withNano(0).toString()));
+        JobDetails settled = new JobDetails("42", "n", SlurmState.PENDING, "BeginTime", 1, java.util.Optional.empty(), List.of(),
+                java.util.Optional.empty(), List.of(), java.util.Map.of("SubmitTime", now.minusSeconds(5).withNano(0).toString()));
+        assertTrue(SlurmStepExecutor.requeuedTooRecently(justRequeued, at), "slurmd would refuse the launch: credential revoked");
+        assertFalse(SlurmStepExecutor.requeuedTooRecently(settled, at));
+        JobDetails unreadable = new JobDetails("42", "n", SlurmState.PENDING, "BeginTime", 1, java.util.Optional.empty(), List.of(),
+                java.util.Optional.empty(), List.of(), java.util.Map.of("SubmitTime", "Unknown"));
+        assertFalse(SlurmStepExecutor.requeuedTooRecently(unreadable, at), "an unreadable time never blocks the release");
     }
 }
