@@ -183,8 +183,16 @@ final class SnakemakeHarness implements AutoCloseable {
     }
 
     /** Starts {@code snakemake --profile P ARGS} in the work directory, output to {@code log}. */
+    /**
+     * A test run starts Snakemake from a background process, where SIGINT is ignored, and Python then never raises
+     * KeyboardInterrupt. Snakemake 9 treats SIGTERM as "exit after the running jobs finish"; only SIGINT (Ctrl-C) makes
+     * it cancel its jobs through the executor plugin. So SIGINT is set back to its default before exec'ing Snakemake.
+     */
+    private static final String DEFAULT_SIGINT =
+            "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])";
+
     Process snakemake(Path log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(snakemake, "--profile", profile.toString()));
+        List<String> cmd = new ArrayList<>(List.of("python3", "-c", DEFAULT_SIGINT, snakemake, "--profile", profile.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -199,6 +207,11 @@ final class SnakemakeHarness implements AutoCloseable {
         Process p = pb.start();
         started.add(p);
         return p;
+    }
+
+    /** Ctrl-C: Snakemake cancels its active jobs (through the executor plugin's cancel_jobs on 8/9) and exits. */
+    static void interrupt(Process p) throws Exception {
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
     }
 
     int await(Process p, Duration timeout, Path log) throws Exception {

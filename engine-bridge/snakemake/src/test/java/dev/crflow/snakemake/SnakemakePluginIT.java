@@ -92,9 +92,9 @@ class SnakemakePluginIT {
             });
             long polls = h.bridgeCalls("plugin");
             long squeues = h.squeueCalls();
-            // SIGTERM (Snakemake 9 handles it; SIGINT is ignored by processes started from a background job, as
-            // test runs are): Snakemake cancels its active jobs through the plugin's cancel_jobs
-            smk.destroy();
+            // Ctrl-C (SIGTERM would make Snakemake 9 wait for the running jobs): Snakemake cancels its active jobs
+            // through the plugin's cancel_jobs
+            SnakemakeHarness.interrupt(smk);
             h.await(smk, Duration.ofMinutes(3), log);
             assertTrue(squeues <= polls + h.bridgeCalls("submit"),
                     squeues + " squeue runs for " + polls + " polls (each poll: one JVM, at most one squeue)");
