@@ -7,10 +7,12 @@ import dev.crflow.coordinator.store.Manifest;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Application-native checkpointing (the seeds' {@code count-signal.py}): the application writes its own
@@ -35,6 +37,8 @@ public final class SignalEngine implements CheckpointEngine {
     private final String forwardSignal;
     private final List<String> state;
     private final StateFiles stateFiles;
+    /** The launch wrapper's status when the application died of SIGKILL (128 + 9). */
+    static final int KILLED = 137;
 
     public SignalEngine(String forwardSignal, List<String> state) {
         this.forwardSignal = Signals.canonical(forwardSignal);
@@ -92,8 +96,10 @@ public final class SignalEngine implements CheckpointEngine {
                         + ", waiting up to " + deadline.remaining().toSeconds() + " s for it to save and exit");
             }
             boolean exited;
+            OptionalInt status;
             try {
                 exited = Apps.awaitGroupExit(app, deadline);
+                status = exited ? app.waitFor(Duration.ZERO) : OptionalInt.empty();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new EngineException("interrupted while waiting for the application to save its state");
@@ -101,6 +107,12 @@ public final class SignalEngine implements CheckpointEngine {
             if (!exited) {
                 throw new EngineException("the application did not exit within the lead time after SIG" + forwardSignal
                         + "; its state files may be half-written, so they are not kept (the previous generation stays)");
+            }
+            if (status.isPresent() && status.getAsInt() == KILLED) {
+                // SIGKILL cannot be caught: the application did not save; its state files are those of an earlier save,
+                // its outputs newer than them (found by scripts/chaos: a snapshot of both made the count repeat itself)
+                throw new EngineException("the application was killed (SIGKILL, status 137) instead of saving its state after SIG"
+                        + forwardSignal + "; its files are not a checkpoint, so they are not kept (the previous generation stays)");
             }
         }
         List<String> missing = new ArrayList<>(state);
