@@ -71,10 +71,25 @@ final class CheckpointCommitter {
             if (pending != null) pending.abandon(engine.partialDirectoryName().isEmpty());
             long ms = (System.nanoTime() - t0) / 1_000_000;
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (!stop && trigger == Trigger.INTERVAL && endedMeanwhile(app)) {
+                // the timer fired as the application finished (DMTCP's coordinator exits with its last process): no
+                // checkpoint was owed, and the application's end is handled as such, not as a checkpoint failure
+                say.accept("periodic checkpoint skipped: the application ended while it was being taken (" + msg + ")");
+                return Optional.empty();
+            }
             journal.checkpointFailed(trigger, ms, msg, requestId);
             say.accept("checkpoint " + trigger.wireName() + " FAILED: " + msg + "; the last good generation ("
                     + lastGood.map(String::valueOf).orElse("none") + ") is untouched");
             return Optional.empty();
+        }
+    }
+
+    private static boolean endedMeanwhile(AppProcess app) {
+        try {
+            return app.waitFor(java.time.Duration.ofSeconds(2)).isPresent();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

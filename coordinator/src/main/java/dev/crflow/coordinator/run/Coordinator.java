@@ -355,7 +355,10 @@ public final class Coordinator {
                         + " s shorter than the last checkpoint (" + cost.toMillis() + " ms)", requestId);
             } else {
                 boolean saved = checkpoint(app, trigger, true, Deadline.in(clock, grace), requestId);
-                if (!saved && ending.lastGood().isEmpty() && reason != EndReason.STOPPED && reason != EndReason.CANCELLED) {
+                // the warning's checkpoint failed and none came before: every later window would end the same way, over
+                // the work done so far. A preemption (or cancel) takes the job away anyway: it is requeued from scratch, as
+                // Slurm would, the application having usually died of the same SIGTERM (TermEndings)
+                if (!saved && ending.lastGood().isEmpty() && reason == EndReason.WALLTIME) {
                     Apps.terminate(app, Duration.ofSeconds(5));
                     Files.deleteIfExists(ctl.exitMarker());
                     return ending.refuseRestartFromScratch(trigger);
