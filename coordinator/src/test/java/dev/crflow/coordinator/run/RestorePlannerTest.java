@@ -21,11 +21,7 @@ class RestorePlannerTest {
     @TempDir Path ctl;
 
     Generation commit(ImageStore store, String content) throws Exception {
-        Path src = ctl.resolve("src-" + content);
-        Files.writeString(src, content);
-        ImageStore.Pending p = store.begin("test");
-        p.copyIn(src, "state/s");
-        return p.commit(new ImageStore.Provenance("signal", "n/a", "host", "1", 1, "signal", 1, Map.of()));
+        return commitBy(store, "signal", "n/a", content);
     }
 
     /** Same size, other bytes: passes the cheap check, fails the checksum. */
