@@ -355,6 +355,12 @@ public final class Coordinator {
                         + " s shorter than the last checkpoint (" + cost.toMillis() + " ms)", requestId);
             } else {
                 boolean saved = checkpoint(app, trigger, true, Deadline.in(clock, grace), requestId);
+                if (!saved && killedOutright(app)) {
+                    // SIGKILLed as the job was ending: it saved nothing, like any application killed mid-run; retried
+                    // (from the last generation, or from the pre-launch state files) within its retry budget
+                    Files.deleteIfExists(ctl.exitMarker());
+                    return ending.failOrRetry(EndReason.FAILED, KILLED, "the application was killed (SIGKILL) as the job was ending");
+                }
                 // the warning's checkpoint failed and none came before: every later window would end the same way, over
                 // the work done so far. A preemption (or cancel) takes the job away anyway: it is requeued from scratch, as
                 // Slurm would, the application having usually died of the same SIGTERM (TermEndings)
@@ -372,6 +378,14 @@ public final class Coordinator {
         if (reason == EndReason.STOPPED) return ending.stopped();
         if (reason == EndReason.CANCELLED) return ending.cancelled(Optional.empty());
         return ending.requeue(reason, Optional.empty(), RequeueKind.RESTART);
+    }
+
+    /** The launch wrapper's status when the application died of SIGKILL (128 + 9). */
+    private static final int KILLED = 137;
+
+    private static boolean killedOutright(AppProcess app) throws InterruptedException {
+        OptionalInt st = app.waitFor(Duration.ZERO);
+        return st.isPresent() && st.getAsInt() == KILLED;
     }
 
     /** The application died of the signal that ends the job: a cancel ends the step, anything else resumes it. */
