@@ -1,6 +1,7 @@
 package dev.crflow.coordinator.engine;
 
 import dev.crflow.coordinator.proc.AppProcess;
+import dev.crflow.coordinator.proc.LaunchWrapper;
 import dev.crflow.coordinator.proc.Signals;
 import dev.crflow.coordinator.store.ImageStore;
 import dev.crflow.coordinator.store.Manifest;
@@ -37,8 +38,6 @@ public final class SignalEngine implements CheckpointEngine {
     private final String forwardSignal;
     private final List<String> state;
     private final StateFiles stateFiles;
-    /** The launch wrapper's status when the application died of SIGKILL (128 + 9). */
-    static final int KILLED = 137;
 
     public SignalEngine(String forwardSignal, List<String> state) {
         this.forwardSignal = Signals.canonical(forwardSignal);
@@ -108,7 +107,7 @@ public final class SignalEngine implements CheckpointEngine {
                 throw new EngineException("the application did not exit within the lead time after SIG" + forwardSignal
                         + "; its state files may be half-written, so they are not kept (the previous generation stays)");
             }
-            if (status.isPresent() && status.getAsInt() == KILLED) {
+            if (status.isPresent() && status.getAsInt() == LaunchWrapper.KILLED_STATUS) {
                 // SIGKILL cannot be caught: the application did not save; its state files are those of an earlier save,
                 // its outputs newer than them (found by scripts/chaos: a snapshot of both made the count repeat itself)
                 throw new EngineException("the application was killed (SIGKILL, status 137) instead of saving its state after SIG"

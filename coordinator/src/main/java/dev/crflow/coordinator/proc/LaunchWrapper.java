@@ -28,6 +28,9 @@ import java.util.List;
 public final class LaunchWrapper {
     public static final String DEATH_SIGNAL = "RTMIN+3";
 
+    /** The wrapper's status when the application died of SIGKILL (128 + 9): it could not have saved anything. */
+    public static final int KILLED_STATUS = 137;
+
     /** Signals the wrapper survives (forwarded to the whole group); DMTCP reserves USR2 for itself. */
     public static final String TRAPPED = "HUP INT QUIT USR1 USR2 ALRM TERM";
     public static final String TRAPPED_UNDER_DMTCP = "HUP INT QUIT USR1 ALRM TERM";

@@ -15,6 +15,7 @@ import dev.crflow.coordinator.journal.Journal;
 import dev.crflow.coordinator.journal.RequeueKind;
 import dev.crflow.coordinator.journal.Trigger;
 import dev.crflow.coordinator.proc.AppProcess;
+import dev.crflow.coordinator.proc.LaunchWrapper;
 import dev.crflow.coordinator.proc.ProcessLauncher;
 import dev.crflow.coordinator.proc.Signals;
 import dev.crflow.coordinator.slurm.JobEndingClassifier;
@@ -359,7 +360,7 @@ public final class Coordinator {
                     // SIGKILLed as the job was ending: it saved nothing, like any application killed mid-run; retried
                     // (from the last generation, or from the pre-launch state files) within its retry budget
                     Files.deleteIfExists(ctl.exitMarker());
-                    return ending.failOrRetry(EndReason.FAILED, KILLED, "the application was killed (SIGKILL) as the job was ending");
+                    return ending.failOrRetry(EndReason.FAILED, LaunchWrapper.KILLED_STATUS, "the application was killed (SIGKILL) as the job was ending");
                 }
                 // the warning's checkpoint failed and none came before: every later window would end the same way, over
                 // the work done so far. A preemption (or cancel) takes the job away anyway: it is requeued from scratch, as
@@ -380,12 +381,9 @@ public final class Coordinator {
         return ending.requeue(reason, Optional.empty(), RequeueKind.RESTART);
     }
 
-    /** The launch wrapper's status when the application died of SIGKILL (128 + 9). */
-    private static final int KILLED = 137;
-
     private static boolean killedOutright(AppProcess app) throws InterruptedException {
         OptionalInt st = app.waitFor(Duration.ZERO);
-        return st.isPresent() && st.getAsInt() == KILLED;
+        return st.isPresent() && st.getAsInt() == LaunchWrapper.KILLED_STATUS;
     }
 
     /** The application died of the signal that ends the job: a cancel ends the step, anything else resumes it. */
