@@ -61,23 +61,36 @@ public final class Probe {
         }
     }
 
+    /**
+     * How long a requeued job must have been held before we release it: slurmd refuses a launch whose credential is
+     * not newer than the requeue's revoke (whole seconds), and the job then ends FAILED without running again. The
+     * coordinator's hold releaser and the driver wait the same way (measured: a release in the same second failed).
+     */
+    static final Duration HOLD_SETTLE = Duration.ofSeconds(3);
+
     /** Until the job wrote {@code done} or ended; the outcome in words. */
     private String waitFor(String job, Path dir, Duration deadline) throws InterruptedException {
         Instant end = clock.instant().plus(deadline);
         String last = "PENDING";
         int gone = 0;
+        Instant heldSince = null;
         while (clock.instant().isBefore(end)) {
             if (Files.exists(dir.resolve("done"))) return "finished";
-            String[] sr = state(job);
-            String state = sr[0];
-            if (!state.isEmpty()) last = state;
+            QueueState q = state(job);
+            if (q.kind() == QueueState.Kind.PRESENT) last = q.state();
             // Slurm may put the ~120 s requeue hold back when the first run ends, after the job's own release:
-            // like crflow's driver, release it from here (the same user, so the same permission).
-            if (("PENDING".equals(state) && "BeginTime".equalsIgnoreCase(sr[1])) || "REQUEUE_HOLD".equals(state)) release(job);
-            // Three polls in a row without the job: it left the queue (one miss may be a slow controller).
-            if (state.isEmpty() || ENDED.contains(state)) {
-                if (++gone >= 3) return Files.exists(dir.resolve("done")) ? "finished" : "ended (" + last + ") without finishing the probe";
+            // like crflow's driver, release it from here (the same user, so the same permission), once it has settled.
+            if (q.held()) {
+                if (heldSince == null) heldSince = clock.instant();
+                if (!clock.instant().isBefore(heldSince.plus(HOLD_SETTLE))) release(job);
             } else {
+                heldSince = null;
+            }
+            // Three polls in a row without the job: it left the queue (one miss may be a slow controller). A failed
+            // squeue is "unknown", never "gone": a busy controller must not end the probe early.
+            if (q.kind() == QueueState.Kind.ABSENT || (q.kind() == QueueState.Kind.PRESENT && ENDED.contains(q.state()))) {
+                if (++gone >= 3) return Files.exists(dir.resolve("done")) ? "finished" : "ended (" + last + ") without finishing the probe";
+            } else if (q.kind() == QueueState.Kind.PRESENT) {
                 gone = 0;
             }
             sleeper.sleep(POLL);
@@ -90,15 +103,28 @@ public final class Probe {
         return "did not finish within " + ProbeResults.human(deadline) + " (last state " + last + "); cancelled";
     }
 
-    /** {state, reason}; {"", ""} when the job is not in the queue (or squeue failed). */
-    private String[] state(String job) {
+    /** What one squeue said of the job. */
+    record QueueState(Kind kind, String state, String reason) {
+        enum Kind { PRESENT, ABSENT, UNKNOWN }
+
+        boolean held() {
+            return kind == Kind.PRESENT && (("PENDING".equals(state) && "BeginTime".equalsIgnoreCase(reason)) || "REQUEUE_HOLD".equals(state));
+        }
+    }
+
+    /** Ended jobs print nothing (exit 0); a job Slurm forgot is "Invalid job id"; anything else failing is unknown. */
+    private QueueState state(String job) {
         try {
             ProcessResult r = runner.run(List.of("squeue", "-h", "-j", job, "-o", "%T %r"), CMD_TIMEOUT);
-            if (!r.ok() || r.stdout().isBlank()) return new String[] {"", ""};
+            if (r.ok() && r.stdout().isBlank()) return new QueueState(QueueState.Kind.ABSENT, "", "");
+            if (!r.ok()) {
+                boolean forgotten = r.diagnostic().contains("Invalid job id");
+                return new QueueState(forgotten ? QueueState.Kind.ABSENT : QueueState.Kind.UNKNOWN, "", "");
+            }
             String[] f = r.stdout().strip().split("\\s+", 2);
-            return new String[] {f[0], f.length > 1 ? f[1] : ""};
+            return new QueueState(QueueState.Kind.PRESENT, f[0], f.length > 1 ? f[1] : "");
         } catch (IOException e) {
-            return new String[] {"", ""};
+            return new QueueState(QueueState.Kind.UNKNOWN, "", "");
         }
     }
 

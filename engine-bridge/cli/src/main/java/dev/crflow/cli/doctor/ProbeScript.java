@@ -90,6 +90,7 @@ public final class ProbeScript {
         l.add("trap '' TERM");
         l.add("scontrol requeue \"$SLURM_JOB_ID\" > \"$D/requeue.out\" 2>&1; rc=$?; echo $rc > \"$D/requeue.rc\"");
         l.add("if [ \"$rc\" != 0 ]; then echo done > \"$D/done\"; exit 0; fi");
+        l.add("sleep 3   # not in the requeue's second: slurmd refuses a launch whose credential is not newer than the revoke");
         l.add("rel=1; for i in 1 2 3 4 5 6 7 8 9 10; do");
         l.add("  if scontrol update JobId=\"$SLURM_JOB_ID\" StartTime=now > \"$D/release.out\" 2>&1; then rel=0; break; fi; sleep 1");
         l.add("done; echo $rel > \"$D/release.rc\"");

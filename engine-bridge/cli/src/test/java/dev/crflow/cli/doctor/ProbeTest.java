@@ -38,7 +38,7 @@ class ProbeTest {
     }
 
     /** Records commands; answers squeue by the number of polls so far; sbatch remembers the probe directory. */
-    static final class Slurm implements ProcessRunner {
+    static class Slurm implements ProcessRunner {
         final List<List<String>> calls = new ArrayList<>();
         Path dir;
         int polls;
@@ -77,11 +77,16 @@ class ProbeTest {
     @Test
     void releasesTheRequeueHoldFromTheLoginSideAndReadsTheResults() throws Exception {
         Slurm slurm = new Slurm();
-        slurm.squeue = n -> n == 1 ? "RUNNING None" : n == 2 ? "PENDING BeginTime" : "done";
+        slurm.squeue = n -> n == 1 ? "RUNNING None" : n <= 4 ? "PENDING BeginTime" : "done";
         Clocked clock = new Clocked();
         List<DoctorCheck> checks = new Probe(slurm, clock, d -> clock.now = clock.now.plus(d))
                 .run(REQ, root.resolve("ctl"), LAUNCH, Duration.ofMinutes(5), false);
-        assertTrue(slurm.calls.contains(List.of("scontrol", "update", "JobId=77", "StartTime=now")), slurm.calls.toString());
+        List<String> release = List.of("scontrol", "update", "JobId=77", "StartTime=now");
+        assertTrue(slurm.calls.contains(release), slurm.calls.toString());
+        // not in the poll that first saw the hold: slurmd refuses a launch in the same second as the requeue
+        int firstHeld = 3; // sbatch, squeue (RUNNING), squeue (PENDING BeginTime) ...
+        assertEquals(List.of("squeue", "-h", "-j", "77", "-o", "%T %r"), slurm.calls.get(firstHeld - 1));
+        assertFalse(slurm.calls.get(firstHeld).equals(release), "released at once: " + slurm.calls);
         DoctorCheck shared = checks.stream().filter(c -> c.name().equals("control-shared")).findFirst().orElseThrow();
         assertTrue(shared.ok(), checks.toString());
         assertFalse(Files.exists(slurm.dir), "the probe directory is removed without --keep");
@@ -109,5 +114,45 @@ class ProbeTest {
                 .run(REQ, root.resolve("ctl"), LAUNCH, Duration.ofMinutes(5), false);
         assertTrue(checks.stream().noneMatch(DoctorCheck::ok), checks.toString());
         assertTrue(checks.get(0).detail().contains("ended (RUNNING) without finishing"), checks.toString());
+    }
+
+    @Test
+    void aFailingSqueueIsUnknownNotGone() throws Exception {
+        Slurm slurm = new Slurm() {
+            @Override
+            public ProcessResult run(List<String> command, Duration timeout) {
+                if (command.get(0).equals("squeue") && polls < 6) {
+                    calls.add(command);
+                    polls++;
+                    return new ProcessResult(1, "", "slurm_load_jobs error: Socket timed out on send/recv operation", false);
+                }
+                return super.run(command, timeout);
+            }
+        };
+        slurm.squeue = n -> "done";
+        Clocked clock = new Clocked();
+        List<DoctorCheck> checks = new Probe(slurm, clock, d -> clock.now = clock.now.plus(d))
+                .run(REQ, root.resolve("ctl"), LAUNCH, Duration.ofMinutes(5), false);
+        assertTrue(checks.get(0).ok(), "six failed squeue calls did not end the probe: " + checks);
+        assertTrue(checks.get(0).detail().contains("finished"), checks.toString());
+    }
+
+    @Test
+    void aJobSlurmForgotIsGone() throws Exception {
+        Slurm slurm = new Slurm() {
+            @Override
+            public ProcessResult run(List<String> command, Duration timeout) {
+                if (command.get(0).equals("squeue")) {
+                    calls.add(command);
+                    return new ProcessResult(1, "", "slurm_load_jobs error: Invalid job id specified", false);
+                }
+                return super.run(command, timeout);
+            }
+        };
+        Clocked clock = new Clocked();
+        List<DoctorCheck> checks = new Probe(slurm, clock, d -> clock.now = clock.now.plus(d))
+                .run(REQ, root.resolve("ctl"), LAUNCH, Duration.ofMinutes(5), false);
+        assertFalse(checks.get(0).ok(), checks.toString());
+        assertTrue(checks.get(0).detail().contains("without finishing"), checks.toString());
     }
 }
