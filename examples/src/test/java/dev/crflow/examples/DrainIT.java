@@ -1,5 +1,7 @@
 package dev.crflow.examples;
 
+import org.junit.jupiter.api.parallel.Isolated;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * checkpoints and stops it; {@code crflow run} resumes it from that image; {@code crflow checkpoint --all} takes a
  * checkpoint of every running step without stopping it. The seeds' count program: every number exactly once.
  */
+@Isolated("changes the cluster for every test running beside it")
 class DrainIT {
     @Test
     void drainCheckpointsAndStopsTheJobsOnANodeAndRunResumesThem() throws Exception {

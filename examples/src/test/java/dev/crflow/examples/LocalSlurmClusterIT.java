@@ -1,5 +1,7 @@
 package dev.crflow.examples;
 
+import org.junit.jupiter.api.parallel.Isolated;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The first proof that the project's own Slurm cluster (scripts/local-slurm) is real and usable from
  * Java: jobs go through sbatch, run on the nodes, finish COMPLETED and leave their output behind.
  */
+@Isolated("changes the cluster for every test running beside it")
 class LocalSlurmClusterIT {
 
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);

@@ -1,5 +1,7 @@
 package dev.crflow.examples;
 
+import org.junit.jupiter.api.parallel.Isolated;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (d) On the two-node cluster, the step's node is lost ({@code scripts/local-slurm kill-node}: its slurmd and the
  * job's processes SIGKILLed). The step resumes from its last generation on the other node; the node is revived after.
  */
+@Isolated("changes the cluster for every test running beside it")
 class NodeLossIT {
     @Test
     void theStepResumesOnTheOtherNodeFromItsLastGeneration() throws Exception {
