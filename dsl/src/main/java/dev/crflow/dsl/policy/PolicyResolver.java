@@ -90,7 +90,9 @@ public final class PolicyResolver {
         Resolution r = merge(List.of(layerOf(base), layer), label);
         List<PolicyDiagnostic> all = new ArrayList<>(errors);
         all.addAll(r.diagnostics());
-        return new Checked<>(all.stream().anyMatch(PolicyDiagnostic::isError) ? Optional.empty() : Optional.of(r.policy()), all);
+        // the site's prior is no setting of a layer: it stays with the base while the interval stays 'auto'
+        CheckpointPolicy policy = r.policy().autoInterval() ? r.policy().withInterruptionRate(base.interruptionRate()) : r.policy();
+        return new Checked<>(all.stream().anyMatch(PolicyDiagnostic::isError) ? Optional.empty() : Optional.of(policy), all);
     }
 
     /** A resolved policy as a layer that sets every key it has. */
