@@ -302,7 +302,7 @@ public final class Coordinator {
                         interval = intervals.afterCheckpoint(interval);   // 'auto': the cost just measured
                     }
                 }
-                nextPeriodic = Optional.of(clock.instant().plus(interval.get()));
+                nextPeriodic = interval.map(d -> clock.instant().plus(d));
             }
         }
     }

@@ -45,20 +45,24 @@ final class IntervalPlanner {
         this.limits = limits;
     }
 
-    /** The interval at the attempt's start; empty: no periodic checkpoints. */
+    /**
+     * The interval at the attempt's start; empty: no periodic checkpoints. For 'auto', also empty when the interval
+     * reaches the time left before the warning signal: the warning's own checkpoint comes first, and a periodic one at
+     * the same moment would only race it.
+     */
     Optional<Duration> atStart() throws IOException {
         StepSpec.PolicySpec p = spec.checkpoint();
         if (!p.autoInterval()) return p.interval().filter(d -> !d.isZero() && !d.isNegative());
-        return Optional.of(choose("attempt-start"));
+        return choose("attempt-start");
     }
 
     /** The interval after a periodic checkpoint: the fixed one again, or chosen anew with the cost just measured. */
     Optional<Duration> afterCheckpoint(Optional<Duration> current) throws IOException {
         if (!spec.checkpoint().autoInterval()) return current;
-        return Optional.of(choose("checkpoint"));
+        return choose("checkpoint");
     }
 
-    private Duration choose(String trigger) throws IOException {
+    private Optional<Duration> choose(String trigger) throws IOException {
         StepSpec.PolicySpec p = spec.checkpoint();
         Instant now = clock.instant();
         double running = Duration.between(attemptStart, now).toMillis() / 1000.0;
@@ -75,7 +79,7 @@ final class IntervalPlanner {
                 c.bound().wireName(), round(c.dalySeconds()), round(m.checkpointSeconds()), m.checkpointSamples(), round(mtbi),
                 m.interruptions(), round(m.observedSeconds()), rate, p.interruptionRate().isPresent(),
                 untilWarning.map(d -> d.toMillis() / 1000.0)));
-        return c.interval();
+        return c.bound() == YoungDaly.Bound.WALLTIME ? Optional.empty() : Optional.of(c.interval());
     }
 
     /** Three decimals; a value too large for JSON's numbers (no interruption in sight) as the largest finite double. */

@@ -79,6 +79,19 @@ class IntervalPlannerTest {
     }
 
     @Test
+    void anIntervalBeyondTheWarningSchedulesNoPeriodicCheckpointButIsJournaled() throws Exception {
+        Clock clock = Clock.fixed(START.plusSeconds(30), ZoneOffset.UTC);
+        try (Journal j = Journal.openForAppend(ctl.resolve("journal.jsonl"), clock)) {
+            // 10 min limit, 60 s lead, 30 s gone: 8m30s left, far less than Daly's ~30 min
+            assertEquals(Optional.empty(), planner(spec(Optional.empty(), true, Optional.empty(), Optional.of(Duration.ofMinutes(10))), j, clock).atStart());
+        }
+        Event.IntervalChoice c = choices().get(0);
+        assertEquals("walltime", c.bound());
+        assertEquals(510.0, c.intervalSeconds(), 1e-9);
+        assertEquals(Optional.of(510.0), c.untilWarningSeconds());
+    }
+
+    @Test
     void afterACheckpointTheMeasuredCostAndTheRunningTimeCount() throws Exception {
         Instant[] now = {START};
         Clock clock = new Clock() {
