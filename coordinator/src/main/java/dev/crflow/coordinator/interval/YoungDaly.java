@@ -18,6 +18,11 @@ public final class YoungDaly {
     public enum Bound {
         /** Daly's estimate, inside every limit. */
         DALY("daly"),
+        /**
+         * No checkpoint of the step has been measured yet: the first one is taken after {@link Limits#minimum()}, to
+         * learn C (a guessed C is off by orders of magnitude between a small signal-engine state and a 30 GiB image).
+         */
+        PROBE("probe"),
         /** At least {@link Limits#costMultiple()} × C, so checkpoints never take more than a tenth of the time. */
         COST_MULTIPLE("cost-multiple"),
         /** At least {@link Limits#minimum()}: generations and journal lines are not written every few seconds. */
@@ -71,9 +76,25 @@ public final class YoungDaly {
      * which wins over the lower bounds: nothing is gained by an interval the attempt does not reach).
      */
     public static Choice choose(double costSeconds, double mtbiSeconds, Optional<Duration> untilWarning, Limits limits) {
+        return choose(costSeconds, true, mtbiSeconds, untilWarning, limits);
+    }
+
+    /**
+     * As {@link #choose(double, double, Optional, Limits)}; when the cost is not {@code measured} (no checkpoint of the
+     * step committed yet) the interval is the minimum ({@link Bound#PROBE}), still capped by the time left.
+     */
+    public static Choice choose(double costSeconds, boolean measured, double mtbiSeconds, Optional<Duration> untilWarning, Limits limits) {
         double raw = daly(costSeconds, mtbiSeconds);
         double t = raw;
         Bound bound = Bound.DALY;
+        if (!measured) {
+            t = seconds(limits.minimum());
+            bound = Bound.PROBE;
+            if (untilWarning.isPresent() && t > Math.max(1, seconds(untilWarning.get()))) {
+                return new Choice(Duration.ofMillis(Math.round(Math.max(1, seconds(untilWarning.get())) * 1000)), raw, Bound.WALLTIME);
+            }
+            return new Choice(Duration.ofMillis(Math.round(t * 1000)), raw, bound);
+        }
         double byCost = limits.costMultiple() * Math.max(0, costSeconds);
         if (t < byCost) { t = byCost; bound = Bound.COST_MULTIPLE; }
         double min = seconds(limits.minimum());

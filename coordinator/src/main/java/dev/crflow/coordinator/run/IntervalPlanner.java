@@ -74,7 +74,7 @@ final class IntervalPlanner {
             Duration left = t.minus(p.lead()).minus(Duration.between(attemptStart, now));
             return left.isNegative() ? Duration.ZERO : left;
         });
-        YoungDaly.Choice c = YoungDaly.choose(m.checkpointSeconds(), mtbi, untilWarning, limits);
+        YoungDaly.Choice c = YoungDaly.choose(m.checkpointSeconds(), m.checkpointSamples() > 0, mtbi, untilWarning, limits);
         journal.interval(new Event.IntervalChoice(journal.attempt(), trigger, c.interval().toMillis() / 1000.0,
                 c.bound().wireName(), round(c.dalySeconds()), round(m.checkpointSeconds()), m.checkpointSamples(), round(mtbi),
                 m.interruptions(), round(m.observedSeconds()), rate, p.interruptionRate().isPresent(),

@@ -62,6 +62,15 @@ class YoungDalyTest {
     }
 
     @Test
+    void beforeAnyMeasuredCostTheFirstCheckpointComesAfterTheMinimum() {
+        YoungDaly.Choice c = YoungDaly.choose(30, false, 54_000, Optional.of(Duration.ofHours(1)), LIMITS);
+        assertEquals(YoungDaly.Bound.PROBE, c.bound());
+        assertEquals(Duration.ofSeconds(60), c.interval());
+        assertEquals(YoungDaly.daly(30, 54_000), c.dalySeconds(), 1e-9, "what the default cost would have given, for the journal");
+        assertEquals(YoungDaly.Bound.WALLTIME, YoungDaly.choose(30, false, 54_000, Optional.of(Duration.ofSeconds(20)), LIMITS).bound());
+    }
+
+    @Test
     void boundsReadBackByTheirWireNames() {
         for (YoungDaly.Bound b : YoungDaly.Bound.values()) assertEquals(b, YoungDaly.Bound.fromWire(b.wireName()));
         assertEquals(YoungDaly.Bound.UNKNOWN, YoungDaly.Bound.fromWire("nonsense"));

@@ -65,13 +65,13 @@ class IntervalPlannerTest {
         try (Journal j = Journal.openForAppend(ctl.resolve("journal.jsonl"), clock)) {
             Duration chosen = planner(spec(Optional.empty(), true, Optional.of(0.2), Optional.of(time)), j, clock).atStart().orElseThrow();
             double m = InterruptionPrior.mtbiSeconds(0.2, time.toSeconds(), 0, 0);
-            double expected = YoungDaly.daly(Measurements.DEFAULT_COST_SECONDS, m);
-            assertEquals(Math.round(expected * 1000), chosen.toMillis());
+            assertEquals(Duration.ofSeconds(60), chosen, "no cost measured yet: the first checkpoint comes after the minimum");
+            assertEquals(YoungDaly.daly(Measurements.DEFAULT_COST_SECONDS, m), choices().get(0).dalySeconds(), 1e-3);
         }
         Event.IntervalChoice c = choices().get(0);
         assertEquals(3, c.attempt());
         assertEquals("attempt-start", c.trigger());
-        assertEquals("daly", c.bound());
+        assertEquals("probe", c.bound());
         assertEquals(0, c.checkpointSamples());
         assertEquals(0.2, c.priorRate());
         assertTrue(c.priorFromSettings());
@@ -82,7 +82,8 @@ class IntervalPlannerTest {
     void anIntervalBeyondTheWarningSchedulesNoPeriodicCheckpointButIsJournaled() throws Exception {
         Clock clock = Clock.fixed(START.plusSeconds(30), ZoneOffset.UTC);
         try (Journal j = Journal.openForAppend(ctl.resolve("journal.jsonl"), clock)) {
-            // 10 min limit, 60 s lead, 30 s gone: 8m30s left, far less than Daly's ~30 min
+            // 10 min limit, 60 s lead, 30 s gone: 8m30s left, far less than Daly's ~30 min for a measured 30 s checkpoint
+            j.append(new Event.Checkpoint(2, Optional.of(1), Trigger.SIGNAL, 30_000, 10, true, Optional.empty(), Optional.empty(), Optional.empty()));
             assertEquals(Optional.empty(), planner(spec(Optional.empty(), true, Optional.empty(), Optional.of(Duration.ofMinutes(10))), j, clock).atStart());
         }
         Event.IntervalChoice c = choices().get(0);
@@ -108,7 +109,8 @@ class IntervalPlannerTest {
             now[0] = START.plus(Duration.ofMinutes(10));
             j.append(new Event.Checkpoint(3, Optional.of(1), Trigger.INTERVAL, 2000, 10, true, Optional.empty(), Optional.empty(), Optional.empty()));
             Duration second = p.afterCheckpoint(Optional.of(first)).orElseThrow();
-            assertTrue(second.compareTo(first) < 0, first + " then " + second + ": a 2 s checkpoint is cheaper than the 30 s default");
+            assertEquals(Duration.ofSeconds(60), first, "the probe");
+            assertTrue(second.compareTo(first) > 0, first + " then " + second + ": chosen by Daly once the cost is measured");
         }
         List<Event.IntervalChoice> cs = choices();
         assertEquals(2, cs.size());
