@@ -36,7 +36,7 @@ class AutoIntervalIT {
         for (JsonNode ch : choices) {
             if (ch.path("trigger").asText().equals("attempt-start")) chosenAtStart.add(ch.path("attempt").asInt());
             assertTrue(ch.path("intervalSeconds").asDouble() > 0, ch.toString());
-            assertTrue(Set.of("daly", "cost-multiple", "minimum", "maximum", "walltime").contains(ch.path("bound").asText()), ch.toString());
+            assertTrue(Set.of("daly", "probe", "cost-multiple", "minimum", "maximum", "walltime").contains(ch.path("bound").asText()), ch.toString());
             assertTrue(ch.path("checkpointSeconds").asDouble() > 0, ch.toString());
             assertTrue(ch.path("mtbiSeconds").asDouble() > 0, ch.toString());
             assertEquals(0.05, ch.path("priorRate").asDouble(), ch.toString());          // crflow's default prior: no settings file

@@ -23,7 +23,7 @@ public final class YoungDaly {
          * learn C (a guessed C is off by orders of magnitude between a small signal-engine state and a 30 GiB image).
          */
         PROBE("probe"),
-        /** At least {@link Limits#costMultiple()} × C, so checkpoints never take more than a tenth of the time. */
+        /** At least {@link Limits#costMultiple()} × C, so checkpoints never take more than a quarter of the time. */
         COST_MULTIPLE("cost-multiple"),
         /** At least {@link Limits#minimum()}: generations and journal lines are not written every few seconds. */
         MINIMUM("minimum"),
@@ -51,8 +51,12 @@ public final class YoungDaly {
      * @param maximum      the longest interval ever chosen
      */
     public record Limits(Duration minimum, double costMultiple, Duration maximum) {
-        /** crflow's limits: at least 60 s and 10 × C, at most 24 h. */
-        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(60), 10, Duration.ofHours(24));
+        /**
+         * crflow's limits: at least 60 s and 3 × C (checkpoints never take more than a quarter of the time), at most 24 h.
+         * Not 10 × C: with expensive checkpoints and frequent interruptions Daly's optimum is below 10 × C (C = 151 s,
+         * M = 30 min: 10.7 min), and holding it at 25 min cost 66 % more waste in docs/benchmarks/interval.md.
+         */
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(60), 3, Duration.ofHours(24));
     }
 
     /** The chosen interval, the unbounded estimate and the rule that decided. */

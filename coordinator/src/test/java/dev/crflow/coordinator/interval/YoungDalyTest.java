@@ -35,11 +35,11 @@ class YoungDalyTest {
     }
 
     @Test
-    void frequentInterruptionsAreBoundedByTenCheckpointCosts() {
-        // C = 20 s, M = 200 s: Daly says ~74 s, which would spend a quarter of the time checkpointing
-        YoungDaly.Choice c = YoungDaly.choose(20, 200, Optional.empty(), LIMITS);
+    void frequentInterruptionsAreBoundedByThreeCheckpointCosts() {
+        // C = 30 s, M = 60 s: Daly says ~42 s, which would spend over 40 % of the time checkpointing
+        YoungDaly.Choice c = YoungDaly.choose(30, 60, Optional.empty(), LIMITS);
         assertEquals(YoungDaly.Bound.COST_MULTIPLE, c.bound());
-        assertEquals(Duration.ofSeconds(200), c.interval());
+        assertEquals(Duration.ofSeconds(90), c.interval());
     }
 
     @Test
