@@ -300,6 +300,8 @@ public final class Coordinator {
                     // a periodic checkpoint has no deadline of its own; the warning signal or SIGTERM shortens this one
                     if (checkpoint(app, Trigger.INTERVAL, false, Deadline.in(clock, PERIODIC_CHECKPOINT_LIMIT), Optional.empty())) {
                         interval = intervals.afterCheckpoint(interval);   // 'auto': the cost just measured
+                    } else {
+                        interval = intervals.afterFailedCheckpoint(interval);
                     }
                 }
                 nextPeriodic = interval.map(d -> clock.instant().plus(d));

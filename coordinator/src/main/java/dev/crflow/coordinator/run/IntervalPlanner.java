@@ -62,6 +62,16 @@ final class IntervalPlanner {
         return choose("checkpoint");
     }
 
+    /**
+     * The interval after a periodic checkpoint that committed nothing: the fixed one again; for 'auto' twice the last
+     * one (at most the maximum), so that a step whose checkpoints cannot succeed yet (engine 'signal' before its state
+     * files exist) does not fail one every minute. The next committed checkpoint chooses from the measurements again.
+     */
+    Optional<Duration> afterFailedCheckpoint(Optional<Duration> current) {
+        if (!spec.checkpoint().autoInterval()) return current;
+        return current.map(d -> d.multipliedBy(2).compareTo(limits.maximum()) > 0 ? limits.maximum() : d.multipliedBy(2));
+    }
+
     private Optional<Duration> choose(String trigger) throws IOException {
         StepSpec.PolicySpec p = spec.checkpoint();
         Instant now = clock.instant();

@@ -52,6 +52,7 @@ class IntervalPlannerTest {
             IntervalPlanner p = planner(spec(Optional.of(Duration.ofMinutes(5)), false, Optional.empty(), Optional.of(Duration.ofHours(2))), j, clock);
             assertEquals(Optional.of(Duration.ofMinutes(5)), p.atStart());
             assertEquals(Optional.of(Duration.ofMinutes(5)), p.afterCheckpoint(Optional.of(Duration.ofMinutes(5))));
+            assertEquals(Optional.of(Duration.ofMinutes(5)), p.afterFailedCheckpoint(Optional.of(Duration.ofMinutes(5))));
             IntervalPlanner none = planner(spec(Optional.empty(), false, Optional.empty(), Optional.empty()), j, clock);
             assertEquals(Optional.empty(), none.atStart());
         }
@@ -76,6 +77,17 @@ class IntervalPlannerTest {
         assertEquals(0.2, c.priorRate());
         assertTrue(c.priorFromSettings());
         assertEquals(Optional.of(4 * 3600.0 - 60), c.untilWarningSeconds());
+    }
+
+    @Test
+    void afterAFailedCheckpointAutoWaitsTwiceAsLongUpToTheMaximum() throws Exception {
+        Clock clock = Clock.fixed(START, ZoneOffset.UTC);
+        try (Journal j = Journal.openForAppend(ctl.resolve("journal.jsonl"), clock)) {
+            IntervalPlanner p = planner(spec(Optional.empty(), true, Optional.empty(), Optional.empty()), j, clock);
+            assertEquals(Optional.of(Duration.ofMinutes(2)), p.afterFailedCheckpoint(Optional.of(Duration.ofMinutes(1))));
+            assertEquals(Optional.of(Duration.ofHours(24)), p.afterFailedCheckpoint(Optional.of(Duration.ofHours(20))));
+        }
+        assertEquals(List.of(), choices(), "nothing measured, nothing chosen from measurements");
     }
 
     @Test
