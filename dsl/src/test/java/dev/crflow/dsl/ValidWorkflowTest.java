@@ -189,6 +189,29 @@ class ValidWorkflowTest {
     }
 
     @Test
+    void intervalAutoInheritsAndIsReplacedByAFixedInterval() throws DslException {
+        Workflow w = WorkflowLoader.parse("""
+                workflow('auto') {
+                  defaults { time '2h'; checkpoint { engine 'dmtcp'; interval 'auto' } }
+                  step('a') { command 'true' }
+                  step('b') { command 'true'; checkpoint { interval '20m' } }
+                  step('c') { command 'true'; time '10m'; checkpoint { engine 'signal'; state 's'; interval 'auto' } }
+                }
+                """, "auto.groovy", Path.of("/tmp/base"), Optional.empty());
+        CheckpointPolicy a = w.step("a").orElseThrow().checkpoint();
+        assertTrue(a.autoInterval());
+        assertEquals(Optional.empty(), a.interval());
+        assertEquals(Optional.empty(), a.interruptionRate());
+        CheckpointPolicy b = w.step("b").orElseThrow().checkpoint();
+        assertFalse(b.autoInterval());
+        assertEquals(Optional.of(Duration.ofMinutes(20)), b.interval());
+        assertTrue(w.step("c").orElseThrow().checkpoint().autoInterval());
+        // the JSON every reader gets (spec.json, show --json): the fixed form unchanged, 'auto' as its own field
+        String json = dev.crflow.dsl.model.ModelJson.toJson(w.step("a").orElseThrow());
+        assertTrue(json.contains("\"interval\" : null") && json.contains("\"autoInterval\" : true"), json);
+    }
+
+    @Test
     void durationAndMemoryFormsAreAccepted() throws DslException {
         Workflow w = WorkflowLoader.parse("""
                 workflow('forms') {

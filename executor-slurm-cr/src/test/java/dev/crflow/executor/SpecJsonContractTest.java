@@ -73,6 +73,7 @@ class SpecJsonContractTest {
                 checkpoint { engine 'signal'; state 'c.state'; interval '30s' }
                 container('docker://alpine:3') { runtime 'apptainer' }
               }
+              step('auto-interval') { command './sim'; time '2h'; checkpoint { engine 'dmtcp'; interval 'auto' } }
               step('no-checkpoint-no-time') { command 'true'; retry 1 }
             }
             """;
@@ -87,7 +88,11 @@ class SpecJsonContractTest {
     @Test
     void everyFieldTheCoordinatorReadsRoundTrips() throws IOException {
         List<Step> steps = corpus();
-        assertEquals(5, steps.size());
+        assertEquals(6, steps.size());
+        // the site's prior, as SettingsFiles.apply puts it on a step with interval 'auto'
+        steps = steps.stream().map(st -> !st.checkpoint().autoInterval() ? st : new Step(st.name(), st.after(), st.command(),
+                st.workdir(), st.resources(), st.env(), st.modules(), st.sbatchExtra(),
+                st.checkpoint().withInterruptionRate(Optional.of(0.05)), st.container(), st.retry(), st.declaredAt())).toList();
         for (Step step : steps) {
             Path spec = dir.resolve(step.name() + ".json");
             Files.writeString(spec, ModelJson.toJson(step));          // exactly what StepControlDir.writeSpec writes
@@ -113,6 +118,8 @@ class SpecJsonContractTest {
             assertEquals(cp.keep(), p.keep(), step.name());
             assertEquals(cp.maxRestarts(), p.maxRestarts(), step.name());
             assertEquals(cp.totalTime(), p.totalTime(), step.name());
+            assertEquals(cp.autoInterval(), p.autoInterval(), step.name());
+            assertEquals(cp.interruptionRate(), p.interruptionRate(), step.name());
             assertEquals(step.container().isPresent(), read.container().isPresent(), step.name());
             step.container().ifPresent(c -> {
                 var rc = read.container().orElseThrow();
@@ -146,6 +153,7 @@ class SpecJsonContractTest {
         assertTrue(steps.stream().anyMatch(s -> s.checkpoint().totalTime().isPresent()));
         assertTrue(steps.stream().anyMatch(s -> s.checkpoint().totalTime().isEmpty()));
         assertTrue(steps.stream().anyMatch(s -> s.checkpoint().interval().isPresent()));
+        assertTrue(steps.stream().anyMatch(s -> s.checkpoint().autoInterval()));
         assertTrue(steps.stream().anyMatch(s -> s.checkpoint().forward().isPresent()));
         assertTrue(steps.stream().anyMatch(s -> s.resources().timeMin().isPresent()));
         assertTrue(steps.stream().anyMatch(s -> s.resources().time().isEmpty()));

@@ -174,6 +174,42 @@ public sealed interface Event {
         public boolean requeuedBySlurm() { return requeuedBy.filter("slurm"::equals).isPresent(); }
     }
 
+    /**
+     * {@code interval}: the coordinator chose the periodic interval of {@code interval 'auto'} (at the attempt's start,
+     * and again after each periodic checkpoint as the cost is measured anew), with everything it chose from.
+     *
+     * @param trigger           {@code attempt-start} or {@code checkpoint}
+     * @param bound             the rule that set the interval ({@code daly}, or the limit that overrode it)
+     * @param dalySeconds       Daly's estimate before the limits
+     * @param checkpointSamples committed checkpoints the cost is the mean of; 0: the default cost
+     * @param priorRate         the chance per attempt the prior assumed; {@code priorFromSettings} false: crflow's default
+     * @param untilWarningSeconds the time left before the warning signal, when the step has a time limit
+     */
+    record IntervalChoice(int attempt, String trigger, double intervalSeconds, String bound, double dalySeconds,
+                          double checkpointSeconds, int checkpointSamples, double mtbiSeconds, int interruptions,
+                          double observedSeconds, double priorRate, boolean priorFromSettings,
+                          Optional<Double> untilWarningSeconds) implements Event {
+        public String kind() { return JournalEvent.INTERVAL; }
+
+        public Map<String, Object> fields() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("attempt", attempt);
+            m.put("trigger", trigger);
+            m.put("intervalSeconds", intervalSeconds);
+            m.put("bound", bound);
+            m.put("dalySeconds", dalySeconds);
+            m.put("checkpointSeconds", checkpointSeconds);
+            m.put("checkpointSamples", checkpointSamples);
+            m.put("mtbiSeconds", mtbiSeconds);
+            m.put("interruptions", interruptions);
+            m.put("observedSeconds", observedSeconds);
+            m.put("priorRate", priorRate);
+            m.put("priorFromSettings", priorFromSettings);
+            m.put("untilWarningSeconds", untilWarningSeconds.orElse(null));
+            return m;
+        }
+    }
+
     /** A kind this version does not know (a newer writer, a driver's own event): kept, never an error. */
     record Unknown(String kind, Map<String, Object> fields) implements Event {
         public Unknown {
@@ -204,6 +240,13 @@ public sealed interface Event {
                     Wire.integer(raw, "exitCode"), Wire.decimal(raw, "computeSeconds").orElse(0.0),
                     Wire.decimal(raw, "appSeconds").orElse(0.0), Wire.flag(raw, "requeued"), Wire.integer(raw, "generation"),
                     Wire.string(raw, "message"));
+            case JournalEvent.INTERVAL -> new IntervalChoice(attempt, Wire.string(raw, "trigger").orElse(""),
+                    Wire.decimal(raw, "intervalSeconds").orElse(0.0), Wire.string(raw, "bound").orElse("unknown"),
+                    Wire.decimal(raw, "dalySeconds").orElse(0.0), Wire.decimal(raw, "checkpointSeconds").orElse(0.0),
+                    Wire.integer(raw, "checkpointSamples").orElse(0), Wire.decimal(raw, "mtbiSeconds").orElse(0.0),
+                    Wire.integer(raw, "interruptions").orElse(0), Wire.decimal(raw, "observedSeconds").orElse(0.0),
+                    Wire.decimal(raw, "priorRate").orElse(0.0), Wire.flag(raw, "priorFromSettings"),
+                    Wire.decimal(raw, "untilWarningSeconds"));
             case JournalEvent.ATTEMPT_LOST -> new AttemptLost(Wire.string(raw, "jobId").orElse(""), Wire.integer(raw, "attempt"),
                     LostReason.fromWire(Wire.string(raw, "reason").orElse(null)), Wire.string(raw, "node").orElse(""),
                     Wire.string(raw, "requeuedBy"), Wire.string(raw, "message"));

@@ -17,6 +17,7 @@ public record JournalEvent(String event, Instant time, Map<String, Object> raw) 
     public static final String REQUEUE = "requeue";
     public static final String ATTEMPT_END = "attempt-end";
     public static final String REQUEST = "request";
+    public static final String INTERVAL = "interval";
     /** Written by drivers for a job that ended without a result ({@link Event.AttemptLost}). */
     public static final String ATTEMPT_LOST = "attempt-lost";
     /** Never written by any version; kept for source compatibility. */

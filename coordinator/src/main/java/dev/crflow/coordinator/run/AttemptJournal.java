@@ -56,6 +56,10 @@ final class AttemptJournal {
         journal.append(Event.Checkpoint.failed(attempt, trigger, durationMs, error, requestId));
     }
 
+    void interval(Event.IntervalChoice choice) throws IOException {
+        journal.append(choice);
+    }
+
     void requeue(boolean ok, RequeueKind kind, String message, Optional<Long> nextTimeLimitSeconds,
                  Optional<Long> remainingBudgetSeconds) throws IOException {
         journal.append(new Event.Requeue(attempt, ok, kind, message, nextTimeLimitSeconds, remainingBudgetSeconds));

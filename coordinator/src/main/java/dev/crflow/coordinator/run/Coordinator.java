@@ -10,6 +10,7 @@ import dev.crflow.coordinator.engine.CheckpointEngine;
 import dev.crflow.coordinator.engine.Deadline;
 import dev.crflow.coordinator.engine.EngineContext;
 import dev.crflow.coordinator.engine.EngineException;
+import dev.crflow.coordinator.interval.YoungDaly;
 import dev.crflow.coordinator.journal.EndReason;
 import dev.crflow.coordinator.journal.Journal;
 import dev.crflow.coordinator.journal.RequeueKind;
@@ -267,7 +268,9 @@ public final class Coordinator {
 
     private int loop(AppProcess app) throws IOException, InterruptedException {
         StepSpec.PolicySpec policy = spec.checkpoint();
-        Optional<Duration> interval = policy.interval().filter(d -> !d.isZero() && !d.isNegative());
+        IntervalPlanner intervals = new IntervalPlanner(spec, attemptJournal, () -> Journal.read(ctl.root()), clock, attemptStart,
+                YoungDaly.Limits.DEFAULT);
+        Optional<Duration> interval = policy.autoInterval() && !engine.canCheckpoint() ? Optional.empty() : intervals.atStart();
         Optional<Instant> nextPeriodic = interval.map(d -> clock.instant().plus(d));
         String warning = Signals.canonical(policy.signal());
         while (true) {
@@ -295,9 +298,13 @@ public final class Coordinator {
             if (nextPeriodic.isPresent() && !clock.instant().isBefore(nextPeriodic.get())) {
                 if (engine.canCheckpoint()) {
                     // a periodic checkpoint has no deadline of its own; the warning signal or SIGTERM shortens this one
-                    checkpoint(app, Trigger.INTERVAL, false, Deadline.in(clock, PERIODIC_CHECKPOINT_LIMIT), Optional.empty());
+                    if (checkpoint(app, Trigger.INTERVAL, false, Deadline.in(clock, PERIODIC_CHECKPOINT_LIMIT), Optional.empty())) {
+                        interval = intervals.afterCheckpoint(interval);   // 'auto': the cost just measured
+                    } else {
+                        interval = intervals.afterFailedCheckpoint(interval);
+                    }
                 }
-                nextPeriodic = Optional.of(clock.instant().plus(interval.get()));
+                nextPeriodic = interval.map(d -> clock.instant().plus(d));
             }
         }
     }

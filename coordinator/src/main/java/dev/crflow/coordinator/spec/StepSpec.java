@@ -52,7 +52,10 @@ public record StepSpec(
         }
     }
 
-    /** See the dsl's CheckpointPolicy for the meaning of each field. */
+    /**
+     * See the dsl's CheckpointPolicy for the meaning of each field. {@code autoInterval} and {@code interruptionRate}
+     * are absent from specs written before {@code interval 'auto'}: false and empty.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record PolicySpec(
             EngineKind engine,
@@ -64,7 +67,9 @@ public record StepSpec(
             int keep,
             int maxRestarts,
             Optional<Duration> totalTime,
-            OnCancel onCancel) {
+            OnCancel onCancel,
+            boolean autoInterval,
+            Optional<Double> interruptionRate) {
 
         public PolicySpec {
             engine = engine == null ? EngineKind.NONE : engine;
@@ -76,6 +81,13 @@ public record StepSpec(
             keep = Math.max(1, keep);
             totalTime = totalTime == null ? Optional.empty() : totalTime;
             onCancel = onCancel == null ? OnCancel.CHECKPOINT : onCancel;
+            interruptionRate = interruptionRate == null ? Optional.empty() : interruptionRate;
+        }
+
+        /** A policy with a fixed interval or none. */
+        public PolicySpec(EngineKind engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
+                          List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime, OnCancel onCancel) {
+            this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, false, Optional.empty());
         }
 
         public static PolicySpec none() {

@@ -65,7 +65,13 @@ class EventTest {
                             + "\"node\":\"n1\",\"requeuedBy\":\"slurm\"}"),
             Map.entry(new Event.AttemptLost("102", Optional.empty(), LostReason.VANISHED, "", Optional.empty(), Optional.of("gone")),
                     "{\"event\":\"attempt-lost\",\"time\":\"" + T + "\",\"jobId\":\"102\",\"reason\":\"vanished\",\"node\":\"\","
-                            + "\"message\":\"gone\"}"));
+                            + "\"message\":\"gone\"}"),
+            Map.entry(new Event.IntervalChoice(2, "attempt-start", 1800.0, "daly", 1790.5, 30.0, 0, 54000.0, 1, 3600.0, 0.05,
+                            true, Optional.of(3540.0)),
+                    "{\"event\":\"interval\",\"time\":\"" + T + "\",\"attempt\":2,\"trigger\":\"attempt-start\","
+                            + "\"intervalSeconds\":1800.0,\"bound\":\"daly\",\"dalySeconds\":1790.5,\"checkpointSeconds\":30.0,"
+                            + "\"checkpointSamples\":0,\"mtbiSeconds\":54000.0,\"interruptions\":1,\"observedSeconds\":3600.0,"
+                            + "\"priorRate\":0.05,\"priorFromSettings\":true,\"untilWarningSeconds\":3540.0}"));
 
     @Test
     void typedEventsAreWrittenByteForByteAsBefore() throws Exception {

@@ -33,8 +33,11 @@ class CheckpointContext extends DslContext {
     /** A user's scancel: 'checkpoint' (default, a last generation to resume from) or 'stop'; the step ends CANCELLED. */
     void onCancel(Object v) { c.onCancel = session.set(c.onCancel, session.onCancel(v), 'onCancel') }
 
-    /** Periodic checkpoint interval ('5m'); without it, checkpoints happen only on the warning signal. */
-    void interval(Object v) { c.interval = session.set(c.interval, session.duration(v, 'interval', false), 'interval') }
+    /**
+     * Periodic checkpoint interval ('5m'), or 'auto': the coordinator picks it from the measured checkpoint cost and
+     * interruption rate; without it, checkpoints happen only on the warning signal.
+     */
+    void interval(Object v) { c.interval = session.set(c.interval, session.interval(v, 'interval'), 'interval') }
 
     /** The warning signal Slurm sends before the time limit (--signal=B:SIG@lead). */
     void signal(Object name) { c.signal = session.set(c.signal, session.signal(name, 'signal'), 'signal') }

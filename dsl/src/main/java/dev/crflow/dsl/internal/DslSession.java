@@ -308,6 +308,12 @@ public final class DslSession {
         return report(bareNumberIsMinutes ? PolicyValues.slurmTime(keyword, v) : PolicyValues.duration(keyword, v));
     }
 
+    /** The periodic interval: a {@link Duration}, or {@link dev.crflow.dsl.model.AutoInterval#AUTO} for 'auto'. */
+    public Object interval(Object v, String keyword) {
+        if (unresolved(v)) return null;
+        return report(PolicyValues.interval(keyword, v));
+    }
+
     public Long memory(Object v, String keyword) {
         if (unresolved(v)) return null;
         return report(PolicyValues.memoryMb(keyword, v));

@@ -61,7 +61,7 @@ public final class Keywords {
         usage("script", "script '''bash script'''");
         usage("engine", "engine 'dmtcp' (" + String.join(" | ", java.util.Arrays.stream(dev.crflow.dsl.model.Engine.values())
                 .map(dev.crflow.dsl.model.Engine::dslName).toList()) + ")");
-        usage("interval", "interval '5m'");
+        usage("interval", "interval '5m' or interval 'auto'");
         usage("signal", "signal 'USR1' or signal 'USR1', lead: '60s'");
         usage("forward", "forward 'INT'");
         usage("state", "state 'file', 'dir/', …");

@@ -198,7 +198,7 @@ final class Resolver {
             } else if (timeMin != null && leadValue.compareTo(timeMin.value()) >= 0) {
                 find(lead == null ? timeMin.line() : lead.line(), true, what + " is not shorter than timeMin " + fmt(timeMin.value()), step);
             }
-            if (interval != null && ((Duration) interval.value()).compareTo(time.value()) >= 0) {
+            if (interval != null && interval.value() instanceof Duration && ((Duration) interval.value()).compareTo(time.value()) >= 0) {
                 find(interval.line(), false, "interval " + fmt((Duration) interval.value()) + " is not shorter than time " + fmt(time.value())
                         + ": only the warning signal will trigger a checkpoint", step);
             }

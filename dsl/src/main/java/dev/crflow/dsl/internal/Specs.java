@@ -47,7 +47,9 @@ public final class Specs {
     public static final class CheckpointDecl {
         public final int line;
         public Located<Engine> engine;
-        public Located<Duration> interval, lead, totalTime;
+        public Located<Duration> lead, totalTime;
+        /** A {@link Duration} or {@link dev.crflow.dsl.model.AutoInterval#AUTO}. */
+        public Located<Object> interval;
         public Located<String> signal, forward;
         public List<Located<String>> state;          // null: not set in this block
         public Located<Integer> keep, maxRestarts;

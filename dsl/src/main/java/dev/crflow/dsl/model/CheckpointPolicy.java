@@ -17,6 +17,10 @@ import java.util.Optional;
  * @param maxRestarts walltime/preemption/node-loss requeues allowed
  * @param totalTime   compute budget across all attempts; empty: unlimited
  * @param onCancel    a user's scancel: last checkpoint (default) or stop at once; the step ends CANCELLED either way
+ * @param autoInterval {@code interval 'auto'}: the coordinator picks the periodic interval at every attempt start from
+ *                    the measured checkpoint cost and interruption rate ({@code interval} is then empty)
+ * @param interruptionRate the site's prior chance that an attempt ends early (settings' {@code interruptionRate}),
+ *                    put here for the coordinator's automatic interval; empty: the coordinator's default prior
  */
 public record CheckpointPolicy(
         Engine engine,
@@ -28,7 +32,9 @@ public record CheckpointPolicy(
         int keep,
         int maxRestarts,
         Optional<Duration> totalTime,
-        OnCancel onCancel) {
+        OnCancel onCancel,
+        boolean autoInterval,
+        Optional<Double> interruptionRate) {
 
     public static final String DEFAULT_SIGNAL = "USR1";
     public static final Duration DEFAULT_LEAD = Duration.ofSeconds(60);
@@ -38,12 +44,32 @@ public record CheckpointPolicy(
     public CheckpointPolicy {
         state = List.copyOf(state);
         if (onCancel == null) onCancel = OnCancel.CHECKPOINT;
+        if (interruptionRate == null) interruptionRate = Optional.empty();
+        if (autoInterval) interval = Optional.empty();   // one or the other, never both
+    }
+
+    /** A policy with a fixed interval or none (no automatic interval, no prior). */
+    public CheckpointPolicy(Engine engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
+                            List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime, OnCancel onCancel) {
+        this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, false, Optional.empty());
     }
 
     /** The policy with the default {@code onCancel} (a last checkpoint). */
     public CheckpointPolicy(Engine engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
                             List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime) {
         this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, OnCancel.CHECKPOINT);
+    }
+
+    /** This policy with other state files (a bridge adds the declared outputs), every other setting kept. */
+    public CheckpointPolicy withState(List<String> newState) {
+        return new CheckpointPolicy(engine, interval, signal, lead, forward, newState, keep, maxRestarts, totalTime, onCancel,
+                autoInterval, interruptionRate);
+    }
+
+    /** This policy with the site's prior interruption rate (used only with {@link #autoInterval()}). */
+    public CheckpointPolicy withInterruptionRate(Optional<Double> rate) {
+        return new CheckpointPolicy(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel,
+                autoInterval, rate);
     }
 
     /** A step without a checkpoint block: no images, but still requeued on walltime and counted. */

@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public enum PolicyKey {
     ENGINE("engine", Unit.ENGINE, 0),
-    INTERVAL("interval", Unit.DURATION, 0),
+    INTERVAL("interval", Unit.INTERVAL, 0),
     SIGNAL("signal", Unit.WARNING_SIGNAL, 0),
     /** In the DSL an option of signal ({@code signal 'USR1', lead: '60s'}), elsewhere a key of its own. */
     LEAD("lead", Unit.DURATION, 0),

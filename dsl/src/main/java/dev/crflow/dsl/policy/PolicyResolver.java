@@ -1,5 +1,6 @@
 package dev.crflow.dsl.policy;
 
+import dev.crflow.dsl.model.AutoInterval;
 import dev.crflow.dsl.model.CheckpointPolicy;
 import dev.crflow.dsl.model.Engine;
 
@@ -16,6 +17,7 @@ import java.util.function.Function;
 /**
  * The one checkpoint-policy resolver: the DSL (defaults, profile, step and policy-rule {@code checkpoint { }}
  * blocks), Nextflow's {@code ext.checkpoint} and Snakemake's {@code checkpoint_*} resources all end here.
+ * {@code interval} is a duration or {@link AutoInterval#AUTO} ({@code 'auto'}); either replaces the other, key by key.
  * Layers are merged in order with the rules of docs/dsl.md §2:
  * <ul>
  *   <li>a key set in a later layer wins, key by key;</li>
@@ -88,7 +90,9 @@ public final class PolicyResolver {
         Resolution r = merge(List.of(layerOf(base), layer), label);
         List<PolicyDiagnostic> all = new ArrayList<>(errors);
         all.addAll(r.diagnostics());
-        return new Checked<>(all.stream().anyMatch(PolicyDiagnostic::isError) ? Optional.empty() : Optional.of(r.policy()), all);
+        // the site's prior is no setting of a layer: it stays with the base while the interval stays 'auto'
+        CheckpointPolicy policy = r.policy().autoInterval() ? r.policy().withInterruptionRate(base.interruptionRate()) : r.policy();
+        return new Checked<>(all.stream().anyMatch(PolicyDiagnostic::isError) ? Optional.empty() : Optional.of(policy), all);
     }
 
     /** A resolved policy as a layer that sets every key it has. */
@@ -96,6 +100,7 @@ public final class PolicyResolver {
         Map<PolicyKey, Setting> l = new EnumMap<>(PolicyKey.class);
         l.put(PolicyKey.ENGINE, new Setting(p.engine(), 0));
         p.interval().ifPresent(v -> l.put(PolicyKey.INTERVAL, new Setting(v, 0)));
+        if (p.autoInterval()) l.put(PolicyKey.INTERVAL, new Setting(AutoInterval.AUTO, 0));
         l.put(PolicyKey.SIGNAL, new Setting(p.signal(), 0));
         l.put(PolicyKey.LEAD, new Setting(p.lead(), 0));
         p.forward().ifPresent(v -> l.put(PolicyKey.FORWARD, new Setting(v, 0)));
@@ -141,15 +146,17 @@ public final class PolicyResolver {
         Optional<String> fwd = e != Engine.SIGNAL ? Optional.empty()
                 : Optional.of(forward == null ? signal : (String) forward.value());   // the application handles the warning signal itself
         List<String> stateList = !e.keepsStateFiles() || state == null ? List.of() : strings(state).stream().distinct().toList();
+        Optional<Object> intervalValue = e == Engine.NONE ? Optional.empty() : value(given, PolicyKey.INTERVAL);
         CheckpointPolicy policy = new CheckpointPolicy(e,
-                e == Engine.NONE ? Optional.empty() : value(given, PolicyKey.INTERVAL).map(Duration.class::cast),
+                intervalValue.filter(Duration.class::isInstance).map(Duration.class::cast),
                 signal,
                 (Duration) value(given, PolicyKey.LEAD).orElse(CheckpointPolicy.DEFAULT_LEAD),
                 fwd, stateList,
                 (Integer) value(given, PolicyKey.KEEP).orElse(CheckpointPolicy.DEFAULT_KEEP),
                 (Integer) value(given, PolicyKey.MAX_RESTARTS).orElse(CheckpointPolicy.DEFAULT_MAX_RESTARTS),
                 value(given, PolicyKey.TOTAL_TIME).map(Duration.class::cast),
-                (dev.crflow.dsl.model.OnCancel) value(given, PolicyKey.ON_CANCEL).orElse(dev.crflow.dsl.model.OnCancel.CHECKPOINT));
+                (dev.crflow.dsl.model.OnCancel) value(given, PolicyKey.ON_CANCEL).orElse(dev.crflow.dsl.model.OnCancel.CHECKPOINT),
+                intervalValue.filter(AutoInterval.AUTO::equals).isPresent(), Optional.empty());
         return new Resolution(policy, diagnostics, given);
     }
 

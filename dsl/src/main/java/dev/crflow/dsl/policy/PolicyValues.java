@@ -3,6 +3,7 @@ package dev.crflow.dsl.policy;
 import dev.crflow.dsl.internal.Durations;
 import dev.crflow.dsl.internal.Memory;
 import dev.crflow.dsl.internal.Parsed;
+import dev.crflow.dsl.model.AutoInterval;
 import dev.crflow.dsl.model.ContainerRuntime;
 import dev.crflow.dsl.model.Engine;
 
@@ -28,6 +29,7 @@ public final class PolicyValues {
         return switch (key.unit()) {
             case ENGINE -> engine(v);
             case DURATION -> duration(label, v);
+            case INTERVAL -> interval(label, v);
             case SLURM_TIME -> slurmTime(label, v);
             case WARNING_SIGNAL -> warningSignal(label, v);
             case SIGNAL -> signal(label, v);
@@ -42,6 +44,17 @@ public final class PolicyValues {
     /** A duration with a unit; a bare number (60, '60') is an error, because 60 seconds and 60 minutes both make sense. */
     public static Checked<Duration> duration(String label, Object v) {
         return duration(label, v, false);
+    }
+
+    /**
+     * The periodic interval: a duration, or the word 'auto' (any case) for the coordinator's own choice; the result is
+     * a {@link Duration} or {@link AutoInterval#AUTO}.
+     */
+    public static Checked<Object> interval(String label, Object v) {
+        if (v instanceof AutoInterval a) return Checked.ok(a);
+        if (v instanceof CharSequence cs && cs.toString().trim().equalsIgnoreCase(AutoInterval.WORD)) return Checked.ok(AutoInterval.AUTO);
+        Checked<Duration> d = duration(label, v);   // its messages unchanged: the ones users of a fixed interval know
+        return d.isOk() ? Checked.ok(d.value().get()) : Checked.fail(d.error());
     }
 
     /** A Slurm time limit: a duration, or Slurm's bare number of minutes ({@code 90}, {@code '90'}). */

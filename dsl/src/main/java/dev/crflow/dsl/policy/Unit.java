@@ -8,6 +8,8 @@ package dev.crflow.dsl.policy;
 public enum Unit {
     /** A duration with a unit ('90s', '15m', '1h30m', '01:00:00'); a bare number is refused as ambiguous. */
     DURATION,
+    /** The periodic checkpoint interval: a {@link #DURATION}, or 'auto' ({@link dev.crflow.dsl.model.AutoInterval}). */
+    INTERVAL,
     /** A Slurm time limit: as {@link #DURATION}, plus Slurm's bare number of minutes. */
     SLURM_TIME,
     /** A whole number, with a minimum. */

@@ -31,6 +31,29 @@ class PolicyResolverTest {
     }
 
     @Test
+    void intervalAutoIsAValueOfIntervalInEveryFrontEnd() {
+        CheckpointPolicy auto = overlay(SIGNAL_RULE, Map.of(PolicyKey.INTERVAL, "auto")).value().orElseThrow();
+        assertTrue(auto.autoInterval());
+        assertEquals(Optional.empty(), auto.interval());
+        assertTrue(overlay(SIGNAL_RULE, Map.of(PolicyKey.INTERVAL, " AUTO ")).value().orElseThrow().autoInterval());
+        // a later fixed interval replaces it, and the other way round
+        CheckpointPolicy fixed = overlay(auto, Map.of(PolicyKey.INTERVAL, "2m")).value().orElseThrow();
+        assertFalse(fixed.autoInterval());
+        assertEquals(Optional.of(Duration.ofMinutes(2)), fixed.interval());
+        assertEquals(auto, overlay(auto, Map.of()).value().orElseThrow(), "'auto' survives the round trip");
+        // the site's prior stays with the base
+        CheckpointPolicy withPrior = auto.withInterruptionRate(Optional.of(0.1));
+        assertEquals(Optional.of(0.1), overlay(withPrior, Map.of(PolicyKey.LEAD, "30s")).value().orElseThrow().interruptionRate());
+        // engine 'none' drops it as it drops a fixed interval; a word other than 'auto' is no duration
+        assertFalse(overlay(auto, Map.of(PolicyKey.ENGINE, "none")).value().orElseThrow().autoInterval());
+        Checked<CheckpointPolicy> bad = overlay(SIGNAL_RULE, Map.of(PolicyKey.INTERVAL, "automatic"));
+        assertFalse(bad.isOk());
+        assertTrue(bad.error().text().startsWith("ext interval 'automatic'"), bad.error().text());
+        // without an engine, 'auto' is an error like any interval
+        assertFalse(overlay(CheckpointPolicy.none(), Map.of(PolicyKey.INTERVAL, "auto")).isOk());
+    }
+
+    @Test
     void anotherEngineDropsTheOldEnginesSettings() {
         CheckpointPolicy dmtcp = overlay(SIGNAL_RULE, Map.of(PolicyKey.ENGINE, "dmtcp")).value().orElseThrow();
         assertEquals(Optional.empty(), dmtcp.forward());

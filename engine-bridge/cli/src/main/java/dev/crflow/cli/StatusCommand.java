@@ -19,7 +19,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin WorkdirOption workdir;
 
-    @Option(names = "--json", description = "Machine-readable: {\"state\", \"steps\": [{\"name\", \"state\", \"jobId\", \"attempts\", \"restarts\", \"generations\", \"lastCheckpoint\", \"exitCode\"}]}.")
+    @Option(names = "--json", description = "Machine-readable: {\"state\", \"steps\": [{\"name\", \"state\", \"jobId\", \"attempts\", \"restarts\", \"generations\", \"lastCheckpoint\", \"exitCode\"}]}; steps with interval 'auto' also \"autoInterval\" (the last choice and its inputs).")
     boolean json;
 
     @Override
@@ -40,6 +40,7 @@ public final class StatusCommand implements Callable<Integer> {
                 if (!v.message().isEmpty() && (v.state().name().equals("FAILED") || v.state().active())) {
                     out.println("    " + v.message());
                 }
+                v.autoInterval().ifPresent(a -> out.println("    interval auto: " + a.describe()));
             }
             out.println(dev.crflow.cli.report.ReportLocator.statusHint(workdir.runDirectory().root().getParent()));
         }

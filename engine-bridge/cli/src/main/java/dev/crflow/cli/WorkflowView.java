@@ -32,7 +32,7 @@ final class WorkflowView {
                 CheckpointPolicy c = s.checkpoint();
                 rows.add(List.of(s.name(), s.after().isEmpty() ? "-" : String.join(",", s.after()),
                         dur(r.time()), String.valueOf(r.nodes()), String.valueOf(r.ntasks()), String.valueOf(r.cpusPerTask()),
-                        r.memMb().map(WorkflowView::mem).orElse("-"), c.engine().dslName(), dur(c.interval()),
+                        r.memMb().map(WorkflowView::mem).orElse("-"), c.engine().dslName(), c.autoInterval() ? "auto" : dur(c.interval()),
                         c.signal() + "@" + dur(c.lead()), String.valueOf(c.maxRestarts()),
                         s.container().map(ct -> ct.runtime().dslName() + " " + ct.image()).orElse("-")));
             }
@@ -92,6 +92,7 @@ final class WorkflowView {
             b.append("; on ").append(c.signal()).append(' ').append(dur(c.lead())).append(" before the time limit: requeue and start over");
         } else {
             c.interval().ifPresent(i -> b.append("; every ").append(dur(i)));
+            if (c.autoInterval()) b.append("; every interval the coordinator picks (auto)");
             b.append("; on ").append(c.signal()).append(' ').append(dur(c.lead())).append(" before the time limit: checkpoint and requeue");
         }
         c.forward().ifPresent(f -> b.append("; forward ").append(f).append(" to the application"));

@@ -106,4 +106,24 @@ class RunCommandsTest {
         assertTrue(step.path("lastCheckpoint").isTextual(), step.toString());
         assertTrue(step.path("exitCode").isNull());
     }
+
+    @Test
+    void statusShowsTheAutomaticIntervalAndItsInputs() throws Exception {
+        Path ctl = tmp.resolve(".crflow/steps/count");
+        Files.createDirectories(ctl);
+        Files.writeString(tmp.resolve(".crflow/run.json"), "{\"runId\":\"abcdef123456\",\"workflowFile\":\"/x/w.groovy\",\"workflowName\":\"w\","
+                + "\"executor\":\"local\",\"created\":\"2026-11-21T00:00:00Z\"}");
+        dev.crflow.dsl.model.Workflow wf = dev.crflow.dsl.WorkflowLoader.load(workflow(), java.util.Optional.empty());
+        Files.writeString(tmp.resolve(".crflow/workflow.json"), dev.crflow.executor.control.ControlJson.mapper().writeValueAsString(wf));
+        Files.writeString(ctl.resolve("driver.json"), "{\"state\":\"RUNNING\",\"attempt\":1,\"jobIds\":[\"77\"]}");
+        Files.writeString(ctl.resolve("journal.jsonl"), dev.crflow.cli.report.AutoIntervalFactsTestData.JOURNAL);
+        assertEquals(0, crflow("status", "--json", "--workdir", tmp.toString()), err.toString());
+        JsonNode step = new ObjectMapper().readTree(out.toString()).path("steps").get(0);
+        assertEquals(540.0, step.path("autoInterval").path("intervalSeconds").asDouble(), step.toString());
+        assertEquals(2.1, step.path("autoInterval").path("checkpointSeconds").asDouble(), step.toString());
+        assertEquals("daly", step.path("autoInterval").path("bound").asText(), step.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, crflow("status", "--workdir", tmp.toString()), err.toString());
+        assertTrue(out.toString().contains("    interval auto: every 9m 00s (daly: checkpoint 2.1 s"), out.toString());
+    }
 }

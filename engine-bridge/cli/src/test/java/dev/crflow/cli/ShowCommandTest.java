@@ -86,6 +86,17 @@ class ShowCommandTest {
     }
 
     @Test
+    void intervalAutoIsShownAsAuto() throws Exception {
+        Path f = dir.resolve("auto.groovy");
+        Files.writeString(f, "workflow('a') {\n  step('s') { command 'true'; checkpoint { engine 'dmtcp'; interval 'auto' } }\n}\n");
+        CliRun run = CliRun.of("show", f.toString());
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        assertTrue(run.out().contains("every interval the coordinator picks (auto)"), run.out());
+        CliRun json = CliRun.of("show", f.toString(), "--json");
+        assertTrue(json.out().contains("\"autoInterval\" : true"), json.out());
+    }
+
+    @Test
     void invalidFileShowsDiagnosticsAndExitsTwo() throws Exception {
         Path f = dir.resolve("bad.groovy");
         Files.writeString(f, "workflow('x') {\n  step('a') { comand 'x' }\n}\n");

@@ -105,7 +105,8 @@ class CheckpointSettings {
      * resolver as they are, so '90' is refused, not read by Nextflow as 90 milliseconds.
      */
     static Object nextflowValue(PolicyKey key, Object value) {
-        if( key.unit() != Unit.DURATION ) return value
+        if( key.unit() != Unit.DURATION && key.unit() != Unit.INTERVAL ) return value
+        if( key.unit() == Unit.INTERVAL && value instanceof CharSequence && value.toString().trim().equalsIgnoreCase(dev.crflow.dsl.model.AutoInterval.WORD) ) return value
         if( value instanceof nextflow.util.Duration ) return Duration.ofMillis(((nextflow.util.Duration) value).toMillis())
         if( !(value instanceof CharSequence) ) return value
         final text = value.toString().trim()

@@ -111,6 +111,14 @@ class CheckpointSettingsTest {
     }
 
     @Test
+    void intervalAutoGoesThroughTheResolver() {
+        final p = CheckpointSettings.resolve('X', [], [engine: 'dmtcp', interval: 'auto'], null, 'podman').policy
+        assertTrue(p.autoInterval())
+        assertTrue(p.interval().isEmpty())
+        assertEquals(Duration.ofMinutes(15), CheckpointSettings.resolve('X', [], [engine: 'dmtcp', interval: 15.min], null, 'podman').policy.interval().get())
+    }
+
+    @Test
     void sameRulesAsThePolicyFile() {
         // Slurm's --signal cannot send PWR, and the coordinator would not trap XCPU
         assertTrue(assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [signal: 'PWR'], null, 'podman') }.message.contains("cannot be the warning signal"))

@@ -86,6 +86,18 @@ class RuleSettingsTest {
     }
 
     @Test
+    void checkpointIntervalAutoIsAResourceValueAndTheDeclaredOutputsStayState() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("checkpoint_interval", "auto");
+        r.put("checkpoint_on_cancel", "stop");
+        CheckpointPolicy cp = resolve(job("grow", r), Optional.of(rule("*", SIGNAL_POLICY))).checkpoint();
+        assertTrue(cp.autoInterval());
+        assertEquals(Optional.empty(), cp.interval());
+        assertEquals(dev.crflow.dsl.model.OnCancel.STOP, cp.onCancel(), "kept with the declared outputs added to the state");
+        assertTrue(cp.state().contains("out/a.txt"), cp.state().toString());
+    }
+
+    @Test
     void checkpointResourcesOverrideThePolicy() {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("runtime", 1L);

@@ -153,7 +153,7 @@ public final class ControlDirReader {
         }
         return new StepReport(source, state(attempts, outcome, alive, driverState), attempts, checkpoints, restores, requeues,
                 samples, readBudgets(ctl, warnings), outcome, readGenerations(ctl, warnings), heartbeat,
-                readSubmittedJobId(ctl, warnings), readSpecName(ctl), warnings);
+                readSubmittedJobId(ctl, warnings), readSpecName(ctl), warnings, AutoIntervalFacts.of(events));
     }
 
     private static StepState state(List<Attempt> attempts, Optional<Result> result, boolean alive, Optional<String> driverState) {

@@ -195,6 +195,7 @@ public final class HtmlReportRenderer {
         if (s.peakRssBytes() > 0) fact(h, "peak RSS", Fmt.bytes(s.peakRssBytes()));
         s.budgets().engine().ifPresent(e -> fact(h, "engine", e.toLowerCase(Locale.ROOT)
                 + s.budgets().interval().map(i -> ", every " + Fmt.duration(i)).orElse("")));
+        s.autoInterval().ifPresent(a -> fact(h, "interval (auto)", a.describe()));
         s.result().ifPresent(r -> fact(h, "result", r.outcome() + r.exitCode().stream().mapToObj(c -> " (exit " + c + ")").findFirst().orElse("")
                 + r.message().filter(m -> !m.equalsIgnoreCase(r.outcome())).map(m -> ": " + m).orElse("")));
         s.heartbeat().ifPresent(b -> fact(h, "last heartbeat", Fmt.dateTime(b.time()) + (b.phase().isEmpty() ? "" : ", " + b.phase())));

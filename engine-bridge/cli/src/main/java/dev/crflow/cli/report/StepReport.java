@@ -37,7 +37,9 @@ public record StepReport(
         Optional<String> jobIdSubmitted,
         /** The step's name as spec.json gives it (the bridges' process/rule name); empty without spec.json. */
         Optional<String> specName,
-        List<String> warnings) {
+        List<String> warnings,
+        /** interval 'auto': the newest choice and its inputs; empty for a fixed interval or none. */
+        Optional<AutoIntervalFacts> autoInterval) {
 
     public StepReport {
         attempts = List.copyOf(attempts);
@@ -53,7 +55,7 @@ public record StepReport(
 
     public StepReport withName(String name) {
         return new StepReport(new Source(name, source.controlDir()), state, attempts, checkpoints, restores, requeues, samples,
-                budgets, result, storedGenerations, heartbeat, jobIdSubmitted, specName, warnings);
+                budgets, result, storedGenerations, heartbeat, jobIdSubmitted, specName, warnings, autoInterval);
     }
 
     /** First instant anything happened: the first attempt's start, or the first sample/checkpoint. */

@@ -1,6 +1,8 @@
 package dev.crflow.cli.runner;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.crflow.cli.report.AutoIntervalFacts;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.crflow.coordinator.control.Phase;
 import dev.crflow.coordinator.control.Result;
@@ -25,7 +27,9 @@ import java.util.Optional;
 @JsonPropertyOrder({"name", "state", "jobId", "attempts", "restarts", "generations", "lastCheckpoint", "exitCode"})
 public record StepView(String name, StepState state, String jobId, int attempts, int restarts, int generations,
                        Instant lastCheckpoint, Integer exitCode,
-                       @JsonIgnore String message, @JsonIgnore Optional<Duration> budgetLeft, @JsonIgnore Optional<String> node) {
+                       @JsonIgnore String message, @JsonIgnore Optional<Duration> budgetLeft, @JsonIgnore Optional<String> node,
+                       /** interval 'auto' only: the last choice and its inputs (absent from the JSON otherwise) */
+                       @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<AutoIntervalFacts> autoInterval) {
 
     public static StepView of(Step step, DriverStepState driver, StepControlDir ctl) {
         List<JournalEvent> journal = ctl.readJournal();
@@ -47,6 +51,6 @@ public record StepView(String name, StepState state, String jobId, int attempts,
         Optional<Duration> budgetLeft = StepLifecycle.budgetLeft(step, journal);
         Optional<String> node = ctl.readJob().flatMap(j -> j.nodes().isEmpty() ? Optional.empty() : Optional.of(String.join(",", j.nodes())));
         return new StepView(step.name(), state, driver.currentJobId(), attempts, restarts, gens.size(), last, exit,
-                driver.message(), budgetLeft, node);
+                driver.message(), budgetLeft, node, AutoIntervalFacts.of(journal));
     }
 }

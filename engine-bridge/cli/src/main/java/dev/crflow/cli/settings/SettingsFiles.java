@@ -73,7 +73,8 @@ public final class SettingsFiles {
      * The workflow with the settings under it: a step's partition, account and QOS come from the settings only when
      * the workflow leaves them unset; the settings' modules load first, before the step's own. The engine and grace
      * are not forced onto steps (a step without a checkpoint block stays without one): they are the defaults of
-     * {@code crflow doctor} and shown by {@code crflow show}.
+     * {@code crflow doctor} and shown by {@code crflow show}. The interruption rate goes to the steps with
+     * {@code interval 'auto'}, as the prior of their coordinator's choice.
      */
     public static Workflow apply(Workflow wf, SiteSettings s) {
         if (s.isEmpty()) return wf;
@@ -88,8 +89,11 @@ public final class SettingsFiles {
         List<String> modules = new ArrayList<>();
         for (String m : s.modules()) if (!st.modules().contains(m)) modules.add(m);
         modules.addAll(st.modules());
+        // the prior of interval 'auto' travels in the step's spec: the coordinator reads no settings file
+        var checkpoint = st.checkpoint().autoInterval() && st.checkpoint().interruptionRate().isEmpty()
+                ? st.checkpoint().withInterruptionRate(s.interruptionRate()) : st.checkpoint();
         return new Step(st.name(), st.after(), st.command(), st.workdir(), merged, st.env(), modules, st.sbatchExtra(),
-                st.checkpoint(), st.container(), st.retry(), st.declaredAt());
+                checkpoint, st.container(), st.retry(), st.declaredAt());
     }
 
     /** The control root with $HOME / ${HOME} and $USER / ${USER} expanded. */

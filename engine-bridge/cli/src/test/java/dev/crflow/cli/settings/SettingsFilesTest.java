@@ -30,6 +30,20 @@ class SettingsFilesTest {
     }
 
     @Test
+    void theInterruptionRateIsThePriorOfStepsWithAnAutomaticInterval() throws Exception {
+        SiteSettings s = SettingsFiles.load(env("settings { interruptionRate 0.2 }", "settings { }"));
+        Workflow wf = WorkflowLoader.parse("""
+                workflow('w') {
+                  step('auto') { command 'true'; checkpoint { engine 'dmtcp'; interval 'auto' } }
+                  step('fixed') { command 'true'; checkpoint { engine 'dmtcp'; interval '10m' } }
+                }
+                """, "w.groovy", tmp, Optional.empty());
+        Workflow m = SettingsFiles.apply(wf, s);
+        assertEquals(Optional.of(0.2), m.step("auto").orElseThrow().checkpoint().interruptionRate());
+        assertEquals(wf.step("fixed").orElseThrow().checkpoint(), m.step("fixed").orElseThrow().checkpoint(), "a fixed interval is untouched");
+    }
+
+    @Test
     void siteUnderUserUnderTheWorkflow() throws Exception {
         SiteSettings s = SettingsFiles.load(env(
                 "settings { partition 'batch'; account 'site-acct'; qos 'low'; modules 'dmtcp/3.0'; controlRoot '/scratch/$USER/crflow' }",
