@@ -64,7 +64,8 @@ public record StepSpec(
             int keep,
             int maxRestarts,
             Optional<Duration> totalTime,
-            OnCancel onCancel) {
+            OnCancel onCancel,
+            Boolean incremental) {
 
         public PolicySpec {
             engine = engine == null ? EngineKind.NONE : engine;
@@ -76,11 +77,13 @@ public record StepSpec(
             keep = Math.max(1, keep);
             totalTime = totalTime == null ? Optional.empty() : totalTime;
             onCancel = onCancel == null ? OnCancel.CHECKPOINT : onCancel;
+            // absent from spec.json written before the setting existed: on, its default
+            incremental = incremental == null ? Boolean.TRUE : incremental;
         }
 
         public static PolicySpec none() {
             return new PolicySpec(EngineKind.NONE, Optional.empty(), "USR1", Duration.ofSeconds(60), Optional.empty(),
-                    List.of(), 2, 50, Optional.empty(), OnCancel.CHECKPOINT);
+                    List.of(), 2, 50, Optional.empty(), OnCancel.CHECKPOINT, true);
         }
     }
 
