@@ -51,6 +51,7 @@ public final class CriuEngine implements CheckpointEngine {
     private final String criu;
     private final boolean unprivileged;
     private final CriuStateFiles state;
+    private final boolean incremental;
     private String version = "unknown";
     /** The dump the next checkpoint is written against (the last one committed, or the generation restored). */
     private Optional<Base> base = Optional.empty();
@@ -82,6 +83,12 @@ public final class CriuEngine implements CheckpointEngine {
     }
 
     public CriuEngine(ProcessLauncher launcher, String criu, boolean unprivileged, List<String> state) {
+        this(launcher, criu, unprivileged, state, true);
+    }
+
+    /** @param incremental the policy's {@code incremental}: checkpoints write only what changed since the previous one */
+    public CriuEngine(ProcessLauncher launcher, String criu, boolean unprivileged, List<String> state, boolean incremental) {
+        this.incremental = incremental;
         this.launcher = launcher;
         this.criu = criu;
         this.unprivileged = unprivileged;
@@ -201,7 +208,7 @@ public final class CriuEngine implements CheckpointEngine {
         data.put("dir", "criu");
         data.put("pid", app.pgid());
         data.put("pids", pids);
-        if (ctx.spec().checkpoint().incremental()) incremental(ctx, target, dir, data);
+        if (incremental) incremental(ctx, target, dir, data);
         if (state.any()) {
             try {
                 state.record(target.dir(), ctx.workdir(), data);

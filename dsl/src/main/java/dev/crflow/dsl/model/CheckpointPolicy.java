@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param maxRestarts walltime/preemption/node-loss requeues allowed
  * @param totalTime   compute budget across all attempts; empty: unlimited
  * @param onCancel    a user's scancel: last checkpoint (default) or stop at once; the step ends CANCELLED either way
+ * @param incremental engine 'criu': a checkpoint writes only the pages changed since the previous generation (default true)
  */
 public record CheckpointPolicy(
         Engine engine,
@@ -28,7 +29,8 @@ public record CheckpointPolicy(
         int keep,
         int maxRestarts,
         Optional<Duration> totalTime,
-        OnCancel onCancel) {
+        OnCancel onCancel,
+        boolean incremental) {
 
     public static final String DEFAULT_SIGNAL = "USR1";
     public static final Duration DEFAULT_LEAD = Duration.ofSeconds(60);
@@ -38,6 +40,12 @@ public record CheckpointPolicy(
     public CheckpointPolicy {
         state = List.copyOf(state);
         if (onCancel == null) onCancel = OnCancel.CHECKPOINT;
+    }
+
+    /** The policy with the default {@code incremental} (on). */
+    public CheckpointPolicy(Engine engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
+                            List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime, OnCancel onCancel) {
+        this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, true);
     }
 
     /** The policy with the default {@code onCancel} (a last checkpoint). */
