@@ -63,24 +63,7 @@ public final class ImageStore {
             }
         }
         out.sort(Comparator.comparingInt(Generation::number));
-        return withChainsChecked(out);
-    }
-
-    /**
-     * A generation that reads through a parent is only as good as its parent: missing or invalid parent (oldest first,
-     * so it carries down a chain) makes it invalid too.
-     */
-    private static List<Generation> withChainsChecked(List<Generation> sorted) {
-        Map<Integer, Boolean> valid = new java.util.HashMap<>();
-        List<Generation> out = new ArrayList<>(sorted.size());
-        for (Generation g : sorted) {
-            boolean ok = g.valid();
-            Optional<Integer> parent = ok ? readManifest(g.path()).flatMap(Manifest::parent) : Optional.empty();
-            if (parent.isPresent() && !(parent.get() < g.number() && valid.getOrDefault(parent.get(), false))) ok = false;
-            valid.put(g.number(), ok);
-            out.add(ok == g.valid() ? g : new Generation(g.number(), g.path(), false, g.bytes(), g.created()));
-        }
-        return out;
+        return Chains.checked(out);
     }
 
     /** Whether generation {@code g} is part of an incremental chain ({@link Manifest#partOfChain}): its files stay as written. */
@@ -90,14 +73,7 @@ public final class ImageStore {
 
     /** The generations {@code g} reads through, nearest parent first (empty for a self-contained one). */
     public List<Integer> ancestors(Generation g) throws IOException {
-        List<Integer> out = new ArrayList<>();
-        Optional<Integer> parent = readManifest(g.path()).flatMap(Manifest::parent);
-        while (parent.isPresent() && !out.contains(parent.get())) {
-            out.add(parent.get());
-            Optional<Generation> p = get(parent.get());
-            parent = p.isEmpty() ? Optional.empty() : readManifest(p.get().path()).flatMap(Manifest::parent);
-        }
-        return out;
+        return Chains.ancestors(this, g);
     }
 
     public Optional<Generation> get(int number) throws IOException {
