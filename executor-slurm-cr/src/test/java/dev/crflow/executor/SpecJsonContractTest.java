@@ -56,7 +56,7 @@ class SpecJsonContractTest {
                   set -e
                   ./a && ./b
                 '''
-                checkpoint { engine 'criu'; signal 'TERM', lead: '2m'; keep 1; maxRestarts 0 }
+                checkpoint { engine 'criu'; signal 'TERM', lead: '2m'; keep 1; maxRestarts 0; incremental false }
                 container('localhost/sim:2') { runtime 'podman-hpc' }
               }
               step('signal-engine') {
@@ -113,6 +113,7 @@ class SpecJsonContractTest {
             assertEquals(cp.keep(), p.keep(), step.name());
             assertEquals(cp.maxRestarts(), p.maxRestarts(), step.name());
             assertEquals(cp.totalTime(), p.totalTime(), step.name());
+            assertEquals(cp.incremental(), p.incremental(), step.name());
             assertEquals(step.container().isPresent(), read.container().isPresent(), step.name());
             step.container().ifPresent(c -> {
                 var rc = read.container().orElseThrow();
