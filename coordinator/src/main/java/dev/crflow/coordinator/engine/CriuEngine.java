@@ -239,8 +239,10 @@ public final class CriuEngine implements CheckpointEngine {
                 data.put("parentImages", link);
                 data.put("pagesWritten", r.pagesWritten());
                 data.put("pagesFromParent", r.pagesFromParent());
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                data.put("deltaMs", ms);
                 ctx.log().accept("criu: incremental against generation " + b.generation() + ": " + r.pagesWritten() + " pages written, "
-                        + r.pagesFromParent() + " read through the parent (" + (System.nanoTime() - t0) / 1_000_000 + " ms)");
+                        + r.pagesFromParent() + " read through the parent (" + ms + " ms)");
             } catch (IOException | RuntimeException e) {
                 ctx.log().accept("criu: incremental against generation " + b.generation() + " not possible (" + e.getMessage()
                         + "); this generation is a full dump");

@@ -36,6 +36,7 @@ import java.util.Map;
  */
 final class CriuPageDelta {
     static final int PAGE = 4096;
+    static final int CHUNK = 256 * PAGE;
     static final String PARENT_LINK = "parent";
     private static final int MAGIC_BYTES = 8;
     static final int PE_PARENT = 1;
@@ -103,7 +104,9 @@ final class CriuPageDelta {
         List<Entry> out = new ArrayList<>();
         long written = 0;
         long fromParent = 0;
-        ByteBuffer page = ByteBuffer.allocate(PAGE);
+        // read and written in chunks of CHUNK bytes: a 1 GiB dump is 262,144 pages, one syscall each would dominate
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
+        ByteBuffer pending = ByteBuffer.allocate(CHUNK);
         byte[] theirs = new byte[PAGE];
         try (FileChannel in = FileChannel.open(pages, StandardOpenOption.READ);
              FileChannel o = FileChannel.open(newPages, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -118,32 +121,44 @@ final class CriuPageDelta {
                 long runStart = e.vaddr();
                 long runLen = 0;
                 boolean runSame = false;
-                for (long i = 0; i < e.nrPages(); i++) {
-                    page.clear();
-                    readFully(in, page, off);
-                    off += PAGE;
-                    long vaddr = e.vaddr() + i * PAGE;
-                    boolean same = parent.read(vaddr, theirs) && Arrays.equals(page.array(), theirs);
-                    if (runLen > 0 && same != runSame) {
-                        out.add(new Entry(runStart, runLen, runSame ? PE_PARENT : e.flags()));
-                        runStart = vaddr;
-                        runLen = 0;
-                    }
-                    runSame = same;
-                    runLen++;
-                    if (same) {
-                        fromParent++;
-                    } else {
-                        page.flip();
-                        while (page.hasRemaining()) o.write(page);
+                for (long i = 0; i < e.nrPages(); ) {
+                    int n = (int) Math.min(e.nrPages() - i, CHUNK / PAGE);
+                    chunk.clear().limit(n * PAGE);
+                    readFully(in, chunk, off);
+                    off += (long) n * PAGE;
+                    byte[] mineBytes = chunk.array();
+                    for (int k = 0; k < n; k++, i++) {
+                        long vaddr = e.vaddr() + i * PAGE;
+                        int from = k * PAGE;
+                        boolean same = parent.read(vaddr, theirs) && Arrays.equals(mineBytes, from, from + PAGE, theirs, 0, PAGE);
+                        if (runLen > 0 && same != runSame) {
+                            out.add(new Entry(runStart, runLen, runSame ? PE_PARENT : e.flags()));
+                            runStart = vaddr;
+                            runLen = 0;
+                        }
+                        runSame = same;
+                        runLen++;
+                        if (same) {
+                            fromParent++;
+                            continue;
+                        }
+                        if (!pending.hasRemaining()) drain(o, pending);
+                        pending.put(mineBytes, from, PAGE);
                         written++;
                     }
                 }
                 if (runLen > 0) out.add(new Entry(runStart, runLen, runSame ? PE_PARENT : e.flags()));
             }
+            drain(o, pending);
         }
         write(newPm, new Pagemap(mine.magic(), mine.pagesId(), out));
         return new long[] {written, fromParent};
+    }
+
+    private static void drain(FileChannel o, ByteBuffer pending) throws IOException {
+        pending.flip();
+        while (pending.hasRemaining()) o.write(pending);
+        pending.clear();
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
@@ -161,6 +176,9 @@ final class CriuPageDelta {
         private final long[] offsets;
         private final FileChannel pages;
         private PageSource parent; // opened on first need
+        private final ByteBuffer window = ByteBuffer.allocate(CHUNK);
+        private long windowStart = -1;
+        private final long pagesSize;
         private final int depth;
 
         private PageSource(Path dir, String pagemapName, int depth) throws IOException {
@@ -177,6 +195,8 @@ final class CriuPageDelta {
                 if (entries.get(i).present()) off += entries.get(i).nrPages() * PAGE;
             }
             this.pages = FileChannel.open(dir.resolve("pages-" + pm.pagesId() + ".img"), StandardOpenOption.READ);
+            this.pagesSize = pages.size();
+            window.limit(0);
         }
 
         static PageSource open(Path dir, String pagemapName) throws IOException {
@@ -189,8 +209,14 @@ final class CriuPageDelta {
             if (i < 0) return false;
             Entry e = entries.get(i);
             if (e.present()) {
-                ByteBuffer b = ByteBuffer.wrap(into);
-                readFully(pages, b, offsets[i] + (vaddr - e.vaddr()));
+                long at = offsets[i] + (vaddr - e.vaddr());
+                if (at < windowStart || at + PAGE > windowStart + window.limit()) {
+                    // the next CHUNK of the file: reads through a parent are in address order, so mostly sequential
+                    window.clear().limit((int) Math.min(CHUNK, Math.max(PAGE, pagesSize - at)));
+                    readFully(pages, window, at);
+                    windowStart = at;
+                }
+                System.arraycopy(window.array(), (int) (at - windowStart), into, 0, PAGE);
                 return true;
             }
             if (e.inParent()) {

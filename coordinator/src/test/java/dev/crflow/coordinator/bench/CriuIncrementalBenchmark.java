@@ -53,20 +53,28 @@ public final class CriuIncrementalBenchmark {
                 100.0 * incr.medianLaterBytes() / full.medianLaterBytes(), 100.0 * incr.medianLaterMs() / full.medianLaterMs());
     }
 
-    record Checkpoint(int generation, long bytes, long ms, String parent, Object pagesWritten, Object pagesFromParent) {}
+    /** {@code commitMs}: checksum + fsync + manifest + rename; {@code deltaMs}: the page comparison; the rest is criu dump. */
+    record Checkpoint(int generation, long bytes, long ms, long commitMs, long deltaMs, String parent, Object pagesWritten,
+                      Object pagesFromParent) {
+        long dumpMs() { return ms - commitMs - deltaMs; }
+    }
 
     record Run(List<Checkpoint> periodic) {
         long medianLaterBytes() { return median(periodic.subList(1, periodic.size()).stream().mapToLong(Checkpoint::bytes).toArray()); }
         long medianLaterMs() { return median(periodic.subList(1, periodic.size()).stream().mapToLong(Checkpoint::ms).toArray()); }
+        long medianLater(java.util.function.ToLongFunction<Checkpoint> f) {
+            return median(periodic.subList(1, periodic.size()).stream().mapToLong(f).toArray());
+        }
 
         void print(String title) {
             System.out.println("  " + title);
             for (Checkpoint c : periodic) {
-                System.out.printf("    gen %2d  %,15d bytes  %6d ms  parent %-4s pages written %s, from parent %s%n", c.generation(), c.bytes(),
-                        c.ms(), c.parent(), c.pagesWritten(), c.pagesFromParent());
+                System.out.printf("    gen %2d  %,15d bytes  %6d ms (dump %5d, delta %5d, commit %5d)  parent %-2s pages written %s, from parent %s%n",
+                        c.generation(), c.bytes(), c.ms(), c.dumpMs(), c.deltaMs(), c.commitMs(), c.parent(), c.pagesWritten(), c.pagesFromParent());
             }
-            System.out.printf("    first periodic checkpoint %,d bytes %d ms; later ones (median) %,d bytes %d ms%n",
-                    periodic.get(0).bytes(), periodic.get(0).ms(), medianLaterBytes(), medianLaterMs());
+            System.out.printf("    first periodic checkpoint %,d bytes %d ms; later ones (median) %,d bytes %d ms (dump %d, delta %d, commit %d)%n",
+                    periodic.get(0).bytes(), periodic.get(0).ms(), medianLaterBytes(), medianLaterMs(), medianLater(Checkpoint::dumpMs),
+                    medianLater(Checkpoint::deltaMs), medianLater(Checkpoint::commitMs));
         }
     }
 
@@ -111,7 +119,10 @@ public final class CriuIncrementalBenchmark {
             int n = e.generation().orElseThrow();
             Manifest m = ImageStore.readManifest(root.resolve("ctl/images").resolve(String.format("gen-%06d", n)))
                     .orElse(null); // pruned by keep: the journal's figures still hold
-            out.add(new Checkpoint(n, e.bytes().orElseThrow(), e.durationMs().orElseThrow(),
+            long commit = e.raw().get("commit") instanceof Map<?, ?> c
+                    ? c.values().stream().mapToLong(v -> ((Number) v).longValue()).sum() : 0;
+            long delta = m != null && m.engineData().get("deltaMs") instanceof Number d ? d.longValue() : 0;
+            out.add(new Checkpoint(n, e.bytes().orElseThrow(), e.durationMs().orElseThrow(), commit, delta,
                     m == null ? "?" : m.parent().map(String::valueOf).orElse("-"),
                     m == null ? "?" : m.engineData().getOrDefault("pagesWritten", "all"),
                     m == null ? "?" : m.engineData().getOrDefault("pagesFromParent", 0)));
@@ -146,7 +157,7 @@ public final class CriuIncrementalBenchmark {
         policy.put("signal", "USR1");
         policy.put("lead", "PT60S");
         policy.put("state", List.of());
-        policy.put("keep", 2);
+        policy.put("keep", 50); // every generation stays for the table (pruning is not what is measured)
         policy.put("maxRestarts", 10);
         policy.put("incremental", incremental);
         spec.put("checkpoint", policy);
