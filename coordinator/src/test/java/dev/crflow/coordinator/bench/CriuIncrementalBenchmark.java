@@ -26,7 +26,7 @@ import java.util.Map;
  * (what is checksummed, fsync'd and kept) and the checkpoint's time (dump + delta + commit, as journalled).
  *
  * <pre>java -cp coordinator/target/crflow-coordinator.jar:coordinator/target/test-classes \
- *   dev.crflow.coordinator.bench.CriuIncrementalBenchmark DIR [--mib 1024] [--interval 10] [--checkpoints 6]</pre>
+ *   dev.crflow.coordinator.bench.CriuIncrementalBenchmark DIR [--mib 1024] [--interval 10] [--checkpoints 6] [--rounds 1]</pre>
  *
  * The application is {@code src/test/resources/bench/churn.c}, compiled here with the machine's {@code cc}. Needs root
  * and a CRIU that passes {@code criu check} ({@code CRFLOW_CRIU} or {@code criu} on PATH).
@@ -45,10 +45,28 @@ public final class CriuIncrementalBenchmark {
         Path churn = build(dir);
         System.out.printf("[criu incremental] %d MiB process rewriting ~5 %% of its pages per %d s interval, %d periodic checkpoints each%n",
                 mib, interval, checkpoints);
-        Run full = run(jar, dir.resolve("full"), churn, mib, interval, checkpoints, false);
-        Run incr = run(jar, dir.resolve("incremental"), churn, mib, interval, checkpoints, true);
-        full.print("incremental false (baseline: full dumps)");
-        incr.print("incremental true");
+        // the two modes alternate, round after round, so a busy moment of a shared machine does not land on one of them only
+        int rounds = intArg(args, "--rounds", 1);
+        List<Checkpoint> fullAll = new ArrayList<>();
+        List<Checkpoint> incrAll = new ArrayList<>();
+        // each run's generations are deleted right after it: a full-dump run leaves ~7 GiB in the page cache, which made
+        // the run after it slower (seen: the identical first dump 2-3x slower right after a full-dump run)
+        for (int r = 1; r <= rounds; r++) {
+            for (boolean incremental : r % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+                Path runDir = dir.resolve((incremental ? "incremental-" : "full-") + r);
+                Run run = run(jar, runDir, churn, mib, interval, checkpoints, incremental);
+                run.print("round " + r + ": incremental " + incremental + (incremental ? "" : " (baseline: full dumps)"));
+                (incremental ? incrAll : fullAll).addAll(run.later());
+                deleteTree(runDir);
+            }
+        }
+        Run full = new Run(prepend(fullAll));
+        Run incr = new Run(prepend(incrAll));
+        System.out.printf("  all rounds, periodic checkpoints after the first of each run (medians of %d):%n", fullAll.size());
+        System.out.printf("    full dumps:   %,d bytes  %d ms (dump %d, delta %d, commit %d)%n", full.medianLaterBytes(), full.medianLaterMs(),
+                full.medianLater(Checkpoint::dumpMs), full.medianLater(Checkpoint::deltaMs), full.medianLater(Checkpoint::commitMs));
+        System.out.printf("    incremental:  %,d bytes  %d ms (dump %d, delta %d, commit %d)%n", incr.medianLaterBytes(), incr.medianLaterMs(),
+                incr.medianLater(Checkpoint::dumpMs), incr.medianLater(Checkpoint::deltaMs), incr.medianLater(Checkpoint::commitMs));
         System.out.printf("  after the first: stored bytes per checkpoint %.1f %% of a full dump, time %.0f %% of a full dump's%n",
                 100.0 * incr.medianLaterBytes() / full.medianLaterBytes(), 100.0 * incr.medianLaterMs() / full.medianLaterMs());
     }
@@ -59,7 +77,17 @@ public final class CriuIncrementalBenchmark {
         long dumpMs() { return ms - commitMs - deltaMs; }
     }
 
+    /** A placeholder first entry, so that {@link Run#later()} of merged rounds is every checkpoint given. */
+    static List<Checkpoint> prepend(List<Checkpoint> later) {
+        List<Checkpoint> out = new ArrayList<>();
+        out.add(later.get(0));
+        out.addAll(later);
+        return out;
+    }
+
     record Run(List<Checkpoint> periodic) {
+        List<Checkpoint> later() { return periodic.subList(1, periodic.size()); }
+
         long medianLaterBytes() { return median(periodic.subList(1, periodic.size()).stream().mapToLong(Checkpoint::bytes).toArray()); }
         long medianLaterMs() { return median(periodic.subList(1, periodic.size()).stream().mapToLong(Checkpoint::ms).toArray()); }
         long medianLater(java.util.function.ToLongFunction<Checkpoint> f) {
@@ -136,6 +164,8 @@ public final class CriuIncrementalBenchmark {
                 && "interval".equals(e.trigger().orElse(""))).toList();
     }
 
+    private static final int KEEP_ALL = 50;
+
     private static Map<String, Object> spec(Path work, Path churn, int mib, int interval, boolean incremental) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("name", "churn");
@@ -157,7 +187,7 @@ public final class CriuIncrementalBenchmark {
         policy.put("signal", "USR1");
         policy.put("lead", "PT60S");
         policy.put("state", List.of());
-        policy.put("keep", 50); // every generation stays for the table (pruning is not what is measured)
+        policy.put("keep", KEEP_ALL); // every generation stays for the table (pruning is not what is measured)
         policy.put("maxRestarts", 10);
         policy.put("incremental", incremental);
         spec.put("checkpoint", policy);
