@@ -144,6 +144,7 @@ public final class CriuEngine implements CheckpointEngine {
         Path log = ctx.ctl().root().resolve("criu-restore.log");
         List<Integer> pids = recordedPids(manifest);
         awaitPidsFree(pids, manifest.generation());
+        checkParentLink(generation, manifest);
         try {
             // the files as they were at this generation, before the tree that wrote them comes back
             CriuStateFiles.restore(generation, ctx.workdir(), manifest.engineData());
@@ -255,6 +256,24 @@ public final class CriuEngine implements CheckpointEngine {
     @Override
     public void committed(Generation g) {
         base = Optional.of(new Base(g.number(), g.path().resolve("criu"), depthOfLastDump));
+    }
+
+    /**
+     * An incremental generation's {@code criu/parent} link must lead to the CRIU images of the parent its manifest names
+     * (the store verified that parent): CRIU follows the link, not the manifest.
+     */
+    static void checkParentLink(Path generation, Manifest manifest) throws EngineException {
+        if (manifest.parent().isEmpty()) return;
+        Path link = generation.resolve("criu").resolve(CriuPageDelta.PARENT_LINK);
+        Path expected = generation.resolveSibling(String.format("gen-%06d", manifest.parent().get())).resolve("criu");
+        try {
+            if (!Files.isSymbolicLink(link) || !link.toRealPath().equals(expected.toRealPath())) {
+                throw new EngineException("criu cannot restore generation " + manifest.generation() + ": its images' parent link "
+                        + link + " does not lead to generation " + manifest.parent().get());
+            }
+        } catch (IOException e) {
+            throw new EngineException("criu cannot restore generation " + manifest.generation() + ": parent link " + link + ": " + e, e);
+        }
     }
 
     /** How many parents a generation reads through (0: full, or written before incremental checkpoints). */

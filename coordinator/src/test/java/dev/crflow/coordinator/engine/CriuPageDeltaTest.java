@@ -17,6 +17,7 @@ import static dev.crflow.coordinator.engine.CriuPageDelta.PE_PRESENT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rewrite on hand-made images in CRIU's format (the real CRIU round trip is CriuEngineIT's). */
@@ -106,6 +107,23 @@ class CriuPageDeltaTest {
         CriuPageDelta.Result r = CriuPageDelta.rewrite(g2, g1, "../../gen-000001/criu");
         assertEquals(0, r.pagesFromParent());
         assertEquals(2L * PAGE, Files.size(g2.resolve("pages-1.img")));
+    }
+
+    @Test
+    void aRewriteThatFailsLeavesTheFullDumpExactlyAsCriuWroteIt() throws Exception {
+        images(tmp);
+        Path g1 = dump(tmp.resolve("images/gen-000001/criu"), new int[][] {{0, 4}}, i -> i);
+        Path g2 = dump(tmp.resolve("images/gen-000002/criu"), new int[][] {{0, 4}}, i -> i);
+        Files.write(g1.resolve("pages-1.img"), new byte[PAGE]); // the parent's pages file is shorter than its pagemap says
+        byte[] pagemap = Files.readAllBytes(g2.resolve("pagemap-42.img"));
+        byte[] pages = Files.readAllBytes(g2.resolve("pages-1.img"));
+        assertThrows(java.io.IOException.class, () -> CriuPageDelta.rewrite(g2, g1, "../../gen-000001/criu"));
+        assertArrayEquals(pagemap, Files.readAllBytes(g2.resolve("pagemap-42.img")));
+        assertArrayEquals(pages, Files.readAllBytes(g2.resolve("pages-1.img")));
+        assertFalse(Files.exists(g2.resolve("parent"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        try (var ls = Files.list(g2)) {
+            assertEquals(List.of(), ls.filter(f -> f.toString().endsWith(".crflow-delta")).toList(), "no half-written image left");
+        }
     }
 
     private static void images(Path tmp) throws Exception { Files.createDirectories(tmp.resolve("images")); }
