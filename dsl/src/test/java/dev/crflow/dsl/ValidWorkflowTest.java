@@ -154,6 +154,20 @@ class ValidWorkflowTest {
     }
 
     @Test
+    void incrementalIsOnByDefaultAndCanBeTurnedOffForAStep() throws DslException {
+        Workflow w = WorkflowLoader.parse("""
+                workflow('incr') {
+                  defaults { checkpoint { engine 'criu'; interval '10m' } }
+                  step('on') { command 'true' }
+                  step('off') { command 'true'; checkpoint { incremental false } }
+                }
+                """, "incr.groovy", Path.of("/tmp/base"), Optional.empty());
+        assertTrue(w.step("on").orElseThrow().checkpoint().incremental());
+        assertFalse(w.step("off").orElseThrow().checkpoint().incremental());
+        assertEquals(Engine.CRIU, w.step("off").orElseThrow().checkpoint().engine());
+    }
+
+    @Test
     void defaultsBlocksMergeFieldByFieldAndStepsOverride() throws DslException {
         Workflow w = WorkflowLoader.parse("""
                 workflow('merge') {

@@ -56,7 +56,7 @@ class SpecJsonContractTest {
                   set -e
                   ./a && ./b
                 '''
-                checkpoint { engine 'criu'; signal 'TERM', lead: '2m'; keep 1; maxRestarts 0 }
+                checkpoint { engine 'criu'; signal 'TERM', lead: '2m'; keep 1; maxRestarts 0; incremental false }
                 container('localhost/sim:2') { runtime 'podman-hpc' }
               }
               step('signal-engine') {
@@ -120,6 +120,7 @@ class SpecJsonContractTest {
             assertEquals(cp.totalTime(), p.totalTime(), step.name());
             assertEquals(cp.autoInterval(), p.autoInterval(), step.name());
             assertEquals(cp.interruptionRate(), p.interruptionRate(), step.name());
+            assertEquals(cp.incremental(), p.incremental(), step.name());
             assertEquals(step.container().isPresent(), read.container().isPresent(), step.name());
             step.container().ifPresent(c -> {
                 var rc = read.container().orElseThrow();

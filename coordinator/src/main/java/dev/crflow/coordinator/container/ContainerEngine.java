@@ -77,6 +77,7 @@ public final class ContainerEngine implements CheckpointEngine {
     @Override public String name() { return inner.name(); }
     @Override public String version() { return dmtcp() ? version : inner.version(); }
     @Override public boolean canCheckpoint() { return inner.canCheckpoint(); }
+    @Override public void committed(dev.crflow.coordinator.store.Generation g) { inner.committed(g); }
     @Override public Optional<String> partialDirectoryName() { return dmtcp() ? Optional.of(DmtcpEngine.PARTIAL) : inner.partialDirectoryName(); }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.crflow.coordinator.engine;
 
 import dev.crflow.coordinator.proc.AppProcess;
+import dev.crflow.coordinator.store.Generation;
 import dev.crflow.coordinator.store.ImageStore;
 import dev.crflow.coordinator.store.Manifest;
 
@@ -40,6 +41,12 @@ public interface CheckpointEngine extends AutoCloseable {
      */
     Map<String, Object> checkpoint(EngineContext ctx, AppProcess app, ImageStore.Pending target, boolean stop,
                                    Deadline deadline) throws EngineException;
+
+    /**
+     * Generation {@code g} was committed from the checkpoint this engine wrote last (an engine writing incremental
+     * checkpoints takes it as the base of its next one).
+     */
+    default void committed(Generation g) {}
 
     /**
      * True when the application's end status means the engine itself failed (DMTCP's 99), as opposed to

@@ -6,6 +6,7 @@ import dev.crflow.coordinator.proc.ProcessLauncher;
 import dev.crflow.coordinator.proc.ProcessLauncher.CommandResult;
 import dev.crflow.coordinator.proc.RestoredChild;
 import dev.crflow.coordinator.proc.Signals;
+import dev.crflow.coordinator.store.Generation;
 import dev.crflow.coordinator.store.ImageStore;
 import dev.crflow.coordinator.store.Manifest;
 
@@ -50,7 +51,22 @@ public final class CriuEngine implements CheckpointEngine {
     private final String criu;
     private final boolean unprivileged;
     private final CriuStateFiles state;
+    private final boolean incremental;
     private String version = "unknown";
+    /** The dump the next checkpoint is written against (the last one committed, or the generation restored). */
+    private Optional<Base> base = Optional.empty();
+    /** The chain depth of the dump written last, for {@link #committed}. */
+    private int depthOfLastDump;
+
+    /** A committed dump an incremental checkpoint reads through: its generation, its CRIU directory and chain depth. */
+    private record Base(int generation, Path dir, int depth) {}
+
+    /**
+     * After this many incremental generations in a row the next dump is full again: a chain only ever grows with the
+     * run, and {@code keep} cannot prune a parent a kept generation reads through, so an unbounded chain would keep
+     * every generation of the attempt. Eight bounds that at one full dump plus eight deltas per chain.
+     */
+    static final int MAX_CHAIN = 8;
 
     public CriuEngine(ProcessLauncher launcher, String criu) {
         this(launcher, criu, List.of());
@@ -67,6 +83,12 @@ public final class CriuEngine implements CheckpointEngine {
     }
 
     public CriuEngine(ProcessLauncher launcher, String criu, boolean unprivileged, List<String> state) {
+        this(launcher, criu, unprivileged, state, true);
+    }
+
+    /** @param incremental the policy's {@code incremental}: checkpoints write only what changed since the previous one */
+    public CriuEngine(ProcessLauncher launcher, String criu, boolean unprivileged, List<String> state, boolean incremental) {
+        this.incremental = incremental;
         this.launcher = launcher;
         this.criu = criu;
         this.unprivileged = unprivileged;
@@ -122,6 +144,7 @@ public final class CriuEngine implements CheckpointEngine {
         Path log = ctx.ctl().root().resolve("criu-restore.log");
         List<Integer> pids = recordedPids(manifest);
         awaitPidsFree(pids, manifest.generation());
+        checkParentLink(generation, manifest);
         try {
             // the files as they were at this generation, before the tree that wrote them comes back
             CriuStateFiles.restore(generation, ctx.workdir(), manifest.engineData());
@@ -148,6 +171,7 @@ public final class CriuEngine implements CheckpointEngine {
                 throw new EngineException("criu restored generation " + manifest.generation() + " as pid " + pid + ", not "
                         + pids.get(0) + " as dumped; refusing to run it");
             }
+            base = Optional.of(new Base(manifest.generation(), generation.resolve("criu"), chainDepth(manifest)));
             return new RestoredChild(pid);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -185,6 +209,7 @@ public final class CriuEngine implements CheckpointEngine {
         data.put("dir", "criu");
         data.put("pid", app.pgid());
         data.put("pids", pids);
+        if (incremental) incremental(ctx, target, dir, data);
         if (state.any()) {
             try {
                 state.record(target.dir(), ctx.workdir(), data);
@@ -193,6 +218,68 @@ public final class CriuEngine implements CheckpointEngine {
             }
         }
         return data;
+    }
+
+    /**
+     * Makes the dump just written in {@code dir} an incremental one against {@link #base} (see {@link CriuPageDelta});
+     * the first dump of an attempt that restored nothing, a base whose chain is {@link #MAX_CHAIN} long, or a rewrite
+     * that fails leaves it full. Either way the generation is marked as part of a chain (it may become a parent).
+     */
+    private void incremental(EngineContext ctx, ImageStore.Pending target, Path dir, Map<String, Object> data) {
+        Optional<Base> against = base.filter(b -> b.depth() < MAX_CHAIN && Files.isDirectory(b.dir()));
+        depthOfLastDump = 0;
+        Optional<Integer> parent = Optional.empty();
+        if (against.isPresent()) {
+            Base b = against.get();
+            String link = "../../" + b.dir().getParent().getFileName() + "/criu"; // relative: survives .partial-* -> gen-N
+            try {
+                long t0 = System.nanoTime();
+                CriuPageDelta.Result r = CriuPageDelta.rewrite(dir, b.dir(), link);
+                parent = Optional.of(b.generation());
+                depthOfLastDump = b.depth() + 1;
+                data.put("parentImages", link);
+                data.put("pagesWritten", r.pagesWritten());
+                data.put("pagesFromParent", r.pagesFromParent());
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                data.put("deltaMs", ms);
+                ctx.log().accept("criu: incremental against generation " + b.generation() + ": " + r.pagesWritten() + " pages written, "
+                        + r.pagesFromParent() + " read through the parent (" + ms + " ms)");
+            } catch (IOException | RuntimeException e) {
+                ctx.log().accept("criu: incremental against generation " + b.generation() + " not possible (" + e.getMessage()
+                        + "); this generation is a full dump");
+            }
+        }
+        data.put("chainDepth", depthOfLastDump);
+        target.chain(parent);
+    }
+
+    @Override
+    public void committed(Generation g) {
+        base = Optional.of(new Base(g.number(), g.path().resolve("criu"), depthOfLastDump));
+    }
+
+    /**
+     * An incremental generation's {@code criu/parent} link must lead to the CRIU images of the parent its manifest names
+     * (the store verified that parent): CRIU follows the link, not the manifest.
+     */
+    static void checkParentLink(Path generation, Manifest manifest) throws EngineException {
+        if (manifest.parent().isEmpty()) return;
+        Path link = generation.resolve("criu").resolve(CriuPageDelta.PARENT_LINK);
+        Path expected = generation.resolveSibling(String.format("gen-%06d", manifest.parent().get())).resolve("criu");
+        try {
+            if (!Files.isSymbolicLink(link) || !link.toRealPath().equals(expected.toRealPath())) {
+                throw new EngineException("criu cannot restore generation " + manifest.generation() + ": its images' parent link "
+                        + link + " does not lead to generation " + manifest.parent().get());
+            }
+        } catch (IOException e) {
+            throw new EngineException("criu cannot restore generation " + manifest.generation() + ": parent link " + link + ": " + e, e);
+        }
+    }
+
+    /** How many parents a generation reads through (0: full, or written before incremental checkpoints). */
+    static int chainDepth(Manifest m) {
+        return m.parent().isPresent() && m.engineData().get("chainDepth") instanceof Number n ? n.intValue()
+                : m.parent().isPresent() ? MAX_CHAIN : 0;
     }
 
     /** The pids a generation's tree holds (root first); older generations recorded only the root. */

@@ -16,7 +16,8 @@ public final class Engines {
             case SIGNAL -> new SignalEngine(p.forward().orElse(p.signal()), p.state());
             case NONE -> new NoneEngine();
             case DMTCP -> new DmtcpEngine(launcher, DmtcpEngine.locate(environment));
-            case CRIU -> new CriuEngine(launcher, CriuEngine.locate(environment), p.state());
+            case CRIU -> new CriuEngine(launcher, CriuEngine.locate(environment), !"root".equals(System.getProperty("user.name")),
+                    p.state(), p.incremental());
         };
         // a step with a container block: the engine runs inside the container, the coordinator stays here
         return ContainerEngine.wrapIfContained(engine, spec, environment);

@@ -60,6 +60,7 @@ final class CheckpointCommitter {
             Map<String, Object> data = engine.checkpoint(context, app, pending, stop, deadline);
             Generation g = pending.commit(new ImageStore.Provenance(engine.name(), engine.version(), host, jobId,
                     journal.attempt(), trigger.wireName(), appSeconds, data));
+            engine.committed(g);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             journal.checkpointCommitted(g.number(), trigger, ms, g.bytes(), requestId, pending.timings());
             say.accept("checkpoint " + trigger.wireName() + ": generation " + g.number() + " committed (" + g.bytes()

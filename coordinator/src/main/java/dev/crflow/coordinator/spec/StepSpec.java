@@ -69,7 +69,8 @@ public record StepSpec(
             Optional<Duration> totalTime,
             OnCancel onCancel,
             boolean autoInterval,
-            Optional<Double> interruptionRate) {
+            Optional<Double> interruptionRate,
+            Boolean incremental) {
 
         public PolicySpec {
             engine = engine == null ? EngineKind.NONE : engine;
@@ -82,12 +83,14 @@ public record StepSpec(
             totalTime = totalTime == null ? Optional.empty() : totalTime;
             onCancel = onCancel == null ? OnCancel.CHECKPOINT : onCancel;
             interruptionRate = interruptionRate == null ? Optional.empty() : interruptionRate;
+            // absent from spec.json written before the setting existed: on, its default
+            incremental = incremental == null ? Boolean.TRUE : incremental;
         }
 
         /** A policy with a fixed interval or none. */
         public PolicySpec(EngineKind engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
                           List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime, OnCancel onCancel) {
-            this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, false, Optional.empty());
+            this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, false, Optional.empty(), true);
         }
 
         public static PolicySpec none() {

@@ -63,7 +63,17 @@ public final class ImageStore {
             }
         }
         out.sort(Comparator.comparingInt(Generation::number));
-        return out;
+        return Chains.checked(out);
+    }
+
+    /** Whether generation {@code g} is part of an incremental chain ({@link Manifest#partOfChain}): its files stay as written. */
+    public boolean partOfChain(Generation g) {
+        return readManifest(g.path()).map(Manifest::partOfChain).orElse(false);
+    }
+
+    /** The generations {@code g} reads through, nearest parent first (empty for a self-contained one). */
+    public List<Integer> ancestors(Generation g) throws IOException {
+        return Chains.ancestors(this, g);
     }
 
     public Optional<Generation> get(int number) throws IOException {
@@ -157,7 +167,23 @@ public final class ImageStore {
                 return new Verification(g, false, f.path() + ": checksum " + sums.get(i) + ", manifest says " + f.checksum(), manifest);
             }
         }
+        if (m.parent().isPresent()) return verifyParent(g, m.parent().get(), manifest);
         return new Verification(g, true, "", manifest);
+    }
+
+    /** An incremental generation: its parent (and so on down the chain) must verify too, or it cannot be restored. */
+    private Verification verifyParent(Generation g, int parent, Optional<Manifest> manifest) {
+        if (parent >= g.number()) return new Verification(g, false, "parent generation " + parent + " is not older", manifest);
+        Optional<Generation> p;
+        try {
+            p = get(parent);
+        } catch (IOException e) {
+            return new Verification(g, false, "parent generation " + parent + ": " + e.getMessage(), manifest);
+        }
+        if (p.isEmpty()) return new Verification(g, false, "parent generation " + parent + " is missing", manifest);
+        Verification pv = verify(p.get());
+        return pv.ok() ? new Verification(g, true, "", manifest)
+                : new Verification(g, false, "parent generation " + parent + " is invalid: " + pv.problem(), manifest);
     }
 
     /** Removes generations being written by a coordinator that died; they never became generations. */
@@ -197,17 +223,22 @@ public final class ImageStore {
     }
 
     /**
-     * Keeps the newest {@code keep} valid generations and deletes every generation older than the oldest
-     * of them. Called only after a commit succeeded, so the newest good generation is never at risk.
+     * Keeps the newest {@code keep} valid generations, and every generation they read through (an incremental chain is
+     * pruned as a whole: never a parent a kept generation still needs), and deletes every other generation older than
+     * the oldest of the newest {@code keep}. Called only after a commit succeeded, so the newest good generation is
+     * never at risk.
      */
     public List<Integer> prune(int keep) throws IOException {
         List<Generation> all = list();
         List<Generation> valid = all.stream().filter(Generation::valid).toList();
         List<Integer> removed = new ArrayList<>();
         if (valid.size() <= keep) return removed;
-        int oldestKept = valid.get(valid.size() - keep).number();
+        List<Generation> newest = valid.subList(valid.size() - keep, valid.size());
+        int oldestKept = newest.get(0).number();
+        Set<Integer> needed = new java.util.HashSet<>();
+        for (Generation g : newest) needed.addAll(ancestors(g));
         for (Generation g : all) {
-            if (g.number() < oldestKept) {
+            if (g.number() < oldestKept && !needed.contains(g.number())) {
                 // rename first so a crash mid-delete never leaves a half-deleted gen-NNNNNN that looks like a generation
                 Path doomed = dir.resolve(PARTIAL_PREFIX + "pruned-" + g.path().getFileName());
                 SafeFiles.renameDurably(g.path(), doomed);
@@ -228,8 +259,19 @@ public final class ImageStore {
         private final List<Manifest.FileEntry> copied = new ArrayList<>();
         private boolean done;
         private final Map<String, Long> timings = new java.util.LinkedHashMap<>();
+        private boolean incremental;
+        private Optional<Integer> parent = Optional.empty();
 
         Pending(Path partial) { this.partial = partial; }
+
+        /**
+         * Marks this generation as written for incremental checkpoints, reading through generation {@code parent} when
+         * present (recorded in its manifest; validity and pruning follow the chain).
+         */
+        public void chain(Optional<Integer> parent) {
+            this.incremental = true;
+            this.parent = parent;
+        }
 
         /** Milliseconds of the commit's phases (checksumAndSyncMs, manifestMs, renameMs), for the journal and benchmarks. */
         public Map<String, Long> timings() { return Map.copyOf(timings); }
@@ -312,7 +354,7 @@ public final class ImageStore {
             int number = nextNumber();
             Manifest m = new Manifest(Manifest.FORMAT, number, who.engine(), who.engineVersion(), who.host(), who.jobId(),
                     who.attempt(), who.trigger(), Instant.now(), who.appSeconds(), Checksums.ALGORITHM, total, files,
-                    who.engineData() == null ? Map.of() : who.engineData());
+                    who.engineData() == null ? Map.of() : who.engineData(), System.getProperty("os.version"), parent, incremental);
             SafeFiles.writeAtomically(partial.resolve(Manifest.FILE_NAME),
                     SpecReader.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
             for (Path d : dirs) SafeFiles.fsyncDir(d);

@@ -121,6 +121,23 @@ class CriuEngineTest {
     }
 
     @Test
+    void anIncrementalGenerationRestoresOnlyWhenItsParentLinkLeadsToTheParentTheManifestNames() throws Exception {
+        Path images = tmp.resolve("images");
+        for (String g : List.of("gen-000001", "gen-000002", "gen-000003")) Files.createDirectories(images.resolve(g).resolve("criu"));
+        Manifest m = new Manifest(Manifest.FORMAT, 3, "criu", "4.2.1", "host", "1", 1, "interval", Instant.now(), 1, "CRC32C", 0,
+                List.of(), Map.of(), "6.18", java.util.Optional.of(2), true);
+        Path gen3 = images.resolve("gen-000003");
+        EngineException none = assertThrows(EngineException.class, () -> CriuEngine.checkParentLink(gen3, m));
+        assertTrue(none.getMessage().contains("generation 2"), none.getMessage());
+        Files.createSymbolicLink(gen3.resolve("criu/parent"), Path.of("../../gen-000001/criu"));
+        assertThrows(EngineException.class, () -> CriuEngine.checkParentLink(gen3, m));
+        Files.delete(gen3.resolve("criu/parent"));
+        Files.createSymbolicLink(gen3.resolve("criu/parent"), Path.of("../../gen-000002/criu"));
+        CriuEngine.checkParentLink(gen3, m);
+        assertEquals(8, CriuEngine.chainDepth(m), "a parent without a recorded depth counts as a full chain: the next dump is full");
+    }
+
+    @Test
     void aRestoreUnderAnotherPidIsRefused() throws Exception {
         Recording r = new Recording();
         int dumped = freePid();

@@ -315,4 +315,155 @@ class CriuEngineIT {
         assertEquals("lost", h.events(JournalEvent.ATTEMPT_END).get(0).reason().orElse(""));
         assertEquals(IntStream.rangeClosed(1, 300).boxed().toList(), h.numbers(), "each number exactly once\n" + h.log());
     }
+
+    // --- incremental checkpoints (issue 14 item 3): a generation holds only the pages that changed since its parent
+
+    /**
+     * A python loop holding ~200 MB that it never changes (so later dumps read most pages through a parent), counting
+     * into out.txt until the test creates {@code finish}: no wait depends on how fast the machine counts.
+     */
+    static final String GATED_BIG_COUNTER = "exec python3 -c 'import os, time\nb = bytearray(b\"x\") * (200 << 20)\ni = 0\n"
+            + "while not (i >= 50 and os.path.exists(\"finish\")):\n    i += 1\n"
+            + "    f = open(\"out.txt\", \"a\"); f.write(\"%d\\n\" % i); f.close(); time.sleep(0.05)\n'";
+
+    private void finish() throws IOException { Files.writeString(h.workdir.resolve("finish"), ""); }
+
+    private void exactlyOnce() throws IOException {
+        List<Integer> n = h.numbers();
+        assertTrue(n.size() >= 50, h.log());
+        assertEquals(IntStream.rangeClosed(1, n.get(n.size() - 1)).boxed().toList(), n, "each number exactly once\n" + h.log());
+    }
+
+    private Manifest manifest(Generation g) { return ImageStore.readManifest(g.path()).orElseThrow(); }
+
+    private Generation newest() throws IOException {
+        List<Generation> all = ImageStore.open(h.ctl).list();
+        return all.get(all.size() - 1);
+    }
+
+    /** Every generation left verifies, and so does every generation it reads through: no chain was cut. */
+    private void chainsIntact() throws IOException {
+        ImageStore store = ImageStore.open(h.ctl);
+        for (Generation g : store.list()) {
+            assertTrue(store.verify(g).ok(), g + ": " + store.verify(g).problem() + "\n" + h.log());
+            for (int a : store.ancestors(g)) assertTrue(store.get(a).isPresent(), "generation " + g.number() + " needs " + a);
+        }
+    }
+
+    @Test
+    void periodicCheckpointsAreIncrementalKeepTwoKeepsTheirChainsAndARestoreFromOneIsExactlyOnce() throws Exception {
+        criu(GATED_BIG_COUNTER);
+        h.policy.put("interval", "PT1S");
+        Process p = h.start();
+        awaitCheckpoints(4);
+        h.signal(p, "USR1");
+        assertEquals(75, h.await(p, Duration.ofSeconds(120)), h.log());
+
+        ImageStore store = ImageStore.open(h.ctl);
+        chainsIntact();
+        List<Generation> gens = store.list();
+        assertTrue(gens.stream().allMatch(store::partOfChain), "every CRIU generation is marked as part of a chain");
+        Generation stop = newest();
+        Manifest sm = manifest(stop);
+        // the stop dump is incremental too, unless its predecessor ended a chain of MAX_CHAIN
+        int before = ((Number) manifest(gens.get(gens.size() - 2)).engineData().get("chainDepth")).intValue();
+        assertTrue(sm.parent().isPresent() || before == 8, sm + "\n" + h.log());
+        if (sm.parent().isPresent()) {
+            Map<String, Object> d = sm.engineData();
+            assertTrue(((Number) d.get("pagesFromParent")).longValue() > 0, "the 200 MB buffer did not change: read through the parent " + d);
+            assertTrue(Files.isSymbolicLink(stop.path().resolve("criu/parent")));
+            assertEquals(stop.path().getParent().resolve("gen-" + String.format("%06d", sm.parent().get())).resolve("criu").toRealPath(),
+                    stop.path().resolve("criu/parent").toRealPath(), "the relative link made in .partial-* points at the parent after the rename");
+            long full = Files.size(largestImage(gens.get(0).path().resolve("criu")));
+            assertTrue(Files.size(largestImage(stop.path().resolve("criu"))) < full / 2,
+                    "an incremental generation holds a fraction of the pages of a full one\n" + h.log());
+        }
+        int newestNumber = stop.number();
+
+        // attempt 2 restores the (incremental) newest generation; its first periodic dump is incremental against it
+        Process p2 = h.start();
+        Harness.waitUntil("a periodic checkpoint of the restored tree", Duration.ofSeconds(90), () -> {
+            try {
+                return newest().number() > newestNumber;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        h.signal(p2, "USR1");
+        assertEquals(75, h.await(p2, Duration.ofSeconds(120)), h.log());
+        assertEquals(newestNumber, h.events(JournalEvent.ATTEMPT_START).get(1).integer("fromGeneration").orElseThrow(), h.log());
+        Generation afterRestore = ImageStore.open(h.ctl).get(newestNumber + 1).orElseThrow();
+        assertEquals(java.util.Optional.of(newestNumber), manifest(afterRestore).parent(),
+                "the first dump after a restore reads through the restored generation\n" + h.log());
+        chainsIntact();
+
+        h.policy.put("interval", null);
+        finish();
+        assertEquals(0, h.runToEnd(Duration.ofSeconds(180)), h.log());
+        exactlyOnce();
+        assertTrue(h.events(JournalEvent.RESTORE).stream().allMatch(e -> e.ok().orElse(false)), h.log());
+        assertEquals(Outcome.COMPLETED, ControlDir.of(h.ctl).readResult().orElseThrow().outcome());
+    }
+
+    @Test
+    void aCorruptParentMakesItsChainInvalidAndTheRestoreFallsBackToAnOlderValidGeneration() throws Exception {
+        criu(GATED_BIG_COUNTER);
+        h.policy.put("interval", "PT1S");
+        Process p = h.start();
+        awaitCheckpoints(3);
+        h.signal(p, "USR1");
+        assertEquals(75, h.await(p, Duration.ofSeconds(120)), h.log());
+        ImageStore store = ImageStore.open(h.ctl);
+        Generation stop = newest();
+        assumeTrue(manifest(stop).parent().isPresent(), "the stop dump began a new chain (MAX_CHAIN reached); nothing to corrupt");
+        int parent = manifest(stop).parent().get();
+        Path pagemap;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(store.get(parent).orElseThrow().path().resolve("criu"), "pagemap-*.img")) {
+            pagemap = ds.iterator().next();
+        }
+        byte[] b = Files.readAllBytes(pagemap);
+        b[b.length - 1] ^= 0x01;
+        Files.write(pagemap, b, StandardOpenOption.TRUNCATE_EXISTING);
+        assertTrue(store.invalidBecause(stop.number()).orElseThrow().contains("parent generation " + parent + " is invalid"),
+                store.invalidBecause(stop.number()).toString());
+        int fallback = store.list().stream().filter(g -> g.number() < parent).mapToInt(Generation::number).max().orElseThrow();
+
+        h.policy.put("interval", null);
+        finish();
+        assertEquals(0, h.runToEnd(Duration.ofSeconds(180)), h.log());
+        assertEquals(fallback, h.events(JournalEvent.ATTEMPT_START).get(1).integer("fromGeneration").orElseThrow(), h.log());
+        List<JournalEvent> restores = h.events(JournalEvent.RESTORE);
+        JournalEvent refused = restores.get(0);
+        assertEquals(stop.number(), refused.generation().orElseThrow());
+        assertTrue(refused.message().orElse("").contains("parent generation " + parent + " is invalid"), refused.toString());
+        JournalEvent used = restores.stream().filter(e -> e.ok().orElse(false)).findFirst().orElseThrow(() -> new AssertionError(h.log()));
+        assertEquals(fallback, used.generation().orElseThrow());
+        assertEquals(parent, used.fallbackFrom().orElseThrow(), "falling back past the corrupt parent");
+        // no state files: what was appended after the fallback generation is appended again; nothing is missing
+        // (the restored loop ends at the first number >= 50 once `finish` exists, below what attempt 1 had reached)
+        List<Integer> n = h.numbers();
+        int max = n.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        assertEquals(new TreeSet<>(IntStream.rangeClosed(1, max).boxed().toList()), new TreeSet<>(n), h.log());
+        assertEquals(Outcome.COMPLETED, ControlDir.of(h.ctl).readResult().orElseThrow().outcome());
+    }
+
+    @Test
+    void incrementalFalseWritesSelfContainedGenerations() throws Exception {
+        criu(GATED_BIG_COUNTER);
+        h.policy.put("incremental", false);
+        h.policy.put("interval", "PT1S");
+        Process p = h.start();
+        awaitCheckpoints(2);
+        h.signal(p, "USR1");
+        assertEquals(75, h.await(p, Duration.ofSeconds(120)), h.log());
+        ImageStore store = ImageStore.open(h.ctl);
+        for (Generation g : store.list()) {
+            assertFalse(store.partOfChain(g), g.toString());
+            assertFalse(Files.exists(g.path().resolve("criu/parent"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        }
+        h.policy.put("interval", null);
+        finish();
+        assertEquals(0, h.runToEnd(Duration.ofSeconds(120)), h.log());
+        exactlyOnce();
+    }
 }

@@ -33,6 +33,9 @@ class CheckpointContext extends DslContext {
     /** A user's scancel: 'checkpoint' (default, a last generation to resume from) or 'stop'; the step ends CANCELLED. */
     void onCancel(Object v) { c.onCancel = session.set(c.onCancel, session.onCancel(v), 'onCancel') }
 
+    /** Engine 'criu': whether a checkpoint writes only the pages changed since the previous generation (default true). */
+    void incremental(Object v) { c.incremental = session.set(c.incremental, session.bool(v, 'incremental'), 'incremental') }
+
     /**
      * Periodic checkpoint interval ('5m'), or 'auto': the coordinator picks it from the measured checkpoint cost and
      * interruption rate; without it, checkpoints happen only on the warning signal.

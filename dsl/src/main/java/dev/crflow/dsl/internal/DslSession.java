@@ -339,6 +339,11 @@ public final class DslSession {
         return report(PolicyValues.engine(v));
     }
 
+    public Boolean bool(Object v, String label) {
+        if (unresolved(v)) return null;
+        return report(PolicyValues.bool(label, v));
+    }
+
     public dev.crflow.dsl.model.OnCancel onCancel(Object v) {
         if (unresolved(v)) return null;
         return report(PolicyValues.onCancel(v));

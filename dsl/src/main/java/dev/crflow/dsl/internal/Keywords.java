@@ -66,6 +66,7 @@ public final class Keywords {
         usage("forward", "forward 'INT'");
         usage("state", "state 'file', 'dir/', …");
         usage("keep", "keep 2");
+        usage("incremental", "incremental true (or false)");
         usage("maxRestarts", "maxRestarts 50");
         usage("totalTime", "totalTime '72h'");
         usage("runtime", "runtime 'shifter' (" + String.join(" | ", java.util.Arrays.stream(dev.crflow.dsl.model.ContainerRuntime.values())

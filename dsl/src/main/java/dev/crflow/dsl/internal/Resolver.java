@@ -226,6 +226,7 @@ final class Resolver {
         put(l, PolicyKey.MAX_RESTARTS, c.maxRestarts);
         put(l, PolicyKey.TOTAL_TIME, c.totalTime);
         put(l, PolicyKey.ON_CANCEL, c.onCancel);
+        put(l, PolicyKey.INCREMENTAL, c.incremental);
         return l;
     }
 

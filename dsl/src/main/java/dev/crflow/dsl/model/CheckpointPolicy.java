@@ -21,6 +21,7 @@ import java.util.Optional;
  *                    the measured checkpoint cost and interruption rate ({@code interval} is then empty)
  * @param interruptionRate the site's prior chance that an attempt ends early (settings' {@code interruptionRate}),
  *                    put here for the coordinator's automatic interval; empty: the coordinator's default prior
+ * @param incremental engine 'criu': a checkpoint writes only the pages changed since the previous generation (default true)
  */
 public record CheckpointPolicy(
         Engine engine,
@@ -34,7 +35,8 @@ public record CheckpointPolicy(
         Optional<Duration> totalTime,
         OnCancel onCancel,
         boolean autoInterval,
-        Optional<Double> interruptionRate) {
+        Optional<Double> interruptionRate,
+        boolean incremental) {
 
     public static final String DEFAULT_SIGNAL = "USR1";
     public static final Duration DEFAULT_LEAD = Duration.ofSeconds(60);
@@ -48,10 +50,10 @@ public record CheckpointPolicy(
         if (autoInterval) interval = Optional.empty();   // one or the other, never both
     }
 
-    /** A policy with a fixed interval or none (no automatic interval, no prior). */
+    /** A policy with a fixed interval or none (no automatic interval, no prior), CRIU checkpoints incremental. */
     public CheckpointPolicy(Engine engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
                             List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime, OnCancel onCancel) {
-        this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, false, Optional.empty());
+        this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, false, Optional.empty(), true);
     }
 
     /** The policy with the default {@code onCancel} (a last checkpoint). */
@@ -63,13 +65,13 @@ public record CheckpointPolicy(
     /** This policy with other state files (a bridge adds the declared outputs), every other setting kept. */
     public CheckpointPolicy withState(List<String> newState) {
         return new CheckpointPolicy(engine, interval, signal, lead, forward, newState, keep, maxRestarts, totalTime, onCancel,
-                autoInterval, interruptionRate);
+                autoInterval, interruptionRate, incremental);
     }
 
     /** This policy with the site's prior interruption rate (used only with {@link #autoInterval()}). */
     public CheckpointPolicy withInterruptionRate(Optional<Double> rate) {
         return new CheckpointPolicy(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel,
-                autoInterval, rate);
+                autoInterval, rate, incremental);
     }
 
     /** A step without a checkpoint block: no images, but still requeued on walltime and counted. */

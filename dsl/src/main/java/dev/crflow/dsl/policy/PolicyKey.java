@@ -20,7 +20,9 @@ public enum PolicyKey {
     KEEP("keep", Unit.COUNT, 1),
     MAX_RESTARTS("maxRestarts", Unit.COUNT, 0),
     TOTAL_TIME("totalTime", Unit.DURATION, 0),
-    ON_CANCEL("onCancel", Unit.ON_CANCEL, 0);
+    ON_CANCEL("onCancel", Unit.ON_CANCEL, 0),
+    /** Engine 'criu': periodic (and stop) checkpoints write only the pages changed since the previous generation. */
+    INCREMENTAL("incremental", Unit.BOOLEAN, 0);
 
     private final String dslName;
     private final Unit unit;

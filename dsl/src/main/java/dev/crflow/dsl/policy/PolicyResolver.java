@@ -109,6 +109,7 @@ public final class PolicyResolver {
         l.put(PolicyKey.MAX_RESTARTS, new Setting(p.maxRestarts(), 0));
         p.totalTime().ifPresent(v -> l.put(PolicyKey.TOTAL_TIME, new Setting(v, 0)));
         l.put(PolicyKey.ON_CANCEL, new Setting(p.onCancel(), 0));
+        l.put(PolicyKey.INCREMENTAL, new Setting(p.incremental(), 0));
         return l;
     }
 
@@ -156,7 +157,8 @@ public final class PolicyResolver {
                 (Integer) value(given, PolicyKey.MAX_RESTARTS).orElse(CheckpointPolicy.DEFAULT_MAX_RESTARTS),
                 value(given, PolicyKey.TOTAL_TIME).map(Duration.class::cast),
                 (dev.crflow.dsl.model.OnCancel) value(given, PolicyKey.ON_CANCEL).orElse(dev.crflow.dsl.model.OnCancel.CHECKPOINT),
-                intervalValue.filter(AutoInterval.AUTO::equals).isPresent(), Optional.empty());
+                intervalValue.filter(AutoInterval.AUTO::equals).isPresent(), Optional.empty(),
+                (Boolean) value(given, PolicyKey.INCREMENTAL).orElse(true));
         return new Resolution(policy, diagnostics, given);
     }
 

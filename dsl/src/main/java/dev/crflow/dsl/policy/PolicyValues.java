@@ -38,6 +38,7 @@ public final class PolicyValues {
             case PATHS -> statePaths(label, v);
             case RUNTIME -> runtime(v);
             case ON_CANCEL -> onCancel(v);
+            case BOOLEAN -> bool(label, v);
         };
     }
 
@@ -160,6 +161,14 @@ public final class PolicyValues {
         }
         return Checked.fail(oneOf("unknown checkpoint engine '" + v + "'", s,
                 Arrays.stream(Engine.values()).map(Engine::dslName).toList()));
+    }
+
+    public static Checked<Boolean> bool(String label, Object v) {
+        if (v instanceof Boolean b) return Checked.ok(b);
+        String s = v instanceof CharSequence ? v.toString().trim().toLowerCase(Locale.ROOT) : null;
+        if ("true".equals(s)) return Checked.ok(true);
+        if ("false".equals(s)) return Checked.ok(false);
+        return Checked.fail(oneOf(label + " must be true or false, not '" + v + "'", s, List.of("true", "false")));
     }
 
     public static Checked<dev.crflow.dsl.model.OnCancel> onCancel(Object v) {

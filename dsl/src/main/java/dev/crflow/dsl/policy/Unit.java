@@ -27,5 +27,7 @@ public enum Unit {
     /** Paths relative to the step's workdir. */
     PATHS,
     /** What a user's cancel does, one of {@link dev.crflow.dsl.model.OnCancel}. */
-    ON_CANCEL
+    ON_CANCEL,
+    /** true or false (also the strings 'true'/'false', as Snakemake resources and Nextflow ext maps may carry them). */
+    BOOLEAN
 }

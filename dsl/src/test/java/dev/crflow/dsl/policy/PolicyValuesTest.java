@@ -75,11 +75,20 @@ class PolicyValuesTest {
 
     @Test
     void everyKeyHasAUnitAndBothSpellings() {
-        assertEquals(List.of("engine", "interval", "signal", "lead", "forward", "state", "keep", "maxRestarts", "totalTime", "onCancel"), PolicyKey.dslNames());
+        assertEquals(List.of("engine", "interval", "signal", "lead", "forward", "state", "keep", "maxRestarts", "totalTime", "onCancel", "incremental"),
+                PolicyKey.dslNames());
+        assertEquals("checkpoint_incremental", PolicyKey.INCREMENTAL.resourceName());
         assertEquals("checkpoint_max_restarts", PolicyKey.MAX_RESTARTS.resourceName());
         assertEquals("checkpoint_on_cancel", PolicyKey.ON_CANCEL.resourceName());
         assertEquals("checkpoint_total_time", PolicyKey.TOTAL_TIME.resourceName());
         for (PolicyKey k : PolicyKey.values()) assertTrue(PolicyValues.read(k, k.dslName(), new Object()).diagnostics().size() == 1, k.name());
+    }
+
+    @Test
+    void incrementalIsTrueOrFalse() {
+        assertEquals(Optional.of(false), PolicyValues.bool("incremental", false).value());
+        assertEquals(Optional.of(true), PolicyValues.bool("incremental", "True").value());
+        assertEquals("incremental must be true or false, not 'yes' (known: true, false)", PolicyValues.bool("incremental", "yes").error().text());
     }
 
     @Test
