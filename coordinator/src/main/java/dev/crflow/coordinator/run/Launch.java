@@ -5,6 +5,7 @@ import dev.crflow.coordinator.engine.CheckpointEngine;
 import dev.crflow.coordinator.engine.EngineContext;
 import dev.crflow.coordinator.engine.EngineException;
 import dev.crflow.coordinator.proc.AppProcess;
+import dev.crflow.coordinator.store.Packer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,9 +88,7 @@ final class Launch {
             Files.deleteIfExists(ctl.exitMarker());
             AppProcess app;
             try {
-                app = from.isPresent() && engine.canCheckpoint()
-                        ? engine.restart(context, from.get().generation().path(), from.get().manifest())
-                        : engine.launch(context);
+                app = from.isPresent() && engine.canCheckpoint() ? restart(from.get()) : engine.launch(context);
             } catch (EngineException e) {
                 say.accept(e.getMessage());
                 if (from.isEmpty() || requested.isPresent()) return new Started.Failed(e.getMessage());
@@ -104,6 +103,20 @@ final class Launch {
                         + fellBackFrom.map(n -> ", falling back from generation " + n).orElse(""));
             }
             return new Started.Running(app, number);
+        }
+    }
+
+    /** Restarts from the generation's plain files: a packed generation is unpacked into a scratch copy first. */
+    private AppProcess restart(RestorePlan.FromGeneration from) throws EngineException {
+        Packer.Unpacked plain;
+        try {
+            plain = planner.unpack(from.generation());
+        } catch (IOException e) {
+            throw new EngineException("cannot unpack generation " + from.generation().number() + ": " + e.getMessage(), e);
+        }
+        try (plain) { // the engine has read the scratch copy once restart returns
+            if (plain.temporary()) say.accept("generation " + from.generation().number() + " unpacked for the restart");
+            return engine.restart(context, plain.dir(), plain.manifest());
         }
     }
 

@@ -64,8 +64,26 @@ public record StepSpec(
             int keep,
             int maxRestarts,
             Optional<Duration> totalTime,
-            OnCancel onCancel) {
+            OnCancel onCancel,
+            Optional<Boolean> compress,
+            Optional<Boolean> dedup) {
 
+        /** A spec written before {@code compress}/{@code dedup} existed: the engine's defaults. */
+        public PolicySpec(EngineKind engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
+                          List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime, OnCancel onCancel) {
+            this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, Optional.empty(), Optional.empty());
+        }
+
+        /**
+         * Whether committed generations are compressed (zstd, in the background). Default: on for process images
+         * (DMTCP, CRIU), which compress several-fold; off for the application's own state files.
+         */
+        public boolean compressImages() { return compress.orElse(engine == EngineKind.DMTCP || engine == EngineKind.CRIU); }
+
+        /** Whether committed generations share content-defined chunks. Default as {@link #compressImages}. */
+        public boolean dedupImages() { return dedup.orElse(engine == EngineKind.DMTCP || engine == EngineKind.CRIU); }
+
+        @com.fasterxml.jackson.annotation.JsonCreator
         public PolicySpec {
             engine = engine == null ? EngineKind.NONE : engine;
             interval = interval == null ? Optional.empty() : interval;
@@ -76,6 +94,8 @@ public record StepSpec(
             keep = Math.max(1, keep);
             totalTime = totalTime == null ? Optional.empty() : totalTime;
             onCancel = onCancel == null ? OnCancel.CHECKPOINT : onCancel;
+            compress = compress == null ? Optional.empty() : compress;
+            dedup = dedup == null ? Optional.empty() : dedup;
         }
 
         public static PolicySpec none() {
