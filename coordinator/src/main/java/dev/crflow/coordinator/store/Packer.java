@@ -149,7 +149,12 @@ public final class Packer {
             try (InputStream in = Files.newInputStream(src);
                  FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                          PosixFilePermissions.asFileAttribute(SafeFiles.FILE_PERMS))) {
-                try (ZstdOutputStream z = new ZstdOutputStream(new CheckedOutputStream(Channels.newOutputStream(ch), packed), LEVEL)) {
+                // closing the zstd stream ends the frame; the channel stays open for the fsync below
+                OutputStream keepOpen = new java.io.FilterOutputStream(Channels.newOutputStream(ch)) {
+                    @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); }
+                    @Override public void close() throws IOException { flush(); }
+                };
+                try (ZstdOutputStream z = new ZstdOutputStream(new CheckedOutputStream(keepOpen, packed), LEVEL)) {
                     z.setWorkers(threads);
                     z.setChecksum(true);
                     byte[] buf = new byte[1 << 20];
