@@ -314,6 +314,11 @@ public final class DslSession {
     }
 
     /** A whole number >= min; digit strings are accepted. */
+    public Boolean bool(Object v, String keyword) {
+        if (unresolved(v)) return null;
+        return report(PolicyValues.bool(keyword, v));
+    }
+
     public Integer count(Object v, String keyword, int min) {
         if (unresolved(v)) return null;
         return report(PolicyValues.count(keyword, v, min));

@@ -52,6 +52,7 @@ public final class Specs {
         public List<Located<String>> state;          // null: not set in this block
         public Located<Integer> keep, maxRestarts;
         public Located<dev.crflow.dsl.model.OnCancel> onCancel;
+        public Located<Boolean> compress, dedup;
 
         public CheckpointDecl(int line) { this.line = line; }
     }

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param maxRestarts walltime/preemption/node-loss requeues allowed
  * @param totalTime   compute budget across all attempts; empty: unlimited
  * @param onCancel    a user's scancel: last checkpoint (default) or stop at once; the step ends CANCELLED either way
+ * @param compress    committed generations are compressed (zstd) in the background, never on the checkpoint's path
+ * @param dedup       committed generations are stored as content-defined chunks shared between generations
  */
 public record CheckpointPolicy(
         Engine engine,
@@ -28,7 +30,9 @@ public record CheckpointPolicy(
         int keep,
         int maxRestarts,
         Optional<Duration> totalTime,
-        OnCancel onCancel) {
+        OnCancel onCancel,
+        boolean compress,
+        boolean dedup) {
 
     public static final String DEFAULT_SIGNAL = "USR1";
     public static final Duration DEFAULT_LEAD = Duration.ofSeconds(60);
@@ -38,6 +42,19 @@ public record CheckpointPolicy(
     public CheckpointPolicy {
         state = List.copyOf(state);
         if (onCancel == null) onCancel = OnCancel.CHECKPOINT;
+    }
+
+    /**
+     * Compression and deduplication default to on for process images (DMTCP, CRIU: several-fold smaller, and mostly
+     * the same from one generation to the next) and off for an application's own state files ('signal').
+     */
+    public static boolean packsByDefault(Engine engine) { return engine == Engine.DMTCP || engine == Engine.CRIU; }
+
+    /** The policy with the engine's default {@code compress} and {@code dedup}. */
+    public CheckpointPolicy(Engine engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
+                            List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime, OnCancel onCancel) {
+        this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel,
+                packsByDefault(engine), packsByDefault(engine));
     }
 
     /** The policy with the default {@code onCancel} (a last checkpoint). */

@@ -20,7 +20,11 @@ public enum PolicyKey {
     KEEP("keep", Unit.COUNT, 1),
     MAX_RESTARTS("maxRestarts", Unit.COUNT, 0),
     TOTAL_TIME("totalTime", Unit.DURATION, 0),
-    ON_CANCEL("onCancel", Unit.ON_CANCEL, 0);
+    ON_CANCEL("onCancel", Unit.ON_CANCEL, 0),
+    /** Committed generations compressed (zstd) in the background, off the checkpoint's critical path. */
+    COMPRESS("compress", Unit.BOOLEAN, 0),
+    /** Committed generations stored as content-defined chunks shared between generations. */
+    DEDUP("dedup", Unit.BOOLEAN, 0);
 
     private final String dslName;
     private final Unit unit;

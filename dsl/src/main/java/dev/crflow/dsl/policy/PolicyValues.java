@@ -36,6 +36,7 @@ public final class PolicyValues {
             case PATHS -> statePaths(label, v);
             case RUNTIME -> runtime(v);
             case ON_CANCEL -> onCancel(v);
+            case BOOLEAN -> bool(label, v);
         };
     }
 
@@ -147,6 +148,16 @@ public final class PolicyValues {
         }
         return Checked.fail(oneOf("unknown checkpoint engine '" + v + "'", s,
                 Arrays.stream(Engine.values()).map(Engine::dslName).toList()));
+    }
+
+    /** true | false; the strings 'true'/'false' and the numbers 1/0 too (Snakemake resources are numbers or strings). */
+    public static Checked<Boolean> bool(String label, Object v) {
+        if (v instanceof Boolean b) return Checked.ok(b);
+        if (v instanceof Number n && isWhole(n) && (n.longValue() == 0 || n.longValue() == 1)) return Checked.ok(n.longValue() == 1);
+        String s = v instanceof CharSequence ? v.toString().trim().toLowerCase(Locale.ROOT) : null;
+        if ("true".equals(s) || "1".equals(s)) return Checked.ok(true);
+        if ("false".equals(s) || "0".equals(s)) return Checked.ok(false);
+        return Checked.fail(PolicyDiagnostic.error(label + " expects true or false, got '" + v + "'"));
     }
 
     public static Checked<dev.crflow.dsl.model.OnCancel> onCancel(Object v) {

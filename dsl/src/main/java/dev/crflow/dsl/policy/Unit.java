@@ -25,5 +25,7 @@ public enum Unit {
     /** Paths relative to the step's workdir. */
     PATHS,
     /** What a user's cancel does, one of {@link dev.crflow.dsl.model.OnCancel}. */
-    ON_CANCEL
+    ON_CANCEL,
+    /** true or false (also 'true'/'false', 1/0: Snakemake resources are numbers or strings). */
+    BOOLEAN
 }

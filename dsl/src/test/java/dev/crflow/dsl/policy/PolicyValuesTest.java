@@ -75,11 +75,22 @@ class PolicyValuesTest {
 
     @Test
     void everyKeyHasAUnitAndBothSpellings() {
-        assertEquals(List.of("engine", "interval", "signal", "lead", "forward", "state", "keep", "maxRestarts", "totalTime", "onCancel"), PolicyKey.dslNames());
+        assertEquals(List.of("engine", "interval", "signal", "lead", "forward", "state", "keep", "maxRestarts", "totalTime", "onCancel",
+                "compress", "dedup"), PolicyKey.dslNames());
+        assertEquals("checkpoint_compress", PolicyKey.COMPRESS.resourceName());
         assertEquals("checkpoint_max_restarts", PolicyKey.MAX_RESTARTS.resourceName());
         assertEquals("checkpoint_on_cancel", PolicyKey.ON_CANCEL.resourceName());
         assertEquals("checkpoint_total_time", PolicyKey.TOTAL_TIME.resourceName());
         for (PolicyKey k : PolicyKey.values()) assertTrue(PolicyValues.read(k, k.dslName(), new Object()).diagnostics().size() == 1, k.name());
+    }
+
+    @Test
+    void booleansFromEveryFrontEnd() {
+        assertEquals(Optional.of(false), PolicyValues.bool("compress", false).value());
+        assertEquals(Optional.of(true), PolicyValues.bool("compress", "True").value());
+        assertEquals(Optional.of(false), PolicyValues.bool("checkpoint_dedup", 0).value());
+        assertEquals(Optional.of(true), PolicyValues.bool("checkpoint_dedup", "1").value());
+        assertEquals("dedup expects true or false, got 'yes please'", PolicyValues.bool("dedup", "yes please").error().text());
     }
 
     @Test
