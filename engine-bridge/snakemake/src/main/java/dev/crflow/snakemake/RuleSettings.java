@@ -111,7 +111,7 @@ public final class RuleSettings {
             all.add(Path.of(f).normalize().toString());
         }
         return new CheckpointPolicy(cp.engine(), cp.interval(), cp.signal(), cp.lead(), cp.forward(), new ArrayList<>(all),
-                cp.keep(), cp.maxRestarts(), cp.totalTime());
+                cp.keep(), cp.maxRestarts(), cp.totalTime(), cp.onCancel(), cp.compress(), cp.dedup());
     }
 
     /** The value, or the bridge's error: the message, what to write, and the accepted words when there is a list. */
