@@ -113,6 +113,9 @@ final class Launch {
             plain = planner.unpack(from.generation());
         } catch (IOException e) {
             throw new EngineException("cannot unpack generation " + from.generation().number() + ": " + e.getMessage(), e);
+        } catch (LinkageError e) {
+            throw new EngineException("cannot unpack generation " + from.generation().number() + ": zstd is not available on"
+                    + " this node (" + e + ")", e);
         }
         try (plain) { // the engine has read the scratch copy once restart returns
             if (plain.temporary()) say.accept("generation " + from.generation().number() + " unpacked for the restart");

@@ -80,6 +80,9 @@ public final class BackgroundPacker implements AutoCloseable {
                             + " new), " + (System.nanoTime() - t0) / 1_000_000 + " ms"));
                 } catch (InterruptedIOException e) {
                     return; // paused for a checkpoint, or the coordinator is ending: the generation stays plain
+                } catch (LinkageError e) {
+                    say.accept("background packing off: zstd is not available on this node (" + e + "); generations stay plain");
+                    return;
                 } catch (IOException | RuntimeException e) {
                     // pruned meanwhile, disk full, ...: the generation is still valid in its plain form
                     if (java.nio.file.Files.isDirectory(g.path())) {

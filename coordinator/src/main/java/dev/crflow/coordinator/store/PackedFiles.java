@@ -73,6 +73,9 @@ final class PackedFiles {
             return Optional.empty();
         } catch (IOException ex) {
             return Optional.of(e.path() + ": " + ex.getMessage());
+        } catch (LinkageError ex) {
+            // zstd's native library does not load here (e.g. a noexec java.io.tmpdir): unreadable on this node
+            return Optional.of(e.path() + ": zstd is not available on this node (" + ex + ")");
         }
     }
 
