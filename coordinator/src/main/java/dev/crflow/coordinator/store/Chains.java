@@ -35,8 +35,16 @@ public final class Chains {
     }
 
     /**
-     * Why {@code g} must stay in plain files, if it must: it has a parent, a generation names it as parent, or (while
-     * the step's generations form chains at all) it is the newest one, the parent of the next incremental dump.
+     * CRIU can dump incrementally against the newest generation ({@code --prev-images-dir}) before any manifest names a
+     * parent: its newest generation stays plain until a newer one is committed.
+     */
+    private static boolean incrementalEngine(Generation g) {
+        return ImageStore.readManifest(g.path()).map(m -> "criu".equals(m.engine())).orElse(false);
+    }
+
+    /**
+     * Why {@code g} must stay in plain files, if it must: it has a parent, a generation names it as parent, or it is the
+     * newest one while the step's generations form chains (or were written by CRIU): the parent of the next incremental dump.
      */
     public static Optional<String> mustStayPlain(Generation g, List<Generation> all) {
         Optional<Integer> parent = parentOf(g.path());
@@ -50,7 +58,9 @@ public final class Chains {
             chains |= p.isPresent();
         }
         int newest = all.stream().mapToInt(Generation::number).max().orElse(g.number());
-        if (chains && g.number() == newest) return Optional.of("the newest generation of a step that checkpoints incrementally");
+        if (g.number() == newest && (chains || incrementalEngine(g))) {
+            return Optional.of("the newest generation of a step that may checkpoint incrementally (the next dump's parent)");
+        }
         return Optional.empty();
     }
 }

@@ -168,7 +168,7 @@ public final class StorageBenchmark {
         Matcher m = Pattern.compile("pgid (\\d+)\\)").matcher(log);
         int pgid = -1;
         while (m.find()) pgid = Integer.parseInt(m.group(1));
-        if (pgid > 1) Posix.signalProcess(-pgid, 9);
+        if (pgid > 1) Posix.signalGroup(pgid, 9);
     }
 
     static String read(Path f) {

@@ -175,6 +175,20 @@ class PackerTest {
         assertEquals(Optional.empty(), Chains.parentOf(g3.path()));
     }
 
+    @Test
+    void theNewestCriuGenerationStaysPlainForTheNextIncrementalDump() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        ImageStore.Provenance criu = new ImageStore.Provenance("criu", "4.2", "host", "1", 1, "interval", 1.0, Map.of());
+        for (int i = 0; i < 2; i++) {
+            ImageStore.Pending p = store.begin("test");
+            Files.write(p.dir().resolve("pages-1.img"), image(i + 1, 2, 1));
+            p.commit(criu);
+        }
+        Packer packer = new Packer(store, new Packer.Settings(true, true), () -> false);
+        assertEquals(Optional.empty(), packer.pack(store.get(2).orElseThrow()), "the newest: the next dump's parent");
+        assertTrue(packer.pack(store.get(1).orElseThrow()).isPresent(), "an older one, named as nobody's parent, is packed");
+    }
+
     /** A pack stopped at every point it checks (a checkpoint pausing it) leaves the generation valid and plain. */
     @Test
     void aPackStoppedAnywhereLeavesTheGenerationValid() throws Exception {
