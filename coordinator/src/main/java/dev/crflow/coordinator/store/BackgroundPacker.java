@@ -74,10 +74,12 @@ public final class BackgroundPacker implements AutoCloseable {
                 if (paused) return;
                 if (!g.valid()) continue;
                 long t0 = System.nanoTime();
+                long cpu0 = cpuNanos();
                 try {
+                    // the CPU time too: on a shared node the wall time says more about the neighbours than about packing
                     packer.pack(g).ifPresent(p -> say.accept("generation " + p.generation() + " packed in the background ("
                             + describe() + "): " + p.plainBytes() + " bytes stored in " + p.stored() + " (" + p.written()
-                            + " new), " + (System.nanoTime() - t0) / 1_000_000 + " ms"));
+                            + " new), " + (System.nanoTime() - t0) / 1_000_000 + " ms, " + (cpuNanos() - cpu0) / 1_000_000 + " ms CPU"));
                 } catch (InterruptedIOException e) {
                     return; // paused for a checkpoint, or the coordinator is ending: the generation stays plain
                 } catch (LinkageError e) {
@@ -96,6 +98,11 @@ public final class BackgroundPacker implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             say.accept("background packing stopped: " + e.getMessage());
         }
+    }
+
+    /** The coordinator JVM's CPU time (the packer's threads are nearly all of it while a pass runs). */
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private String describe() {

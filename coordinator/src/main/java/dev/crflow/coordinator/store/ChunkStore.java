@@ -71,13 +71,17 @@ final class ChunkStore {
             data = java.util.Arrays.copyOfRange(b, off, off + len);
         }
         Path tmp = sub.resolve(TEMP_PREFIX + UUID.randomUUID());
-        try (var ch = java.nio.channels.FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(SafeFiles.FILE_PERMS))) {
-            var buf = java.nio.ByteBuffer.wrap(data);
-            while (buf.hasRemaining()) ch.write(buf);
-            ch.force(true);
+        try {
+            try (var ch = java.nio.channels.FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(SafeFiles.FILE_PERMS))) {
+                var buf = java.nio.ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) ch.write(buf);
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp); // an interrupted write (a paused pack): no debris
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         touchedDirs.add(sub);
         return data.length;
     }
@@ -92,7 +96,13 @@ final class ChunkStore {
     }
 
     /** The chunk's plain content, verified against its name and length; an IOException says what is wrong. */
-    byte[] read(Manifest.Chunk c, boolean compressed) throws IOException {
+    byte[] read(Manifest.Chunk c, boolean compressed) throws IOException { return read(c, compressed, true); }
+
+    /**
+     * @param sha256 verify the content's SHA-256 ({@link ImageStore#verify}); false when the caller checks the whole
+     *               file's CRC32C against the manifest anyway (unpack, the packer's read-back): one hash pass, not two
+     */
+    byte[] read(Manifest.Chunk c, boolean compressed, boolean sha256) throws IOException {
         Path p = path(c.sha256(), compressed);
         byte[] stored;
         try {
@@ -113,6 +123,7 @@ final class ChunkStore {
             plain = stored;
         }
         if (plain.length != c.bytes()) throw new IOException("chunk " + c.sha256() + ": " + plain.length + " bytes, manifest says " + c.bytes());
+        if (!sha256) return plain;
         String sum = sha256(plain, 0, plain.length);
         if (!sum.equals(c.sha256())) throw new IOException("chunk " + c.sha256() + ": content has SHA-256 " + sum);
         return plain;

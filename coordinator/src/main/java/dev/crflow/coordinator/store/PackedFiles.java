@@ -16,6 +16,15 @@ import java.util.zip.CRC32C;
 final class PackedFiles {
     private PackedFiles() {}
 
+    /** Decompresses the chunks ahead of the reader (restore time): daemon threads, half the cores, 2 to 4. */
+    private static final java.util.concurrent.ExecutorService READ_AHEAD = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors() / 2)), r -> {
+                Thread t = new Thread(r, "crflow-unpack");
+                t.setDaemon(true);
+                return t;
+            });
+    private static final int READ_AHEAD_CHUNKS = 8;
+
     /** The compressed file of a {@link Manifest.Form#ZSTD} entry, refused if its name leaves the generation. */
     static Path zstdFile(Path genDir, Manifest.FileEntry e) throws IOException {
         Path p = genDir.resolve(e.packed().orElseThrow().file()).normalize();
@@ -23,7 +32,10 @@ final class PackedFiles {
         return p;
     }
 
-    /** The entry's plain content (chunks verified by SHA-256 as they are read). */
+    /**
+     * The entry's plain content. Chunks are checked for length only: every caller compares the whole content's length
+     * and CRC32C with the manifest (unpack, the packer's read-back); {@link #verifyProblem} checks each chunk's SHA-256.
+     */
     static InputStream open(Path genDir, Manifest.FileEntry e, ChunkStore chunks) throws IOException {
         Manifest.Packed p = e.packed().orElseThrow();
         return switch (p.form()) {
@@ -97,14 +109,37 @@ final class PackedFiles {
         }
     }
 
-    /** The concatenation of a file's chunks, each read whole and verified. */
+    /** The concatenation of a file's chunks, each read whole (up to {@value #READ_AHEAD_CHUNKS} ahead, in parallel). */
     private static final class ChunkInput extends InputStream {
         private final List<Manifest.Chunk> list;
         private final boolean compressed;
         private final ChunkStore store;
         private int next;
+        private final java.util.ArrayDeque<java.util.concurrent.Future<byte[]>> ahead = new java.util.ArrayDeque<>();
         private byte[] cur = new byte[0];
         private int pos;
+
+        private byte[] nextChunk() throws IOException {
+            while (ahead.size() < READ_AHEAD_CHUNKS && next < list.size()) {
+                Manifest.Chunk c = list.get(next++);
+                ahead.add(READ_AHEAD.submit(() -> store.read(c, compressed, false)));
+            }
+            try {
+                return ahead.remove().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof IOException io) throw io;
+                throw new IOException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("reading chunks interrupted");
+            }
+        }
+
+        @Override
+        public void close() {
+            for (var f : ahead) f.cancel(true);
+            ahead.clear();
+        }
 
         ChunkInput(List<Manifest.Chunk> list, boolean compressed, ChunkStore store) {
             this.list = list;
@@ -114,8 +149,8 @@ final class PackedFiles {
 
         private boolean fill() throws IOException {
             while (pos >= cur.length) {
-                if (next >= list.size()) return false;
-                cur = store.read(list.get(next++), compressed);
+                if (next >= list.size() && ahead.isEmpty()) return false;
+                cur = nextChunk();
                 pos = 0;
             }
             return true;

@@ -227,7 +227,13 @@ public final class Packer {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("packing stopped");
         } finally {
+            // no chunk write may outlive the pack: a sweep after it must see every file it will ever write
             pool.shutdownNow();
+            try {
+                if (!pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) throw new IOException("chunk writers did not stop");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -303,8 +309,10 @@ public final class Packer {
                     out.flush();
                 }
                 if (n != f.bytes() || !Checksums.format(crc.getValue()).equals(f.checksum())) {
+                    // rare: name the damaged chunk or compressed file if its own checksum shows it
+                    String which = PackedFiles.verifyProblem(g.path(), f, chunks).map(p -> " (" + p + ")").orElse("");
                     throw new IOException(f.path() + ": unpacks to " + n + " bytes, checksum " + Checksums.format(crc.getValue())
-                            + "; manifest says " + f.bytes() + ", " + f.checksum());
+                            + "; manifest says " + f.bytes() + ", " + f.checksum() + which);
                 }
                 return f;
             });

@@ -64,17 +64,24 @@ public final class StorageBenchmark {
         List<Result> results = new ArrayList<>();
         for (boolean packed : new boolean[] {false, true}) results.add(one(base, churn, engine, mib, gens, packed));
         System.out.println();
-        System.out.println("| storage | bytes stored, " + gens + " generations | after the next attempt packed the last | checkpoint (mean, journal) | background pack per generation (mean) | warning -> coordinator exit | restart from the newest (plain) generation | restart from a packed generation (after kill -9) |");
+        System.out.println("| storage | bytes stored, " + gens + " generations | after the next attempt packed the last | checkpoint (mean, journal) | background pack per generation (mean) | warning -> coordinator exit | restart from the newest generation (plain: the stop never packs) | restart from the newest generation after kill -9 (packed in the packed mode) |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
         for (Result r : results) System.out.println(r.row());
     }
 
-    record Result(String mode, long bytes, long bytesAfter, double ckptMs, double packMs, long stopMs, long restartMs, long restartPackedMs) {
+    record Result(String mode, long bytes, long bytesAfter, double ckptMs, double packMs, double packCpuMs, long stopMs,
+                  long restartMs, long restartCpuMs, long restartPackedMs, long restartPackedCpuMs) {
         String row() {
-            return String.format("| %s | %.2f GiB | %.2f GiB | %.0f ms | %s | %.1f s | %.1f s | %.1f s |", mode, bytes / 1073741824.0,
-                    bytesAfter / 1073741824.0, ckptMs, packMs < 0 ? "—" : String.format("%.1f s", packMs / 1000), stopMs / 1000.0,
-                    restartMs / 1000.0, restartPackedMs / 1000.0);
+            return String.format("| %s | %.2f GiB | %.2f GiB | %.0f ms | %s | %.1f s | %.1f s (CPU %.1f s) | %.1f s (CPU %.1f s) |", mode,
+                    bytes / 1073741824.0, bytesAfter / 1073741824.0, ckptMs,
+                    packMs < 0 ? "—" : String.format("%.1f s (CPU %.1f s)", packMs / 1000, packCpuMs / 1000), stopMs / 1000.0,
+                    restartMs / 1000.0, restartCpuMs / 1000.0, restartPackedMs / 1000.0, restartPackedCpuMs / 1000.0);
         }
+    }
+
+    /** The coordinator JVM's CPU time so far (JVM start included): what a restart costs, whatever the neighbours do. */
+    static long cpuMs(Process p) {
+        return p.toHandle().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
     }
 
     static Result one(Path base, Path churn, String engine, int mib, int gens, boolean packed) throws Exception {
@@ -91,6 +98,7 @@ public final class StorageBenchmark {
         Process c = coordinator(ctl, root);
         waitFor("the application filled its memory", 600, () -> round(work) >= 0);
         List<Long> packMs = new ArrayList<>();
+        List<Long> packCpu = new ArrayList<>();
         for (int k = 1; k < gens; k++) {
             churnRound(work, k);
             Files.createDirectories(ctl.resolve("requests"));
@@ -100,9 +108,10 @@ public final class StorageBenchmark {
             if (packed) {
                 waitFor("generation " + k + " packed", 600, () -> read(log).contains("generation " + want + " packed in the background"));
                 packMs.add(packMillis(read(log), k));
+                packCpu.add(packCpuMillis(read(log), k));
             }
             System.out.println("  generation " + k + ": " + checkpoints(ctl).get(k - 1).durationMs().orElse(-1L) + " ms checkpoint"
-                    + (packed ? ", packed in " + packMs.get(k - 1) + " ms" : ""));
+                    + (packed ? ", packed in " + packMs.get(k - 1) + " ms (" + packCpu.get(k - 1) + " ms CPU)" : ""));
         }
         churnRound(work, gens);
         long t0 = System.nanoTime();
@@ -118,11 +127,12 @@ public final class StorageBenchmark {
         Process c2 = coordinator(ctl, root);
         waitFor("attempt 2 running", 600, () -> read(log).contains("attempt 2 of step"));
         long restartMs = (System.nanoTime() - t1) / 1_000_000;
+        long restartCpuMs = cpuMs(c2);
         if (packed) waitFor("generation " + gens + " packed", 600, () -> read(log).contains("generation " + gens + " packed in the background"));
         long bytesAfter = DiskUsage.bytes(ctl.resolve("images"));
         boolean newestPacked = ImageStore.readManifest(ImageStore.open(ctl).get(gens).orElseThrow().path()).orElseThrow()
                 .files().stream().noneMatch(Manifest.FileEntry::isPlain);
-        System.out.println("  restart " + restartMs + " ms; images " + bytesAfter + " bytes; generation " + gens + " packed: " + newestPacked);
+        System.out.println("  restart " + restartMs + " ms (coordinator CPU " + restartCpuMs + " ms); images " + bytesAfter + " bytes; generation " + gens + " packed: " + newestPacked);
 
         // a node loss: coordinator and application killed; the next start kills the leftovers and restores
         c2.destroyForcibly().waitFor();
@@ -130,12 +140,14 @@ public final class StorageBenchmark {
         Process c3 = coordinator(ctl, root);
         waitFor("attempt 3 running", 600, () -> read(log).contains("attempt 3 of step"));
         long restartPackedMs = (System.nanoTime() - t2) / 1_000_000;
-        System.out.println("  restart after kill -9 " + restartPackedMs + " ms (from generation " + gens + ", packed: " + newestPacked + ")");
+        long restartPackedCpuMs = cpuMs(c3);
+        System.out.println("  restart after kill -9 " + restartPackedMs + " ms (coordinator CPU " + restartPackedCpuMs + " ms) (from generation " + gens + ", packed: " + newestPacked + ")");
         c3.destroyForcibly().waitFor();
         killApplication(read(log));
         double meanPack = packMs.isEmpty() ? -1 : packMs.stream().mapToLong(Long::longValue).average().orElse(0);
         dev.crflow.coordinator.control.SafeFiles.deleteTree(root);
-        return new Result(mode, bytes, bytesAfter, ckptMs, meanPack, stopMs, restartMs, restartPackedMs);
+        double meanPackCpu = packCpu.isEmpty() ? -1 : packCpu.stream().mapToLong(Long::longValue).average().orElse(0);
+        return new Result(mode, bytes, bytesAfter, ckptMs, meanPack, meanPackCpu, stopMs, restartMs, restartCpuMs, restartPackedMs, restartPackedCpuMs);
     }
 
     static void churnRound(Path work, int r) throws Exception {
@@ -160,8 +172,13 @@ public final class StorageBenchmark {
     }
 
     static long packMillis(String log, int gen) {
-        Matcher m = Pattern.compile("generation " + gen + " packed in the background .*, (\\d+) ms").matcher(log);
+        Matcher m = Pattern.compile("generation " + gen + " packed in the background .*, (\\d+) ms, (\\d+) ms CPU").matcher(log);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    static long packCpuMillis(String log, int gen) {
+        Matcher m = Pattern.compile("generation " + gen + " packed in the background .*, (\\d+) ms, (\\d+) ms CPU").matcher(log);
+        return m.find() ? Long.parseLong(m.group(2)) : -1;
     }
 
     static void killApplication(String log) {
