@@ -11,9 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ChunkStore {
     static final String DIR_NAME = "chunks";
     static final String TEMP_PREFIX = ".tmp-";
-    private static final HexFormat HEX = HexFormat.of();
 
     private final Path dir;
     private final Set<Path> touchedDirs = ConcurrentHashMap.newKeySet();
@@ -41,15 +37,7 @@ final class ChunkStore {
         return dir.resolve(sha256.substring(0, 2)).resolve(sha256 + (compressed ? ".zst" : ""));
     }
 
-    static String sha256(byte[] b, int off, int len) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(b, off, len);
-            return HEX.formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
+    static String sha256(byte[] b, int off, int len) { return Sha256.hex(b, off, len); }
 
     /**
      * Stores a chunk unless it is there already; the rename is made durable by {@link #syncDirectories}, which the
