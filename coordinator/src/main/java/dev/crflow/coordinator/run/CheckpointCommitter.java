@@ -78,6 +78,7 @@ final class CheckpointCommitter {
             say.accept("checkpoint " + trigger.wireName() + ": generation " + g.number() + " committed (" + g.bytes()
                     + " bytes, " + ms + " ms)");
             prune();
+            Packer.removeRestoreScratch(store); // the application has been checkpointed since: nothing reads it any more
             // packed after the commit, while the application runs; never after a stop checkpoint (the job ends now;
             // the next attempt packs it)
             if (!stop) packer.requestPass();

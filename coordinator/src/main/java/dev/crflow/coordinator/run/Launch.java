@@ -117,9 +117,14 @@ final class Launch {
             throw new EngineException("cannot unpack generation " + from.generation().number() + ": zstd is not available on"
                     + " this node (" + e + ")", e);
         }
-        try (plain) { // the engine has read the scratch copy once restart returns
-            if (plain.temporary()) say.accept("generation " + from.generation().number() + " unpacked for the restart");
+        if (plain.temporary()) say.accept("generation " + from.generation().number() + " unpacked for the restart");
+        try {
+            // the scratch copy stays until the next commit (CheckpointCommitter) or the next start: an engine may still
+            // read it after restart returns (the container engine's shim restarts DMTCP asynchronously)
             return engine.restart(context, plain.dir(), plain.manifest());
+        } catch (EngineException | RuntimeException e) {
+            plain.close();
+            throw e;
         }
     }
 

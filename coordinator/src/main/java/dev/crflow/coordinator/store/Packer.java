@@ -86,6 +86,16 @@ public final class Packer {
         }
     }
 
+    /** Deletes the scratch copies {@link #unpack} left for a restart (also removed with every partial at a start). */
+    public static void removeRestoreScratch(ImageStore store) {
+        if (!Files.isDirectory(store.directory())) return;
+        try (var ds = Files.newDirectoryStream(store.directory(), RESTORE_PREFIX + "*")) {
+            for (Path p : ds) SafeFiles.deleteTree(p);
+        } catch (IOException ignored) {
+            // a partial: the next start removes it
+        }
+    }
+
     /** A packer that only restores and cleans up (unpack, tidy, sweep). */
     public static Packer forRestore(ImageStore store) { return new Packer(store, Settings.off(), () -> false); }
 
@@ -253,7 +263,8 @@ public final class Packer {
      *
      * @param dir       where the engine restarts from: the generation itself when it is plain, else a scratch copy
      * @param manifest  the manifest with every file plain
-     * @param temporary {@code dir} is the scratch copy, deleted by {@link #close} once the engine has read it
+     * @param temporary {@code dir} is the scratch copy, deleted by {@link #close} (restart failed) or
+     *                  {@link #removeRestoreScratch} (after the next commit)
      */
     public record Unpacked(Path dir, Manifest manifest, boolean temporary) implements AutoCloseable {
         @Override
