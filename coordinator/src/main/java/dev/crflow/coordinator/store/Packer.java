@@ -121,7 +121,7 @@ public final class Packer {
         long[] written = {0};
         for (Manifest.FileEntry f : m.files()) {
             checkStop();
-            Path src = inside(g.path(), f.path());
+            Path src = GenerationFiles.inside(g.path(), f.path());
             if (settings.dedup()) {
                 out.add(chunkFile(src, f, written));
             } else {
@@ -130,7 +130,7 @@ public final class Packer {
             }
         }
         chunks.syncDirectories();
-        syncDirectories(g.path());
+        GenerationFiles.syncDirectories(g.path());
         checkStop();
         // the promise: the new form is installed only once it reads back exactly as the manifest says
         Checksums.inParallel(out, f -> {
@@ -139,11 +139,11 @@ public final class Packer {
             return f;
         });
         checkStop();
-        pauseForFaultInjection("written");
-        writeManifestFiles(g.path(), out);
-        pauseForFaultInjection("swapped");
-        for (Manifest.FileEntry f : m.files()) Files.deleteIfExists(inside(g.path(), f.path()));
-        syncDirectories(g.path());
+        GenerationFiles.pauseForFaultInjection("written");
+        GenerationFiles.writeManifestFiles(g.path(), out);
+        GenerationFiles.pauseForFaultInjection("swapped");
+        for (Manifest.FileEntry f : m.files()) Files.deleteIfExists(GenerationFiles.inside(g.path(), f.path()));
+        GenerationFiles.syncDirectories(g.path());
         long stored = 0;
         for (Manifest.FileEntry f : out) stored += f.packed().orElseThrow().storedBytes();
         return Optional.of(new Packed(g.number(), m.totalBytes(), stored, written[0]));
@@ -304,10 +304,10 @@ public final class Packer {
                 }
             }
             Checksums.inParallel(m.files(), f -> {
-                Path dst = inside(target, f.path());
+                Path dst = GenerationFiles.inside(target, f.path());
                 SafeFiles.ensureDir(dst.getParent());
                 if (f.isPlain()) {
-                    Files.createLink(dst, inside(g.path(), f.path()));
+                    Files.createLink(dst, GenerationFiles.inside(g.path(), f.path()));
                     return f;
                 }
                 CRC32C crc = new CRC32C();
@@ -355,7 +355,7 @@ public final class Packer {
             }
             for (Manifest.FileEntry f : m.get().files()) {
                 String leftover = f.isPlain() ? f.path() + ".zst" : f.path();
-                if (!expected.contains(leftover)) doomed.add(inside(g.path(), leftover));
+                if (!expected.contains(leftover)) doomed.add(GenerationFiles.inside(g.path(), leftover));
             }
             for (Path p : doomed) Files.deleteIfExists(p);
         }
@@ -373,47 +373,5 @@ public final class Packer {
             }
         }
         return chunks.sweep(live);
-    }
-
-    ChunkStore chunkStore() { return chunks; }
-
-    /**
-     * Test hook (kill -9 fault injection): when {@value #PAUSE_ENV} names a phase ({@code written}: the new form is on
-     * disk, the manifest not yet swapped; {@code swapped}: the manifest swapped, the plain files not yet deleted), the
-     * pack announces it on stderr and stops there for an hour.
-     */
-    static final String PAUSE_ENV = "CRFLOW_TEST_PACK_PAUSE_AT";
-
-    private static void pauseForFaultInjection(String phase) {
-        if (!phase.equals(System.getenv(PAUSE_ENV))) return;
-        System.err.println("crflow-test: pack paused at " + phase);
-        System.err.flush();
-        try {
-            Thread.sleep(3_600_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static Path inside(Path genDir, String relative) throws IOException {
-        Path p = genDir.resolve(relative).normalize();
-        if (!p.startsWith(genDir) || p.equals(genDir)) throw new IOException("manifest path escapes the generation: " + relative);
-        return p;
-    }
-
-    /** Replaces the manifest's file list only, keeping every other field as written (also fields this release does not know). */
-    private static void writeManifestFiles(Path genDir, List<Manifest.FileEntry> files) throws IOException {
-        var mapper = SpecReader.mapper();
-        ObjectNode tree = (ObjectNode) mapper.readTree(genDir.resolve(Manifest.FILE_NAME).toFile());
-        tree.set("files", mapper.valueToTree(files));
-        SafeFiles.writeAtomically(genDir.resolve(Manifest.FILE_NAME), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
-    }
-
-    private static void syncDirectories(Path genDir) throws IOException {
-        try (Stream<Path> walk = Files.walk(genDir)) {
-            for (Path d : (Iterable<Path>) walk.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))::iterator) {
-                SafeFiles.fsyncDir(d);
-            }
-        }
     }
 }

@@ -36,8 +36,8 @@ class PackerKillTest {
                 "-cp", System.getProperty("java.class.path"), PackCrashChild.class.getName(), dir.toString(),
                 String.valueOf(compress), String.valueOf(dedup)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().remove(Packer.PAUSE_ENV);
-        pauseAt.ifPresent(p -> pb.environment().put(Packer.PAUSE_ENV, p));
+        pb.environment().remove(GenerationFiles.PAUSE_ENV);
+        pauseAt.ifPresent(p -> pb.environment().put(GenerationFiles.PAUSE_ENV, p));
         return pb.start();
     }
 
