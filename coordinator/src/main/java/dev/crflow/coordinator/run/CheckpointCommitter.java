@@ -78,10 +78,12 @@ final class CheckpointCommitter {
             say.accept("checkpoint " + trigger.wireName() + ": generation " + g.number() + " committed (" + g.bytes()
                     + " bytes, " + ms + " ms)");
             prune();
-            Packer.removeRestoreScratch(store); // the application has been checkpointed since: nothing reads it any more
             // packed after the commit, while the application runs; never after a stop checkpoint (the job ends now;
-            // the next attempt packs it)
-            if (!stop) packer.requestPass();
+            // the next attempt packs it, and its start removes the restore scratch copy with every partial)
+            if (!stop) {
+                Packer.removeRestoreScratch(store); // checkpointed since the restart: nothing reads it any more
+                packer.requestPass();
+            }
             return Optional.of(g);
         } catch (EngineException | IOException | RuntimeException e) {
             // an engine writing by path (DMTCP) may still be writing: deleting under it would crash the application
