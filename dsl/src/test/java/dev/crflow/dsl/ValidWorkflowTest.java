@@ -320,4 +320,25 @@ class ValidWorkflowTest {
         assertEquals(List.of(), r.diagnostics().stream().map(Diagnostic::format).toList());
         assertEquals(List.of("out.txt", "logs/"), r.orThrow().steps().get(0).checkpoint().state());
     }
+
+    @Test
+    void compressAndDedupAreCheckpointKeywordsDefaultingByEngine() throws DslException {
+        LoadResult r = WorkflowLoader.checkText("""
+                workflow('w') {
+                  defaults { checkpoint { dedup false } }
+                  step('a') { command 'true'; time '2h'; checkpoint { engine 'dmtcp' } }
+                  step('b') { command 'true'; time '2h'; checkpoint { engine 'criu'; compress false; dedup true } }
+                  step('c') { command 'true'; time '2h'; checkpoint { engine 'signal'; state 's'; compress true } }
+                }
+                """, "w.groovy", Path.of("/tmp"), Optional.empty());
+        assertEquals(List.of(), r.diagnostics().stream().map(Diagnostic::format).toList());
+        var steps = r.orThrow().steps();
+        assertEquals(List.of(true, false, true), steps.stream().map(st -> st.checkpoint().compress()).toList());
+        assertEquals(List.of(false, true, false), steps.stream().map(st -> st.checkpoint().dedup()).toList());
+        LoadResult bad = WorkflowLoader.checkText("""
+                workflow('w') { step('a') { command 'true'; checkpoint { engine 'dmtcp'; compress 'maybe' } } }
+                """, "w.groovy", Path.of("/tmp"), Optional.empty());
+        assertEquals(List.of("w.groovy:1: compress expects true or false, got 'maybe'"),
+                bad.diagnostics().stream().map(Diagnostic::format).toList());
+    }
 }

@@ -8,8 +8,10 @@ import dev.crflow.coordinator.journal.Event;
 import dev.crflow.coordinator.journal.JournalEvent;
 import dev.crflow.coordinator.journal.Trigger;
 import dev.crflow.coordinator.proc.AppProcess;
+import dev.crflow.coordinator.store.BackgroundPacker;
 import dev.crflow.coordinator.store.Generation;
 import dev.crflow.coordinator.store.ImageStore;
+import dev.crflow.coordinator.store.Packer;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -33,8 +35,17 @@ final class CheckpointCommitter {
     private final int keep;
     private final Consumer<String> say;
 
+    private final BackgroundPacker packer;
+
     CheckpointCommitter(CheckpointEngine engine, EngineContext context, ImageStore store, AttemptJournal journal,
                         String host, String jobId, int keep, Consumer<String> say) {
+        this(engine, context, store, journal, host, jobId, keep, Packer.Settings.off(), say);
+    }
+
+    /** @param packing how committed generations are stored once committed ({@link BackgroundPacker}) */
+    CheckpointCommitter(CheckpointEngine engine, EngineContext context, ImageStore store, AttemptJournal journal,
+                        String host, String jobId, int keep, Packer.Settings packing, Consumer<String> say) {
+        this.packer = new BackgroundPacker(store, packing, say);
         this.engine = engine;
         this.context = context;
         this.store = store;
@@ -53,6 +64,8 @@ final class CheckpointCommitter {
     Optional<Generation> checkpoint(AppProcess app, Trigger trigger, boolean stop, Deadline deadline,
                                     Optional<String> requestId, double appSeconds, Optional<Integer> lastGood) throws IOException {
         long t0 = System.nanoTime();
+        // the checkpoint gets the disk and the cores: a background pack gives up at once (its generation stays plain)
+        packer.pause();
         ImageStore.Pending pending = null;
         try {
             pending = engine.partialDirectoryName().isPresent()
@@ -66,6 +79,12 @@ final class CheckpointCommitter {
             say.accept("checkpoint " + trigger.wireName() + ": generation " + g.number() + " committed (" + g.bytes()
                     + " bytes, " + ms + " ms)");
             prune();
+            // packed after the commit, while the application runs; never after a stop checkpoint (the job ends now;
+            // the next attempt packs it, and its start removes the restore scratch copy with every partial)
+            if (!stop) {
+                Packer.removeRestoreScratch(store); // checkpointed since the restart: nothing reads it any more
+                packer.requestPass();
+            }
             return Optional.of(g);
         } catch (EngineException | IOException | RuntimeException e) {
             // an engine writing by path (DMTCP) may still be writing: deleting under it would crash the application
@@ -78,12 +97,19 @@ final class CheckpointCommitter {
                 say.accept("periodic checkpoint skipped: the application ended while it was being taken (" + msg + ")");
                 return Optional.empty();
             }
+            if (!stop) packer.requestPass(); // resume packing the generations already committed
             journal.checkpointFailed(trigger, ms, msg, requestId);
             say.accept("checkpoint " + trigger.wireName() + " FAILED: " + msg + "; the last good generation ("
                     + lastGood.map(String::valueOf).orElse("none") + ") is untouched");
             return Optional.empty();
         }
     }
+
+    /** Packs the generations left plain (by the last attempt's stop checkpoint) while the application runs. */
+    void packInBackground() { packer.requestPass(); }
+
+    /** Stops background packing (the coordinator is ending): what is not packed stays plain and valid. */
+    void close() { packer.close(); }
 
     private static boolean endedMeanwhile(AppProcess app) {
         try {

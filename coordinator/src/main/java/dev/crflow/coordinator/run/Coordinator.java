@@ -24,6 +24,7 @@ import dev.crflow.coordinator.slurm.Requeuer;
 import dev.crflow.coordinator.spec.SpecReader;
 import dev.crflow.coordinator.spec.StepSpec;
 import dev.crflow.coordinator.store.ImageStore;
+import dev.crflow.coordinator.store.Packer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -162,6 +163,7 @@ public final class Coordinator {
             try {
                 return runLocked();
             } finally {
+                if (committer != null) committer.close();
                 if (engine != null) engine.close();
                 vitals.close();
                 if (journal != null) journal.close();
@@ -201,6 +203,7 @@ public final class Coordinator {
         leftovers.killLeftoverApplication();
         ImageStore store = ImageStore.open(ctl.root());
         for (Path p : store.removePartials()) say("removed " + p.getFileName() + ": a checkpoint a killed coordinator never committed");
+        Packer.recover(store, this::say);
         attempt = history.attempts() + 1;
         attemptJournal = new AttemptJournal(journal, attempt);
         vitals.attempt(attempt);
@@ -228,7 +231,7 @@ public final class Coordinator {
                 AppCommand.env(spec, ctl, attempt), launcher, this::say);
         requests = new ManualRequests(ctl, attemptJournal);
         committer = new CheckpointCommitter(engine, context, store, attemptJournal, config.host(), config.jobId(),
-                policy.keep(), this::say);
+                policy.keep(), new Packer.Settings(policy.compressImages(), policy.dedupImages()), this::say);
 
         boolean restoring = engine.canCheckpoint() || requested.isPresent();
         if (restoring) vitals.phase(Phase.RESTORING, Optional.empty());
@@ -256,6 +259,7 @@ public final class Coordinator {
         leftovers.recordApplication(app, attempt);
         Files.deleteIfExists(ctl.requests().resolve(ControlDir.REQUEST_RESTORE_GENERATION));
         vitals.phase(Phase.RUNNING, Optional.empty());
+        committer.packInBackground();
         return loop(app);
     }
 

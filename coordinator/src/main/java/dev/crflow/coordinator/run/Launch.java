@@ -5,6 +5,7 @@ import dev.crflow.coordinator.engine.CheckpointEngine;
 import dev.crflow.coordinator.engine.EngineContext;
 import dev.crflow.coordinator.engine.EngineException;
 import dev.crflow.coordinator.proc.AppProcess;
+import dev.crflow.coordinator.store.Packer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,9 +88,7 @@ final class Launch {
             Files.deleteIfExists(ctl.exitMarker());
             AppProcess app;
             try {
-                app = from.isPresent() && engine.canCheckpoint()
-                        ? engine.restart(context, from.get().generation().path(), from.get().manifest())
-                        : engine.launch(context);
+                app = from.isPresent() && engine.canCheckpoint() ? restart(from.get()) : engine.launch(context);
             } catch (EngineException e) {
                 say.accept(e.getMessage());
                 if (from.isEmpty() || requested.isPresent()) return new Started.Failed(e.getMessage());
@@ -104,6 +103,28 @@ final class Launch {
                         + fellBackFrom.map(n -> ", falling back from generation " + n).orElse(""));
             }
             return new Started.Running(app, number);
+        }
+    }
+
+    /** Restarts from the generation's plain files: a packed generation is unpacked into a scratch copy first. */
+    private AppProcess restart(RestorePlan.FromGeneration from) throws EngineException {
+        Packer.Unpacked plain;
+        try {
+            plain = planner.unpack(from.generation());
+        } catch (IOException e) {
+            throw new EngineException("cannot unpack generation " + from.generation().number() + ": " + e.getMessage(), e);
+        } catch (LinkageError e) {
+            throw new EngineException("cannot unpack generation " + from.generation().number() + ": zstd is not available on"
+                    + " this node (" + e + ")", e);
+        }
+        if (plain.temporary()) say.accept("generation " + from.generation().number() + " unpacked for the restart");
+        try {
+            // the scratch copy stays until the next commit (CheckpointCommitter) or the next start: an engine may still
+            // read it after restart returns (the container engine's shim restarts DMTCP asynchronously)
+            return engine.restart(context, plain.dir(), plain.manifest());
+        } catch (EngineException | RuntimeException e) {
+            plain.close();
+            throw e;
         }
     }
 

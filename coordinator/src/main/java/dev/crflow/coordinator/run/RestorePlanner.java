@@ -2,6 +2,7 @@ package dev.crflow.coordinator.run;
 
 import dev.crflow.coordinator.store.Generation;
 import dev.crflow.coordinator.store.ImageStore;
+import dev.crflow.coordinator.store.Packer;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ final class RestorePlanner {
         this.store = store;
         this.compatibility = compatibility;
     }
+
+    /** The plain files of a chosen generation for the engine ({@link Packer#unpack}). */
+    Packer.Unpacked unpack(Generation g) throws IOException { return Packer.forRestore(store).unpack(g); }
 
     private Optional<String> incompatible(ImageStore.Verification v) {
         return compatibility.flatMap(c -> v.manifest().flatMap(c::problem));

@@ -70,8 +70,27 @@ public record StepSpec(
             OnCancel onCancel,
             boolean autoInterval,
             Optional<Double> interruptionRate,
-            Boolean incremental) {
+            Boolean incremental,
+            Optional<Boolean> compress,
+            Optional<Boolean> dedup) {
 
+        /** A policy with a fixed interval or none, the engine's defaults for incremental, compress and dedup. */
+        public PolicySpec(EngineKind engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
+                          List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime, OnCancel onCancel) {
+            this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, false, Optional.empty(),
+                    true, Optional.empty(), Optional.empty());
+        }
+
+        /**
+         * Whether committed generations are compressed (zstd, in the background). Default: on for process images
+         * (DMTCP, CRIU), which compress several-fold; off for the application's own state files.
+         */
+        public boolean compressImages() { return compress.orElse(engine == EngineKind.DMTCP || engine == EngineKind.CRIU); }
+
+        /** Whether committed generations share content-defined chunks. Default as {@link #compressImages}. */
+        public boolean dedupImages() { return dedup.orElse(engine == EngineKind.DMTCP || engine == EngineKind.CRIU); }
+
+        @com.fasterxml.jackson.annotation.JsonCreator
         public PolicySpec {
             engine = engine == null ? EngineKind.NONE : engine;
             interval = interval == null ? Optional.empty() : interval;
@@ -85,12 +104,9 @@ public record StepSpec(
             interruptionRate = interruptionRate == null ? Optional.empty() : interruptionRate;
             // absent from spec.json written before the setting existed: on, its default
             incremental = incremental == null ? Boolean.TRUE : incremental;
-        }
 
-        /** A policy with a fixed interval or none. */
-        public PolicySpec(EngineKind engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
-                          List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime, OnCancel onCancel) {
-            this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, false, Optional.empty(), true);
+            compress = compress == null ? Optional.empty() : compress;
+            dedup = dedup == null ? Optional.empty() : dedup;
         }
 
         public static PolicySpec none() {

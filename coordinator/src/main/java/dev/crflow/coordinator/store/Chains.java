@@ -1,17 +1,28 @@
 package dev.crflow.coordinator.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crflow.coordinator.spec.SpecReader;
+
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Incremental chains in the store: a generation that reads through a parent ({@link Manifest#parent}) is only as good
- * as its parent, and a kept generation keeps everything it reads through ({@link ImageStore#prune}).
+ * Incremental chains in the store, in one place. A generation that reads through a parent ({@link Manifest#parent}) is
+ * only as good as its parent, and a kept generation keeps everything it reads through ({@link ImageStore#prune}).
+ * Generations written for a chain ({@link Manifest#partOfChain}: CRIU reads a parent's {@code pages-*.img} directly)
+ * stay in plain files: compression and dedup ({@link Packer}) ask {@link #mustStayPlain} first.
  */
-final class Chains {
+public final class Chains {
+    private static final Pattern TRAILING_NUMBER = Pattern.compile("(\\d+)/?$");
+    static final String PARENT_FIELD = "parent";
+
     private Chains() {}
 
     /**
@@ -41,5 +52,37 @@ final class Chains {
             parent = p.isEmpty() ? Optional.empty() : ImageStore.readManifest(p.get().path()).flatMap(Manifest::parent);
         }
         return out;
+    }
+
+    /** The generation {@code genDir}'s manifest names as its parent; empty when none (or unreadable). */
+    public static Optional<Integer> parentOf(Path genDir) {
+        try {
+            JsonNode n = SpecReader.mapper().readTree(genDir.resolve(Manifest.FILE_NAME).toFile()).get(PARENT_FIELD);
+            if (n == null || n.isNull()) return Optional.empty();
+            if (n.isIntegralNumber()) return Optional.of(n.asInt());
+            Matcher m = TRAILING_NUMBER.matcher(n.asText().trim());
+            return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Why {@code g} must stay in plain files, if it must: it was written for an incremental chain (it may be, or become,
+     * a parent), it has a parent, or a generation names it as parent.
+     */
+    public static Optional<String> mustStayPlain(Generation g, List<Generation> all) {
+        if (ImageStore.readManifest(g.path()).map(Manifest::partOfChain).orElse(false)) {
+            return Optional.of("written for an incremental chain (incremental on): CRIU reads its pages as they are");
+        }
+        Optional<Integer> parent = parentOf(g.path());
+        if (parent.isPresent()) return Optional.of("part of an incremental chain (its parent is generation " + parent.get() + ")");
+        for (Generation other : all) {
+            Optional<Integer> p = other.number() == g.number() ? Optional.empty() : parentOf(other.path());
+            if (p.isPresent() && p.get() == g.number()) {
+                return Optional.of("parent of generation " + other.number() + " in an incremental chain");
+            }
+        }
+        return Optional.empty();
     }
 }

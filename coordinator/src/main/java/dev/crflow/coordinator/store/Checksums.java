@@ -38,10 +38,10 @@ public final class Checksums {
 
     public static String format(long crc) { return String.format("%08x", crc); }
 
-    interface IoFunction<T> { T apply(Path p) throws IOException; }
+    interface IoFunction<A, T> { T apply(A p) throws IOException; }
 
     /** One file per core (at most 4 threads): checksumming is CPU-bound at ~1.5 GB/s per core, disks are faster. */
-    static <T> List<T> inParallel(List<Path> paths, IoFunction<T> fn) throws IOException {
+    static <A, T> List<T> inParallel(List<A> paths, IoFunction<A, T> fn) throws IOException {
         if (paths.isEmpty()) return List.of();
         if (paths.size() == 1) return List.of(fn.apply(paths.get(0)));
         int threads = Math.min(paths.size(), Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
@@ -52,7 +52,7 @@ public final class Checksums {
         });
         try {
             List<java.util.concurrent.Future<T>> futures = new ArrayList<>();
-            for (Path p : paths) futures.add(pool.submit(() -> fn.apply(p)));
+            for (A p : paths) futures.add(pool.submit(() -> fn.apply(p)));
             List<T> out = new ArrayList<>();
             for (var f : futures) out.add(f.get());
             return out;

@@ -33,6 +33,10 @@ import java.util.zip.CRC32C;
  * files are written into {@code images/.partial-*}, each fsync'd; {@code MANIFEST.json} is written to a
  * temporary name, fsync'd and renamed inside the partial directory; the partial directory is fsync'd and
  * renamed to {@code gen-NNNNNN}; {@code images/} is fsync'd. Only then are old generations pruned.
+ *
+ * <p>A committed generation may later be stored packed (zstd files, or chunks shared by generations in
+ * {@code images/chunks/}) by the {@link Packer}; a manifest lists each file with its plain size and checksum either way,
+ * and {@link #verify} checks whichever form the manifest says is on disk.
  */
 public final class ImageStore {
     private static final Pattern GEN = Pattern.compile("gen-(\\d{6,})");
@@ -87,6 +91,10 @@ public final class ImageStore {
             boolean sizesMatch = true;
             // a hand-made manifest may list no files: nothing to compare (verify() still refuses it)
             for (Manifest.FileEntry f : m.files() == null ? List.<Manifest.FileEntry>of() : m.files()) {
+                if (!f.isPlain()) {
+                    if (PackedFiles.quickProblem(p, f, new ChunkStore(dir)).isPresent()) sizesMatch = false;
+                    continue;
+                }
                 Path file = p.resolve(f.path());
                 try {
                     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != f.bytes()) sizesMatch = false;
@@ -140,7 +148,15 @@ public final class ImageStore {
             return new Verification(g, false, "unknown checksum algorithm " + m.checksumAlgorithm(), manifest);
         }
         List<Path> paths = new ArrayList<>();
+        List<Manifest.FileEntry> plain = new ArrayList<>();
         for (Manifest.FileEntry f : m.files()) {
+            if (!f.isPlain()) {
+                // stored packed (Packer): the checksums of what is on disk, the compressed file's or every chunk's
+                Optional<String> problem = PackedFiles.verifyProblem(g.path(), f, new ChunkStore(dir));
+                if (problem.isPresent()) return new Verification(g, false, problem.get(), manifest);
+                continue;
+            }
+            plain.add(f);
             Path file = g.path().resolve(f.path()).normalize();
             if (!file.startsWith(g.path())) return new Verification(g, false, "manifest path escapes the generation: " + f.path(), manifest);
             try {
@@ -162,7 +178,7 @@ public final class ImageStore {
             return new Verification(g, false, "cannot read the generation: " + e.getMessage(), manifest);
         }
         for (int i = 0; i < paths.size(); i++) {
-            Manifest.FileEntry f = m.files().get(i);
+            Manifest.FileEntry f = plain.get(i);
             if (!sums.get(i).equals(f.checksum())) {
                 return new Verification(g, false, f.path() + ": checksum " + sums.get(i) + ", manifest says " + f.checksum(), manifest);
             }

@@ -58,6 +58,55 @@ public record Manifest(int format, int generation, String engine, String engineV
                 totalBytes, files, engineData, System.getProperty("os.version"));
     }
 
+    /**
+     * One file of the generation as the engine wrote it: {@code bytes} and {@code checksum} are of its plain content.
+     * {@code packed} empty: the plain file is on disk at {@code path}; else the form it is stored in instead
+     * ({@link Packed}), written by the background {@link Packer} after the commit.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record FileEntry(String path, long bytes, String checksum) {}
+    public record FileEntry(String path, long bytes, String checksum,
+                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_ABSENT)
+                            java.util.Optional<Packed> packed) {
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public FileEntry {
+            packed = packed == null ? java.util.Optional.empty() : packed;
+        }
+
+        /** A plain file, as every commit writes it. */
+        public FileEntry(String path, long bytes, String checksum) { this(path, bytes, checksum, java.util.Optional.empty()); }
+
+        public boolean isPlain() { return packed.isEmpty(); }
+    }
+
+    /** How a packed file is stored. */
+    public enum Form {
+        /** one zstd frame next to where the plain file was: {@code <path>.zst} */
+        ZSTD,
+        /** a list of content-defined chunks in the step's chunk store {@code images/chunks/} (each zstd or plain) */
+        CHUNKS;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Form parse(String s) { return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT)); }
+    }
+
+    /**
+     * @param file           {@link Form#ZSTD}: the compressed file, relative to the generation directory
+     * @param storedBytes    {@link Form#ZSTD}: its size; {@link Form#CHUNKS}: the sum of the chunk files' sizes
+     * @param storedChecksum {@link Form#ZSTD}: CRC32C of the compressed file (verified without decompressing)
+     * @param chunks         {@link Form#CHUNKS}: the file's content in order
+     * @param compressed     {@link Form#CHUNKS}: whether the chunk files are zstd frames
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Packed(Form form, String file, long storedBytes, String storedChecksum, List<Chunk> chunks, boolean compressed) {
+        public Packed {
+            chunks = chunks == null ? List.of() : List.copyOf(chunks);
+        }
+    }
+
+    /** @param sha256 of the chunk's plain content (its name in the chunk store); {@code bytes}: its plain length */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Chunk(String sha256, long bytes) {}
 }

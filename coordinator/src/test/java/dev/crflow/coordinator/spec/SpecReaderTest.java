@@ -43,6 +43,8 @@ class SpecReaderTest {
         assertEquals(3, p.keep());
         assertEquals(7, p.maxRestarts());
         assertEquals(Optional.of(Duration.ofHours(12)), p.totalTime());
+        assertTrue(p.compressImages(), "given: compress true");
+        assertTrue(!p.dedupImages(), "given: dedup false");
         assertTrue(s.container().isEmpty());
     }
 
@@ -57,6 +59,11 @@ class SpecReaderTest {
         assertEquals("USR1", s.checkpoint().signal());
         assertTrue(s.resources().time().isEmpty());
         assertEquals(0, s.retry());
+        assertTrue(!s.checkpoint().compressImages() && !s.checkpoint().dedupImages(), "no engine, no images to pack");
+        Files.writeString(f, "{\"name\":\"x\",\"command\":{\"kind\":\"SCRIPT\",\"text\":\"echo hi\"},"
+                + "\"workdir\":\"/w\",\"checkpoint\":{\"engine\":\"DMTCP\"}}");
+        StepSpec.PolicySpec older = SpecReader.read(f).checkpoint();
+        assertTrue(older.compressImages() && older.dedupImages(), "a spec from before compress/dedup: the engine's defaults");
     }
 
     @Test

@@ -91,6 +91,12 @@ class CheckpointContext extends DslContext {
     /** Requeues allowed after a walltime, preemption or lost node; 0 disables requeueing. */
     void maxRestarts(Object v) { c.maxRestarts = session.set(c.maxRestarts, session.count(v, 'maxRestarts', 0), 'maxRestarts') }
 
+    /** Compress committed generations (zstd) in the background while the application runs; never delays a checkpoint. */
+    void compress(Object v) { c.compress = session.set(c.compress, session.bool(v, 'compress'), 'compress') }
+
+    /** Store committed generations as content-defined chunks, each kept once per step and shared by generations. */
+    void dedup(Object v) { c.dedup = session.set(c.dedup, session.bool(v, 'dedup'), 'dedup') }
+
     /** Compute budget summed over all attempts ('72h'). */
     void totalTime(Object v) { c.totalTime = session.set(c.totalTime, session.duration(v, 'totalTime', false), 'totalTime') }
 }

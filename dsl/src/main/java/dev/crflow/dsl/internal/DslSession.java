@@ -339,6 +339,7 @@ public final class DslSession {
         return report(PolicyValues.engine(v));
     }
 
+    /** true or false (also the strings 'true'/'false' and 1/0). */
     public Boolean bool(Object v, String label) {
         if (unresolved(v)) return null;
         return report(PolicyValues.bool(label, v));

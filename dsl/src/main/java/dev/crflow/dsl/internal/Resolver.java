@@ -227,6 +227,8 @@ final class Resolver {
         put(l, PolicyKey.TOTAL_TIME, c.totalTime);
         put(l, PolicyKey.ON_CANCEL, c.onCancel);
         put(l, PolicyKey.INCREMENTAL, c.incremental);
+        put(l, PolicyKey.COMPRESS, c.compress);
+        put(l, PolicyKey.DEDUP, c.dedup);
         return l;
     }
 

@@ -55,6 +55,7 @@ public final class Specs {
         public Located<Integer> keep, maxRestarts;
         public Located<dev.crflow.dsl.model.OnCancel> onCancel;
         public Located<Boolean> incremental;
+        public Located<Boolean> compress, dedup;
 
         public CheckpointDecl(int line) { this.line = line; }
     }

@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param interruptionRate the site's prior chance that an attempt ends early (settings' {@code interruptionRate}),
  *                    put here for the coordinator's automatic interval; empty: the coordinator's default prior
  * @param incremental engine 'criu': a checkpoint writes only the pages changed since the previous generation (default true)
+ * @param compress    committed generations are compressed (zstd) in the background, never on the checkpoint's path
+ * @param dedup       committed generations are stored as content-defined chunks shared between generations
  */
 public record CheckpointPolicy(
         Engine engine,
@@ -36,7 +38,9 @@ public record CheckpointPolicy(
         OnCancel onCancel,
         boolean autoInterval,
         Optional<Double> interruptionRate,
-        boolean incremental) {
+        boolean incremental,
+        boolean compress,
+        boolean dedup) {
 
     public static final String DEFAULT_SIGNAL = "USR1";
     public static final Duration DEFAULT_LEAD = Duration.ofSeconds(60);
@@ -50,10 +54,20 @@ public record CheckpointPolicy(
         if (autoInterval) interval = Optional.empty();   // one or the other, never both
     }
 
-    /** A policy with a fixed interval or none (no automatic interval, no prior), CRIU checkpoints incremental. */
+    /**
+     * Compression and deduplication default to on for process images (DMTCP, CRIU: several-fold smaller, and mostly
+     * the same from one generation to the next) and off for an application's own state files ('signal').
+     */
+    public static boolean packsByDefault(Engine engine) { return engine == Engine.DMTCP || engine == Engine.CRIU; }
+
+    /**
+     * A policy with a fixed interval or none (no automatic interval, no prior), CRIU checkpoints incremental, and the
+     * engine's default {@code compress} and {@code dedup}.
+     */
     public CheckpointPolicy(Engine engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
                             List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime, OnCancel onCancel) {
-        this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, false, Optional.empty(), true);
+        this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, false, Optional.empty(), true,
+                packsByDefault(engine), packsByDefault(engine));
     }
 
     /** The policy with the default {@code onCancel} (a last checkpoint). */
@@ -65,13 +79,13 @@ public record CheckpointPolicy(
     /** This policy with other state files (a bridge adds the declared outputs), every other setting kept. */
     public CheckpointPolicy withState(List<String> newState) {
         return new CheckpointPolicy(engine, interval, signal, lead, forward, newState, keep, maxRestarts, totalTime, onCancel,
-                autoInterval, interruptionRate, incremental);
+                autoInterval, interruptionRate, incremental, compress, dedup);
     }
 
     /** This policy with the site's prior interruption rate (used only with {@link #autoInterval()}). */
     public CheckpointPolicy withInterruptionRate(Optional<Double> rate) {
         return new CheckpointPolicy(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel,
-                autoInterval, rate, incremental);
+                autoInterval, rate, incremental, compress, dedup);
     }
 
     /** A step without a checkpoint block: no images, but still requeued on walltime and counted. */

@@ -22,7 +22,11 @@ public enum PolicyKey {
     TOTAL_TIME("totalTime", Unit.DURATION, 0),
     ON_CANCEL("onCancel", Unit.ON_CANCEL, 0),
     /** Engine 'criu': periodic (and stop) checkpoints write only the pages changed since the previous generation. */
-    INCREMENTAL("incremental", Unit.BOOLEAN, 0);
+    INCREMENTAL("incremental", Unit.BOOLEAN, 0),
+    /** Committed generations compressed (zstd) in the background, off the checkpoint's critical path. */
+    COMPRESS("compress", Unit.BOOLEAN, 0),
+    /** Committed generations stored as content-defined chunks shared between generations. */
+    DEDUP("dedup", Unit.BOOLEAN, 0);
 
     private final String dslName;
     private final Unit unit;

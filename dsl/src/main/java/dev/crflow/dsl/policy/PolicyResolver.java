@@ -110,6 +110,9 @@ public final class PolicyResolver {
         p.totalTime().ifPresent(v -> l.put(PolicyKey.TOTAL_TIME, new Setting(v, 0)));
         l.put(PolicyKey.ON_CANCEL, new Setting(p.onCancel(), 0));
         l.put(PolicyKey.INCREMENTAL, new Setting(p.incremental(), 0));
+        // an engine's default is not a choice: a later layer's other engine gets its own default
+        if (p.compress() != CheckpointPolicy.packsByDefault(p.engine())) l.put(PolicyKey.COMPRESS, new Setting(p.compress(), 0));
+        if (p.dedup() != CheckpointPolicy.packsByDefault(p.engine())) l.put(PolicyKey.DEDUP, new Setting(p.dedup(), 0));
         return l;
     }
 
@@ -143,6 +146,13 @@ public final class PolicyResolver {
             diagnostics.add(PolicyDiagnostic.warning(label.apply(PolicyKey.STATE) + " is only used by engines " + Engine.stateFileEngines()
                     + "; ignored with engine '" + e.dslName() + "'").at(state.line()));
         }
+        for (PolicyKey k : List.of(PolicyKey.COMPRESS, PolicyKey.DEDUP)) {
+            Setting s = given.get(k);
+            if (e == Engine.NONE && s != null && Boolean.TRUE.equals(s.value())) {
+                diagnostics.add(PolicyDiagnostic.warning(label.apply(k) + " has no effect without a checkpoint engine: there are no images")
+                        .at(s.line()));
+            }
+        }
         String signal = (String) value(given, PolicyKey.SIGNAL).orElse(CheckpointPolicy.DEFAULT_SIGNAL);
         Optional<String> fwd = e != Engine.SIGNAL ? Optional.empty()
                 : Optional.of(forward == null ? signal : (String) forward.value());   // the application handles the warning signal itself
@@ -158,7 +168,9 @@ public final class PolicyResolver {
                 value(given, PolicyKey.TOTAL_TIME).map(Duration.class::cast),
                 (dev.crflow.dsl.model.OnCancel) value(given, PolicyKey.ON_CANCEL).orElse(dev.crflow.dsl.model.OnCancel.CHECKPOINT),
                 intervalValue.filter(AutoInterval.AUTO::equals).isPresent(), Optional.empty(),
-                (Boolean) value(given, PolicyKey.INCREMENTAL).orElse(true));
+                (Boolean) value(given, PolicyKey.INCREMENTAL).orElse(true),
+                e != Engine.NONE && (Boolean) value(given, PolicyKey.COMPRESS).orElse(CheckpointPolicy.packsByDefault(e)),
+                e != Engine.NONE && (Boolean) value(given, PolicyKey.DEDUP).orElse(CheckpointPolicy.packsByDefault(e)));
         return new Resolution(policy, diagnostics, given);
     }
 

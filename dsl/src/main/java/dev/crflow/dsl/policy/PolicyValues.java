@@ -163,11 +163,13 @@ public final class PolicyValues {
                 Arrays.stream(Engine.values()).map(Engine::dslName).toList()));
     }
 
+    /** true | false; the strings 'true'/'false' and the numbers 1/0 too (Snakemake resources are numbers or strings). */
     public static Checked<Boolean> bool(String label, Object v) {
         if (v instanceof Boolean b) return Checked.ok(b);
+        if (v instanceof Number n && isWhole(n) && (n.longValue() == 0 || n.longValue() == 1)) return Checked.ok(n.longValue() == 1);
         String s = v instanceof CharSequence ? v.toString().trim().toLowerCase(Locale.ROOT) : null;
-        if ("true".equals(s)) return Checked.ok(true);
-        if ("false".equals(s)) return Checked.ok(false);
+        if ("true".equals(s) || "1".equals(s)) return Checked.ok(true);
+        if ("false".equals(s) || "0".equals(s)) return Checked.ok(false);
         return Checked.fail(oneOf(label + " must be true or false, not '" + v + "'", s, List.of("true", "false")));
     }
 

@@ -28,6 +28,6 @@ public enum Unit {
     PATHS,
     /** What a user's cancel does, one of {@link dev.crflow.dsl.model.OnCancel}. */
     ON_CANCEL,
-    /** true or false (also the strings 'true'/'false', as Snakemake resources and Nextflow ext maps may carry them). */
+    /** true or false (also 'true'/'false', 1/0: Snakemake resources are numbers or strings). */
     BOOLEAN
 }

@@ -54,6 +54,24 @@ class PolicyResolverTest {
     }
 
     @Test
+    void compressionAndDedupDefaultToOnForProcessImagesOnlyAndCanBeSwitchedOff() {
+        CheckpointPolicy dmtcp = overlay(CheckpointPolicy.none(), Map.of(PolicyKey.ENGINE, "dmtcp")).value().orElseThrow();
+        assertTrue(dmtcp.compress() && dmtcp.dedup());
+        assertFalse(SIGNAL_RULE.compress() || SIGNAL_RULE.dedup(), "an application's own state files: off");
+        CheckpointPolicy off = overlay(dmtcp, Map.of(PolicyKey.DEDUP, "false")).value().orElseThrow();
+        assertTrue(off.compress());
+        assertFalse(off.dedup());
+        // a default is not a choice: switching engine gives the new engine's default, a choice carries over
+        assertFalse(overlay(dmtcp, Map.of(PolicyKey.ENGINE, "signal")).value().orElseThrow().compress());
+        assertFalse(overlay(off, Map.of(PolicyKey.ENGINE, "criu")).value().orElseThrow().dedup());
+        assertTrue(overlay(SIGNAL_RULE, Map.of(PolicyKey.COMPRESS, true)).value().orElseThrow().compress());
+        Checked<CheckpointPolicy> none = overlay(CheckpointPolicy.none(), Map.of(PolicyKey.COMPRESS, "true"));
+        assertEquals(List.of("ext compress has no effect without a checkpoint engine: there are no images"),
+                none.diagnostics().stream().map(PolicyDiagnostic::text).toList());
+        assertFalse(none.value().orElseThrow().compress());
+    }
+
+    @Test
     void anotherEngineDropsTheOldEnginesSettings() {
         CheckpointPolicy dmtcp = overlay(SIGNAL_RULE, Map.of(PolicyKey.ENGINE, "dmtcp")).value().orElseThrow();
         assertEquals(Optional.empty(), dmtcp.forward());

@@ -75,9 +75,10 @@ class PolicyValuesTest {
 
     @Test
     void everyKeyHasAUnitAndBothSpellings() {
-        assertEquals(List.of("engine", "interval", "signal", "lead", "forward", "state", "keep", "maxRestarts", "totalTime", "onCancel", "incremental"),
-                PolicyKey.dslNames());
+        assertEquals(List.of("engine", "interval", "signal", "lead", "forward", "state", "keep", "maxRestarts", "totalTime", "onCancel",
+                "incremental", "compress", "dedup"), PolicyKey.dslNames());
         assertEquals("checkpoint_incremental", PolicyKey.INCREMENTAL.resourceName());
+        assertEquals("checkpoint_compress", PolicyKey.COMPRESS.resourceName());
         assertEquals("checkpoint_max_restarts", PolicyKey.MAX_RESTARTS.resourceName());
         assertEquals("checkpoint_on_cancel", PolicyKey.ON_CANCEL.resourceName());
         assertEquals("checkpoint_total_time", PolicyKey.TOTAL_TIME.resourceName());
@@ -85,9 +86,12 @@ class PolicyValuesTest {
     }
 
     @Test
-    void incrementalIsTrueOrFalse() {
-        assertEquals(Optional.of(false), PolicyValues.bool("incremental", false).value());
-        assertEquals(Optional.of(true), PolicyValues.bool("incremental", "True").value());
+    void booleansFromEveryFrontEnd() {
+        assertEquals(Optional.of(false), PolicyValues.bool("compress", false).value());
+        assertEquals(Optional.of(true), PolicyValues.bool("compress", "True").value());
+        assertEquals(Optional.of(false), PolicyValues.bool("checkpoint_dedup", 0).value());
+        assertEquals(Optional.of(true), PolicyValues.bool("checkpoint_dedup", "1").value());
+        assertEquals("dedup must be true or false, not 'yes please' (known: true, false)", PolicyValues.bool("dedup", "yes please").error().text());
         assertEquals("incremental must be true or false, not 'yes' (known: true, false)", PolicyValues.bool("incremental", "yes").error().text());
     }
 

@@ -1,0 +1,72 @@
+package dev.crflow.coordinator.store;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ChunkerTest {
+    static byte[] random(long seed, int n) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static List<byte[]> chunks(byte[] data) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        Chunker.split(new ByteArrayInputStream(data), (buf, off, len) -> out.add(java.util.Arrays.copyOfRange(buf, off, off + len)));
+        return out;
+    }
+
+    static Set<String> names(List<byte[]> chunks) {
+        Set<String> s = new HashSet<>();
+        for (byte[] c : chunks) s.add(ChunkStore.sha256(c, 0, c.length));
+        return s;
+    }
+
+    @Test
+    void chunksConcatenateToTheInputAndRespectTheBounds() throws IOException {
+        byte[] data = random(1, 20 * 1024 * 1024 + 12345);
+        List<byte[]> cs = chunks(data);
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < cs.size(); i++) {
+            byte[] c = cs.get(i);
+            all.write(c);
+            assertTrue(c.length <= Chunker.MAX, "chunk " + i + " too long: " + c.length);
+            if (i < cs.size() - 1) assertTrue(c.length >= Chunker.MIN, "chunk " + i + " too short: " + c.length);
+        }
+        assertArrayEquals(data, all.toByteArray());
+        assertTrue(cs.size() >= 4 && cs.size() <= 80, "about 1 MiB on average: " + cs.size() + " chunks of 20 MiB");
+    }
+
+    @Test
+    void anInsertionNearTheStartLeavesTheLaterChunksAsTheyWere() throws IOException {
+        byte[] data = random(2, 16 * 1024 * 1024);
+        byte[] shifted = new byte[data.length + 100];
+        System.arraycopy(data, 0, shifted, 0, 1000);
+        System.arraycopy(random(3, 100), 0, shifted, 1000, 100);
+        System.arraycopy(data, 1000, shifted, 1100, data.length - 1000);
+        Set<String> a = names(chunks(data));
+        Set<String> b = names(chunks(shifted));
+        Set<String> common = new HashSet<>(a);
+        common.retainAll(b);
+        // content-defined: only the chunks around the insertion differ (fixed-size blocks would all differ)
+        assertTrue(common.size() >= a.size() - 3, common.size() + " of " + a.size() + " chunks shared");
+    }
+
+    @Test
+    void emptyAndTinyInputs() throws IOException {
+        assertEquals(0, chunks(new byte[0]).size());
+        assertEquals(1, chunks(new byte[10]).size());
+        assertEquals(Chunker.MAX, chunks(new byte[Chunker.MAX * 3]).get(0).length <= Chunker.MAX ? Chunker.MAX : -1);
+    }
+}

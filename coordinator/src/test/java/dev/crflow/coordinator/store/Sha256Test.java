@@ -1,0 +1,19 @@
+package dev.crflow.coordinator.store;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class Sha256Test {
+    @Test
+    void libcryptoAndTheJdkAgreeOnEveryShape() {
+        if (!Sha256.isNative()) System.err.println("*** Sha256Test: libcrypto not loadable here; only the JDK's digest is compared ***");
+        byte[] b = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).nextBytes(b);
+        assertEquals(Sha256.jdk(b, 0, b.length), Sha256.hex(b, 0, b.length));
+        assertEquals(Sha256.jdk(b, 5, 1000), Sha256.hex(b, 5, 1000));
+        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Sha256.hex(new byte[0], 0, 0));
+    }
+}
