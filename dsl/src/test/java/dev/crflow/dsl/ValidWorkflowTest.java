@@ -338,7 +338,7 @@ class ValidWorkflowTest {
         LoadResult bad = WorkflowLoader.checkText("""
                 workflow('w') { step('a') { command 'true'; checkpoint { engine 'dmtcp'; compress 'maybe' } } }
                 """, "w.groovy", Path.of("/tmp"), Optional.empty());
-        assertEquals(List.of("w.groovy:1: compress expects true or false, got 'maybe'"),
+        assertEquals(List.of("w.groovy:1: compress must be true or false, not 'maybe' (known: true, false)"),
                 bad.diagnostics().stream().map(Diagnostic::format).toList());
     }
 }
