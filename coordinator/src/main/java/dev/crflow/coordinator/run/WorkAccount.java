@@ -115,8 +115,9 @@ public record WorkAccount(List<Interruption> interruptions, int checkpoints, dou
     public static WorkAccount of(List<JournalEvent> events) { return of(events, Map.of()); }
 
     /**
-     * @param lastSeen per attempt, a later sign of life than the journal has (samples, heartbeat), for attempts that
-     *                 ended without a word
+     * @param lastSeen attempts the caller knows ended without a word (no fresh heartbeat), each with its last sign of
+     *                 life from outside the journal (samples, heartbeat); the last attempt without an end is otherwise
+     *                 taken to be running unless a driver journalled it lost
      */
     public static WorkAccount of(List<JournalEvent> events, Map<Integer, Instant> lastSeen) {
         Map<Integer, AttemptLog> attempts = new TreeMap<>();
@@ -128,6 +129,9 @@ public record WorkAccount(List<Interruption> interruptions, int checkpoints, dou
             if (t instanceof Event.AttemptStart s) {
                 AttemptLog a = attempts.computeIfAbsent(s.attempt(), AttemptLog::new);
                 a.start = e.time();
+                // what it set out to restore; the restore event that follows says what it did (journals without one:
+                // the application resumed from this generation as the attempt started)
+                a.restored = s.fromGeneration();
                 a.seen(e.time());
             } else if (t instanceof Event.Restore r && r.ok()) {
                 AttemptLog a = attempts.computeIfAbsent(r.attempt(), AttemptLog::new);
@@ -171,7 +175,7 @@ public record WorkAccount(List<Interruption> interruptions, int checkpoints, dou
             }
             boolean last = i == ordered.size() - 1;
             Optional<EndReason> reason = a.end.map(Event.AttemptEnd::reason)
-                    .or(() -> !last || a.driverLost ? Optional.of(EndReason.LOST) : Optional.empty());
+                    .or(() -> !last || a.driverLost || lastSeen.containsKey(a.number) ? Optional.of(EndReason.LOST) : Optional.empty());
             if (reason.isEmpty() || !interrupted(reason.get())) continue;
 
             boolean lowerBound = a.end.isEmpty();
