@@ -21,8 +21,7 @@ public final class Workflows {
         }
         try {
             // Site and user settings sit under the workflow's own values (docs/settings.md).
-            Workflow wf = dev.crflow.cli.settings.SettingsFiles.apply(WorkflowLoader.load(file, profile),
-                    dev.crflow.cli.settings.SettingsFiles.load());
+            Workflow wf = WorkflowLoader.load(file, profile, dev.crflow.cli.settings.SettingsFiles.load());
             if (wf.steps().isEmpty()) {
                 throw new CrflowException(ExitCodes.INVALID_INPUT, file + " declares no steps (a policy-only file is for Nextflow/Snakemake)");
             }
