@@ -1,5 +1,6 @@
 package dev.crflow.cli;
 
+import dev.crflow.dsl.model.Engine;
 import dev.crflow.dsl.model.Resources;
 import dev.crflow.dsl.model.SiteSettings;
 import dev.crflow.dsl.model.Step;
@@ -10,24 +11,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * {@code crflow show}: which effective values of each step the site/user settings supplied, each with the file and
- * line it came from, then the settings in effect. A value is the settings' when the file alone resolves it otherwise
- * (the file loaded without settings); when the file alone does not load (e.g. an interval whose engine only the
- * settings give), a value equal to the setting is shown as the setting's.
+ * line it came from, then the settings in effect. A value is the settings' when changing the setting changes it: the
+ * file is loaded once more with every setting changed ({@link #perturbed}); where that load fails, a value equal to
+ * the setting is shown as the setting's.
  */
 final class SettingsView {
     private SettingsView() {}
 
-    static String render(Workflow effective, SiteSettings s, Supplier<Optional<Workflow>> withoutSettings) {
+    /** @param loadWith the file loaded with other settings (empty when it does not load) */
+    static String render(Workflow effective, SiteSettings s, Function<SiteSettings, Optional<Workflow>> loadWith) {
         if (s.isEmpty()) return "";
-        Optional<Workflow> plain = withoutSettings.get();
+        Optional<Workflow> other = loadWith.apply(perturbed(s));
         StringBuilder b = new StringBuilder();
         List<String> lines = new ArrayList<>();
         for (Step st : effective.steps()) {
-            Optional<Step> own = plain.flatMap(p -> p.step(st.name()));
+            Optional<Step> own = other.flatMap(p -> p.step(st.name()));
             List<String> from = new ArrayList<>();
             Resources r = st.resources();
             check(from, s, "partition", r.partition(), s.partition(), own.map(o -> o.resources().partition()));
@@ -46,6 +48,13 @@ final class SettingsView {
             lines.forEach(l -> b.append(l).append('\n'));
         }
         return b.append('\n').append(SettingsFiles.describe(s)).toString();
+    }
+
+    /** Every setting changed (another engine, one second more grace, other names, no modules): what moves is theirs. */
+    static SiteSettings perturbed(SiteSettings s) {
+        return new SiteSettings(s.partition().map(p -> p + "~"), s.account().map(a -> a + "~"), s.qos().map(q -> q + "~"),
+                s.engine().map(e -> e == Engine.DMTCP ? Engine.CRIU : Engine.DMTCP), List.of(), s.controlRoot(),
+                s.grace().map(g -> g.plusSeconds(1)), s.interruptionRate(), s.origin());
     }
 
     private static void check(List<String> from, SiteSettings s, String key, Optional<?> effective, Optional<?> setting,

@@ -40,7 +40,7 @@ public final class ShowCommand implements Callable<Integer> {
             Workflow w = result.workflow().orElseThrow();
             PrintWriter out = spec.commandLine().getOut();
             out.print(json ? ModelJson.toJson(w) + "\n" : WorkflowView.render(w)
-                    + SettingsView.render(w, settings, () -> WorkflowLoader.checkAny(file, Optional.ofNullable(profile)).workflow()));
+                    + SettingsView.render(w, settings, other -> WorkflowLoader.checkAny(file, Optional.ofNullable(profile), other).workflow()));
             out.flush();
             return ExitCodes.OK;
         } catch (DslFiles.SilentExit e) {
