@@ -58,7 +58,8 @@ public record StepView(String name, StepState state, String jobId, int attempts,
         Optional<Result> result = ctl.readResult();
         if (result.isPresent()) restarts = Math.max(restarts, result.get().restarts());
         if (result.isPresent()) attempts = Math.max(attempts, result.get().attempts());
-        List<Generation> gens = ctl.validGenerations();
+        List<Generation> all = ctl.generations();
+        List<Generation> gens = all.stream().filter(Generation::valid).toList();
         Instant last = gens.isEmpty() ? null : gens.get(gens.size() - 1).created();
         Integer exit = driver.exitCode() != null ? driver.exitCode() : result.map(r -> (Integer) r.exitCode()).orElse(null);
         StepState state = driver.state();
@@ -72,6 +73,7 @@ public record StepView(String name, StepState state, String jobId, int attempts,
         Optional<String> node = ctl.readJob().flatMap(j -> j.nodes().isEmpty() ? Optional.empty() : Optional.of(String.join(",", j.nodes())));
         return new StepView(step.name(), state, driver.currentJobId(), attempts, restarts, gens.size(), last, exit,
                 driver.message(), budgetLeft, node,
-                WorkAccount.of(journal).withBytesStored(WorkAccount.storedBytes(ctl.path())));
+                // bytes stored: the manifests' sizes of the generations listed above, not a walk of the images on every poll
+                WorkAccount.of(journal).withBytesStored(all.stream().mapToLong(Generation::bytes).sum()));
     }
 }
