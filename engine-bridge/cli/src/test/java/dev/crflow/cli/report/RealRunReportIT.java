@@ -124,6 +124,19 @@ class RealRunReportIT {
         assertTrue(dom.contains("<path class=\"rss\""), "memory drawn from real samples");
         assertTrue(dom.contains("<path class=\"cpu\""), "CPU drawn from real samples");
 
+        // work saved (report --json, the coordinator's WorkAccount): the warning's checkpoint stopped the application, so
+        // that interruption lost nothing; the killed attempt resumed from a generation that held work
+        com.fasterxml.jackson.databind.JsonNode report = json("report", "--json", "--root", ctl.toString(),
+                "--out", tmp.resolve("again.html").toString());
+        com.fasterxml.jackson.databind.JsonNode lostWork = report.path("steps").get(0).path("lostWork");
+        assertEquals(2, lostWork.size(), lostWork.toString());
+        assertEquals("walltime", lostWork.get(0).path("reason").asText());
+        assertTrue(lostWork.get(0).path("stopCheckpoint").asBoolean(), lostWork.toString());
+        assertEquals(0.0, lostWork.get(0).path("seconds").asDouble(), lostWork.toString());
+        assertEquals("lost", lostWork.get(1).path("reason").asText());
+        assertTrue(lostWork.get(1).path("savedSeconds").asDouble() > 0, lostWork.toString());
+        assertTrue(report.path("workSaved").path("seconds").asDouble() > 0, report.path("workSaved").toString());
+
         Path png = Path.of("target", "report-it", "report-example.png");
         chromium.screenshot(page, png, 1280, 2200);
         assertTrue(Files.size(png) > 20_000);
