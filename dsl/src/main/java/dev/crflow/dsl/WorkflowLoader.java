@@ -1,7 +1,9 @@
 package dev.crflow.dsl;
 
 import dev.crflow.dsl.internal.DslCompiler;
+import dev.crflow.dsl.model.SiteSettings;
 import dev.crflow.dsl.model.Workflow;
+import dev.crflow.dsl.settings.SettingsApplication;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,34 @@ public final class WorkflowLoader {
      */
     public static Workflow load(Path file, Optional<String> profile) throws DslException {
         return check(file, profile).orThrow();
+    }
+
+    /**
+     * {@link #load} with site and user settings under the file's values (docs/settings.md): engine and grace enter
+     * each step's checkpoint policy as its lowest layer; partition, account, QOS and modules are applied to the
+     * resolved steps ({@link SettingsApplication#apply(Workflow, SiteSettings)}).
+     */
+    public static Workflow load(Path file, Optional<String> profile, SiteSettings settings) throws DslException {
+        return check(file, profile, settings).orThrow();
+    }
+
+    /** Like {@link #load(Path, Optional, SiteSettings)} but never throws. */
+    public static LoadResult check(Path file, Optional<String> profile, SiteSettings settings) {
+        return applied(read(file, DslCompiler.Mode.WORKFLOW, profile, settings), settings);
+    }
+
+    /** Like {@link #checkAny(Path, Optional)} with the settings under the file's values. */
+    public static LoadResult checkAny(Path file, Optional<String> profile, SiteSettings settings) {
+        return applied(read(file, DslCompiler.Mode.ANY, profile, settings), settings);
+    }
+
+    /** {@link #loadPolicy} with the settings under each rule's checkpoint block (engine, grace). */
+    public static Workflow loadPolicy(Path file, SiteSettings settings) throws DslException {
+        return read(file, DslCompiler.Mode.POLICY, Optional.empty(), settings).orThrow();
+    }
+
+    private static LoadResult applied(LoadResult r, SiteSettings settings) {
+        return new LoadResult(r.workflow().map(w -> SettingsApplication.apply(w, settings)), r.diagnostics());
     }
 
     /**
@@ -74,6 +104,10 @@ public final class WorkflowLoader {
     }
 
     private static LoadResult read(Path file, DslCompiler.Mode mode, Optional<String> profile) {
+        return read(file, mode, profile, SiteSettings.empty());
+    }
+
+    private static LoadResult read(Path file, DslCompiler.Mode mode, Optional<String> profile, SiteSettings settings) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -84,7 +118,7 @@ public final class WorkflowLoader {
         }
         Path absolute = file.toAbsolutePath().normalize();
         Path baseDir = absolute.getParent() == null ? absolute.getRoot() : absolute.getParent();
-        return DslCompiler.compile(text, file.toString(), baseDir, absolute.getFileName().toString(), profile, mode);
+        return DslCompiler.compile(text, file.toString(), baseDir, absolute.getFileName().toString(), profile, mode, settings);
     }
 
     private static LoadResult failure(Path file, String message) {

@@ -51,6 +51,12 @@ public final class DslCompiler {
      */
     public static LoadResult compile(String text, String displayName, Path baseDir, String baseName,
                                      Optional<String> profile, Mode mode) {
+        return compile(text, displayName, baseDir, baseName, profile, mode, dev.crflow.dsl.model.SiteSettings.empty());
+    }
+
+    /** @param settings site and user settings, under the file's own values (docs/settings.md) */
+    public static LoadResult compile(String text, String displayName, Path baseDir, String baseName,
+                                     Optional<String> profile, Mode mode, dev.crflow.dsl.model.SiteSettings settings) {
         long t0 = System.nanoTime();
         String sourceName = "crflow_dsl_" + SEQ.incrementAndGet() + ".groovy";
         DslSession session = new DslSession(displayName, sourceName);
@@ -84,7 +90,7 @@ public final class DslCompiler {
                 session.leave();
             }
             long t2 = System.nanoTime();
-            Workflow workflow = new Resolver(session, baseDir, baseName, profile, mode).resolve();
+            Workflow workflow = new Resolver(session, baseDir, baseName, profile, mode, settings).resolve();
             if (TIMING) System.err.printf("crflow dsl: compile %d ms, run %d ms, resolve %d ms (wall); thread CPU so far %d ms%n",
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000,
                     java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000);

@@ -9,7 +9,9 @@ import dev.crflow.dsl.model.Resources;
 import dev.crflow.dsl.model.SourceLocation;
 import dev.crflow.dsl.model.Step;
 import dev.crflow.dsl.model.StepCommand;
+import dev.crflow.dsl.model.SiteSettings;
 import dev.crflow.dsl.model.Workflow;
+import dev.crflow.dsl.settings.SettingsApplication;
 import dev.crflow.dsl.policy.PolicyDiagnostic;
 import dev.crflow.dsl.policy.PolicyKey;
 import dev.crflow.dsl.policy.PolicyResolver;
@@ -41,12 +43,20 @@ final class Resolver {
     private final String baseName;
     private final Optional<String> profileName;
     private final DslCompiler.Mode mode;
+    /** Site and user settings: the lowest layer of every checkpoint policy (engine, grace). */
+    private final SiteSettings settings;
     /** Findings on values shared by many steps (e.g. set in defaults) are reported once, naming the steps. */
     private final Map<Finding, List<String>> findings = new LinkedHashMap<>();
 
     private record Finding(int line, boolean error, String message) {}
 
     Resolver(DslSession session, Path baseDir, String baseName, Optional<String> profile, DslCompiler.Mode mode) {
+        this(session, baseDir, baseName, profile, mode, SiteSettings.empty());
+    }
+
+    Resolver(DslSession session, Path baseDir, String baseName, Optional<String> profile, DslCompiler.Mode mode,
+             SiteSettings settings) {
+        this.settings = settings;
         this.session = session;
         this.baseDir = baseDir;
         this.baseName = baseName;
@@ -177,6 +187,8 @@ final class Resolver {
                                         Located<Duration> timeMin, String step) {
         // the one resolver (dev.crflow.dsl.policy) merges the layers; only the checks against the step's time live here
         List<Map<PolicyKey, PolicyResolver.Setting>> settings = new ArrayList<>();
+        // the site/user settings under everything the file says (an engine only for a step that declares checkpoints)
+        settings.add(SettingsApplication.policyLayer(this.settings, !layers.isEmpty()));
         for (Specs.CheckpointDecl c : layers) settings.add(settings(c));
         PolicyResolver.Resolution r = PolicyResolver.merge(settings, PolicyKey::dslName);
         for (PolicyDiagnostic d : r.diagnostics()) find(d.line(), d.isError(), d.text(), step);
@@ -184,13 +196,15 @@ final class Resolver {
         Map<PolicyKey, PolicyResolver.Setting> given = r.given();
         PolicyResolver.Setting engine = given.get(PolicyKey.ENGINE), lead = given.get(PolicyKey.LEAD);
         PolicyResolver.Setting interval = given.get(PolicyKey.INTERVAL), totalTime = given.get(PolicyKey.TOTAL_TIME);
-        if (p.engine() == Engine.SIGNAL && p.state().isEmpty() && engine != null) {
+        if (p.engine() == Engine.SIGNAL && p.state().isEmpty() && engine != null && engine.line() > 0) {
             find(engine.line(), false, "engine 'signal' without state: no files are kept as a checkpoint generation;"
                     + " name the files your application writes (state 'checkpoint.dat')", step);
         }
         if (time != null && step != null) {
             Duration leadValue = p.lead();
-            String what = lead == null ? "the warning signal's lead (default " + fmt(leadValue) + ")" : "signal lead " + fmt(leadValue);
+            if (lead != null && lead.line() == 0) lead = null; // the settings' grace: no line of this file
+            String what = lead == null ? "the warning signal's lead (" + (this.settings.grace().isPresent() ? "grace "
+                    + fmt(leadValue) + " from the settings" : "default " + fmt(leadValue)) + ")" : "signal lead " + fmt(leadValue);
             int at = lead == null ? time.line() : lead.line();
             if (leadValue.compareTo(time.value()) >= 0) {
                 find(at, true, what + " is not shorter than time " + fmt(time.value())

@@ -42,7 +42,9 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         if (json) return json();
         try {
-            LoadResult result = DslFiles.loadOrFail(file, Optional.ofNullable(profile), spec.commandLine().getErr());
+            // checked as crflow run loads it: with the site and user settings under it (docs/settings.md)
+            LoadResult result = DslFiles.loadOrFail(file, Optional.ofNullable(profile),
+                    dev.crflow.cli.settings.SettingsFiles.load(), spec.commandLine().getErr());
             Workflow w = result.workflow().orElseThrow();
             StringBuilder what = new StringBuilder();
             if (!w.steps().isEmpty()) what.append(DslFiles.count(w.steps(), "step"));
@@ -62,8 +64,18 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private Integer json() {
-        LoadResult result = Files.exists(file) ? WorkflowLoader.checkAny(file, Optional.ofNullable(profile))
-                : new LoadResult(Optional.empty(), List.of(new Diagnostic(file.toString(), 0, Severity.ERROR, "no such file")));
+        dev.crflow.dsl.model.SiteSettings settings = dev.crflow.dsl.model.SiteSettings.empty();
+        Optional<String> settingsError = Optional.empty();
+        try {
+            settings = dev.crflow.cli.settings.SettingsFiles.load();
+        } catch (CrflowException e) {
+            settingsError = Optional.of(e.getMessage()); // still JSON: the broken settings are the diagnostic
+        }
+        LoadResult result = !Files.exists(file)
+                ? new LoadResult(Optional.empty(), List.of(new Diagnostic(file.toString(), 0, Severity.ERROR, "no such file")))
+                : settingsError.isPresent()
+                ? new LoadResult(Optional.empty(), List.of(new Diagnostic(file.toString(), 0, Severity.ERROR, settingsError.get())))
+                : WorkflowLoader.checkAny(file, Optional.ofNullable(profile), settings);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("file", file.toString());
         out.put("ok", result.ok());

@@ -16,13 +16,18 @@ final class DslFiles {
 
     /** Loads a workflow or policy file; prints every diagnostic to err; throws exit 2 when there is an error. */
     static LoadResult loadOrFail(Path file, Optional<String> profile, PrintWriter err) {
+        return loadOrFail(file, profile, dev.crflow.dsl.model.SiteSettings.empty(), err);
+    }
+
+    /** {@link #loadOrFail(Path, Optional, PrintWriter)} with site and user settings under the file's values. */
+    static LoadResult loadOrFail(Path file, Optional<String> profile, dev.crflow.dsl.model.SiteSettings settings, PrintWriter err) {
         if (!Files.exists(file)) {
             throw new CrflowException(ExitCodes.INVALID_INPUT, "no such file: " + file + " (give the path of a workflow file)");
         }
         if (Files.isDirectory(file)) {
             throw new CrflowException(ExitCodes.INVALID_INPUT, file + " is a directory, not a workflow file");
         }
-        LoadResult result = WorkflowLoader.checkAny(file, profile);
+        LoadResult result = settings.isEmpty() ? WorkflowLoader.checkAny(file, profile) : WorkflowLoader.checkAny(file, profile, settings);
         for (Diagnostic d : result.diagnostics()) err.println(d.format());
         if (!result.ok()) {
             err.println("crflow: " + file + ": " + count(result.errors(), "error") + summaryWarnings(result.warnings()));

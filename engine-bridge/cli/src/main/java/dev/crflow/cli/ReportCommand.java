@@ -107,6 +107,13 @@ public final class ReportCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** workSaved, checkpointCost and lostWorkTotal, as crflow status writes them (docs/status.md). */
+    private static void workFigures(ObjectMapper mapper, ObjectNode n, dev.crflow.coordinator.run.WorkAccount w) {
+        n.set("workSaved", mapper.valueToTree(dev.crflow.cli.report.WorkFigures.workSaved(w)));
+        n.set("checkpointCost", mapper.valueToTree(dev.crflow.cli.report.WorkFigures.checkpointCost(w)));
+        n.set("lostWorkTotal", mapper.valueToTree(dev.crflow.cli.report.WorkFigures.lostWorkTotal(w)));
+    }
+
     private static String toJson(RunReport run, Path written) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
@@ -114,6 +121,7 @@ public final class ReportCommand implements Callable<Integer> {
         root.put("root", run.root().toString());
         root.put("generatedAt", run.generatedAt().toString());
         ArrayNode steps = root.putArray("steps");
+        workFigures(mapper, root, run.totals().work());
         for (StepReport s : run.steps()) {
             ObjectNode n = steps.addObject();
             n.put("name", s.name());
@@ -131,10 +139,13 @@ public final class ReportCommand implements Callable<Integer> {
             else n.putNull("checkpointOverheadPercent");
             ArrayNode lost = n.putArray("lostWork");
             for (LostWork l : s.lostWork()) {
-                lost.addObject().put("attempt", l.attempt()).put("reason", l.reason().token())
+                ObjectNode entry = lost.addObject().put("attempt", l.attempt()).put("reason", l.reason().token())
                         .put("seconds", l.lost().toMillis() / 1000.0).put("sinceCheckpoint", l.sinceCheckpoint())
-                        .put("atLeast", l.atLeast());
+                        .put("atLeast", l.atLeast()).put("savedSeconds", l.saved().toMillis() / 1000.0);
+                if (l.restoredFrom().isPresent()) entry.put("restoredFrom", l.restoredFrom().get()); else entry.putNull("restoredFrom");
+                entry.put("stopCheckpoint", l.stopCheckpoint());
             }
+            workFigures(mapper, n, s.work());
             n.put("bytesWritten", s.bytesWritten());
             n.put("bytesStored", s.bytesStored());
             n.put("generationsStored", s.storedGenerations().size());

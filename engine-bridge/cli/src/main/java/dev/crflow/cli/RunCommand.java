@@ -55,9 +55,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Workflow workflow = Workflows.load(file, Optional.ofNullable(profile));
+        dev.crflow.dsl.model.SiteSettings settings = dev.crflow.cli.settings.SettingsFiles.load();
+        Workflow workflow = Workflows.load(file, Optional.ofNullable(profile), settings);
         ContainerCheckCommand.requireUsableContainers(workflow.steps());
-        RunDirectory dir = workdir.runDirectory().create();
+        RunDirectory dir = workdir.runDirectory();
+        // a new run's control directories go under the settings' controlRoot (shared storage), one per work directory
+        dir = dir.create(dev.crflow.dsl.settings.SettingsApplication.controlRoot(settings, System.getenv(), "crflow", dir.root().getParent()));
         try (RunLock lock = RunLock.acquire(dir.root(), "crflow run")) {
             RunInfo info = runInfo(dir, workflow);
             return drive(spec, dir, info, workflow, poll, maxJobs);

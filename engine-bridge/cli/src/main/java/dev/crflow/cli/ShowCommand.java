@@ -1,6 +1,7 @@
 package dev.crflow.cli;
 
 import dev.crflow.dsl.LoadResult;
+import dev.crflow.dsl.WorkflowLoader;
 import dev.crflow.dsl.model.ModelJson;
 import dev.crflow.dsl.model.Workflow;
 import picocli.CommandLine.Command;
@@ -34,11 +35,12 @@ public final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            LoadResult result = DslFiles.loadOrFail(file, Optional.ofNullable(profile), spec.commandLine().getErr());
             dev.crflow.dsl.model.SiteSettings settings = dev.crflow.cli.settings.SettingsFiles.load();
-            Workflow w = dev.crflow.cli.settings.SettingsFiles.apply(result.workflow().orElseThrow(), settings);
+            LoadResult result = DslFiles.loadOrFail(file, Optional.ofNullable(profile), settings, spec.commandLine().getErr());
+            Workflow w = result.workflow().orElseThrow();
             PrintWriter out = spec.commandLine().getOut();
-            out.print(json ? ModelJson.toJson(w) + "\n" : WorkflowView.render(w) + dev.crflow.cli.settings.SettingsFiles.describe(settings));
+            out.print(json ? ModelJson.toJson(w) + "\n" : WorkflowView.render(w)
+                    + SettingsView.render(w, settings, other -> WorkflowLoader.checkAny(file, Optional.ofNullable(profile), other).workflow()));
             out.flush();
             return ExitCodes.OK;
         } catch (DslFiles.SilentExit e) {

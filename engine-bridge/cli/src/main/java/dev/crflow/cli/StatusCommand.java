@@ -2,6 +2,7 @@ package dev.crflow.cli;
 
 import dev.crflow.cli.runner.RunStatus;
 import dev.crflow.cli.runner.StepView;
+import dev.crflow.coordinator.run.WorkAccount;
 import dev.crflow.executor.control.ControlJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +20,8 @@ public final class StatusCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin WorkdirOption workdir;
 
-    @Option(names = "--json", description = "Machine-readable: {\"state\", \"steps\": [{\"name\", \"state\", \"jobId\", \"attempts\", \"restarts\", \"generations\", \"lastCheckpoint\", \"exitCode\"}]}; steps with interval 'auto' also \"autoInterval\" (the last choice and its inputs).")
+    @Option(names = "--json", description = {"Machine-readable: {\"state\", \"steps\": [{\"name\", \"state\", \"jobId\", \"attempts\", \"restarts\", \"generations\", \"lastCheckpoint\", \"exitCode\",",
+            "\"workSaved\", \"checkpointCost\", \"lostWork\", \"lostWorkTotal\", and with interval 'auto' \"autoInterval\"}], \"workSaved\", \"checkpointCost\", \"lostWorkTotal\"} (docs/status.md)."})
     boolean json;
 
     @Override
@@ -42,9 +44,42 @@ public final class StatusCommand implements Callable<Integer> {
                 }
                 v.autoInterval().ifPresent(a -> out.println("    interval auto: " + a.describe()));
             }
+            printWorkSaved(out, status);
             out.println(dev.crflow.cli.report.ReportLocator.statusHint(workdir.runDirectory().root().getParent()));
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * What checkpoints saved and cost (the coordinator's WorkAccount): one line per step that checkpointed or was
+     * interrupted, then the run's sums. Nothing when no step did either.
+     */
+    static void printWorkSaved(PrintWriter out, RunStatus status) {
+        WorkAccount run = status.work();
+        if (run.checkpoints() == 0 && run.interruptions().isEmpty()) return;
+        out.println("work saved by checkpoints (compute the interruptions would have cost from scratch), what checkpointing cost:");
+        for (StepView v : status.steps()) {
+            WorkAccount w = v.work();
+            if (w.checkpoints() == 0 && w.interruptions().isEmpty()) continue;
+            out.println("  " + v.name() + ": " + line(w));
+            for (WorkAccount.Interruption i : w.interruptions()) {
+                out.printf("    attempt %d (%s): lost %s%s, saved %s (%s)%n", i.attempt(), i.reason().wireName(),
+                        i.lowerBound() ? ">= " : "", secs(i.lostSeconds()), secs(i.savedSeconds()),
+                        i.stopCheckpoint() ? "stopped by its checkpoint" : i.restoredFrom().map(g -> "from generation " + g).orElse("from scratch"));
+            }
+        }
+        out.println("  run: " + line(run));
+    }
+
+    private static String line(WorkAccount w) {
+        return "saved " + secs(w.savedSeconds()) + " over " + w.interruptions().size() + " interruption(s), lost "
+                + (w.lostIsLowerBound() ? ">= " : "") + secs(w.lostSeconds()) + "; cost " + secs(w.costSeconds()) + " ("
+                + w.checkpoints() + " checkpoint(s) " + secs(w.checkpointSeconds()) + ", " + w.restores() + " restore(s) "
+                + secs(w.restoreSeconds()) + "), " + w.bytesWritten() + " bytes written, " + w.bytesStored().orElse(0L) + " stored";
+    }
+
+    private static String secs(double s) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", s);
     }
 }

@@ -98,7 +98,8 @@ class RunCommandsTest {
         JsonNode step = j.path("steps").get(0);
         List<String> fields = new java.util.ArrayList<>();
         step.fieldNames().forEachRemaining(fields::add);
-        assertEquals(List.of("name", "state", "jobId", "attempts", "restarts", "generations", "lastCheckpoint", "exitCode"), fields);
+        assertEquals(List.of("name", "state", "jobId", "attempts", "restarts", "generations", "lastCheckpoint", "exitCode",
+                "workSaved", "checkpointCost", "lostWork", "lostWorkTotal"), fields, "the contract's fields first, then the work-saved ones");
         assertEquals("77", step.path("jobId").asText());
         assertEquals(2, step.path("attempts").asInt());
         assertEquals(1, step.path("restarts").asInt());
@@ -125,5 +126,52 @@ class RunCommandsTest {
         out.getBuffer().setLength(0);
         assertEquals(0, crflow("status", "--workdir", tmp.toString()), err.toString());
         assertTrue(out.toString().contains("    interval auto: every 9m 00s (daly: checkpoint 2.1 s"), out.toString());
+    }
+
+    @Test
+    void statusShowsWorkSavedCheckpointCostAndLostWorkFromAGoldenJournal() throws Exception {
+        Path ctl = tmp.resolve(".crflow/steps/count");
+        Files.createDirectories(ctl);
+        dev.crflow.dsl.model.Workflow wf = dev.crflow.dsl.WorkflowLoader.load(workflow(), java.util.Optional.empty());
+        Files.writeString(tmp.resolve(".crflow/workflow.json"), dev.crflow.executor.control.ControlJson.mapper().writeValueAsString(wf));
+        Files.writeString(tmp.resolve(".crflow/run.json"), "{\"runId\":\"abcdef123456\",\"workflowFile\":\"/x/w.groovy\",\"workflowName\":\"w\","
+                + "\"executor\":\"slurm\",\"created\":\"2026-11-21T00:00:00Z\"}");
+        Files.writeString(ctl.resolve("driver.json"), "{\"state\":\"COMPLETED\",\"attempt\":3,\"jobIds\":[\"100\",\"101\"]}");
+        try (var in = getClass().getResourceAsStream("/status/walltime-then-lost.jsonl")) {
+            Files.copy(in, ctl.resolve("journal.jsonl"));
+        }
+        assertEquals(0, crflow("status", "--json", "--workdir", tmp.toString()), err.toString());
+        JsonNode j = new ObjectMapper().readTree(out.toString());
+        JsonNode step = j.path("steps").get(0);
+        assertEquals(3592.0, step.path("workSaved").path("seconds").asDouble(), 1e-9);
+        assertEquals(2, step.path("workSaved").path("interruptions").asInt());
+        JsonNode cost = step.path("checkpointCost");
+        assertEquals(16.0, cost.path("seconds").asDouble(), 1e-9);
+        assertEquals(9.0, cost.path("checkpointSeconds").asDouble(), 1e-9);
+        assertEquals(7.0, cost.path("restoreSeconds").asDouble(), 1e-9);
+        assertEquals(4, cost.path("checkpoints").asInt());
+        assertEquals(2, cost.path("restores").asInt());
+        assertEquals(4000, cost.path("bytesWritten").asLong());
+        assertEquals(0, cost.path("bytesStored").asLong(), "no images on disk");
+        JsonNode walltime = step.path("lostWork").get(0);
+        assertEquals("walltime", walltime.path("reason").asText());
+        assertEquals(0.0, walltime.path("seconds").asDouble(), "the warning's checkpoint stopped the application");
+        assertTrue(walltime.path("stopCheckpoint").asBoolean());
+        assertEquals(3, walltime.path("restoredFrom").asInt());
+        assertEquals(1496.0, walltime.path("savedSeconds").asDouble(), 1e-9);
+        JsonNode lost = step.path("lostWork").get(1);
+        assertEquals("lost", lost.path("reason").asText());
+        assertEquals(294.0, lost.path("seconds").asDouble(), 1e-9);
+        assertEquals(294.0, step.path("lostWorkTotal").path("seconds").asDouble(), 1e-9);
+        assertEquals(3592.0, j.path("workSaved").path("seconds").asDouble(), 1e-9, "the run's sum");
+        assertEquals(16.0, j.path("checkpointCost").path("seconds").asDouble(), 1e-9);
+        assertEquals(294.0, j.path("lostWorkTotal").path("seconds").asDouble(), 1e-9);
+
+        out.getBuffer().setLength(0);
+        assertEquals(0, crflow("status", "--workdir", tmp.toString()), err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("  count: saved 3592.0s over 2 interruption(s), lost 294.0s; cost 16.0s (4 checkpoint(s) 9.0s, 2 restore(s) 7.0s)"), text);
+        assertTrue(text.contains("    attempt 1 (walltime): lost 0.0s, saved 1496.0s (stopped by its checkpoint)"), text);
+        assertTrue(text.contains("    attempt 2 (lost): lost 294.0s, saved 2096.0s (from generation 4)"), text);
     }
 }

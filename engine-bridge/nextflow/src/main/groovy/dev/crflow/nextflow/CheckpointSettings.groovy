@@ -5,11 +5,13 @@ import java.time.Duration
 import dev.crflow.dsl.model.CheckpointPolicy
 import dev.crflow.dsl.model.ContainerSpec
 import dev.crflow.dsl.model.PolicyRule
+import dev.crflow.dsl.model.SiteSettings
 import dev.crflow.dsl.policy.PolicyDiagnostic
 import dev.crflow.dsl.policy.PolicyKey
 import dev.crflow.dsl.policy.PolicyResolver
 import dev.crflow.dsl.policy.PolicyValues
 import dev.crflow.dsl.policy.Unit
+import dev.crflow.dsl.settings.SettingsApplication
 import groovy.transform.CompileStatic
 import groovy.util.logging.Slf4j
 
@@ -22,7 +24,7 @@ import groovy.util.logging.Slf4j
  * </ol>
  * The process's {@code ext.checkpoint} wins, key by key: it is written next to the process it configures,
  * the same way Nextflow lets a process selector override a generic setting. Keys it leaves out come from the
- * policy rule, then from crflow's defaults.
+ * policy rule, then from the site and user settings (engine, grace; docs/settings.md), then from crflow's defaults.
  */
 @Slf4j
 @CompileStatic
@@ -45,8 +47,17 @@ class CheckpointSettings {
     }
 
     static Resolved resolve(String processName, List<PolicyRule> rules, Object extCheckpoint, String containerImage, String defaultRuntime) {
+        return resolve(processName, rules, extCheckpoint, containerImage, defaultRuntime, SiteSettings.empty())
+    }
+
+    /**
+     * @param settings site and user settings: under the policy rule (loaded with them) and ext.checkpoint; without a
+     *                 rule's checkpoint block, their engine when ext.checkpoint names none, and their grace as the lead
+     */
+    static Resolved resolve(String processName, List<PolicyRule> rules, Object extCheckpoint, String containerImage,
+                            String defaultRuntime, SiteSettings settings) {
         final rule = rules?.find { PolicyRule r -> r.matches(processName) }
-        CheckpointPolicy policy = rule?.checkpoint()?.orElse(null) ?: CheckpointPolicy.none()
+        CheckpointPolicy policy = rule?.checkpoint()?.orElse(null) ?: SettingsApplication.basePolicy(settings, extCheckpoint != null)
         final origins = []
         if( rule ) origins << "policy rule '${rule.glob()}' (${rule.declaredAt()})".toString()
         String runtime = null

@@ -11,6 +11,10 @@ import dev.crflow.dsl.model.SourceLocation
 import dev.crflow.dsl.model.Step
 import dev.crflow.dsl.model.StepCommand
 import dev.crflow.dsl.model.PolicyRule
+import dev.crflow.dsl.model.SiteSettings
+import dev.crflow.dsl.settings.SettingsApplication
+import dev.crflow.dsl.settings.SettingsException
+import dev.crflow.dsl.settings.SettingsFiles
 import dev.crflow.executor.control.PrivateFiles
 import dev.crflow.executor.process.SystemProcessRunner
 import dev.crflow.executor.slurm.BatchScriptRenderer
@@ -47,13 +51,15 @@ import org.pf4j.ExtensionPoint
  *       so a Nextflow retry or a `-resume` restarts from the newest valid image.</li>
  * </ul>
  * Config scope `crflow` in nextflow.config: `policy` (crflow DSL file with `policy { match('glob') {…} }`),
- * `controlRoot` (default `<launchDir>/.crflow-nf`), `java`, `coordinatorJar`, `containerRuntime`, `stopTimeout`.
+ * `controlRoot` (default: the site/user settings' controlRoot, else `<launchDir>/.crflow-nf`), `java`, `coordinatorJar`, `containerRuntime`, `stopTimeout`.
  */
 @Slf4j
 @ServiceName('slurm-cr')
 class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
 
     private List<PolicyRule> policyRules = []
+    /** Site and user settings (docs/settings.md): under the pipeline's own values. */
+    private SiteSettings siteSettings = SiteSettings.empty()
     private Path controlRoot
     private CoordinatorLaunch coordinator
     private String containerRuntime = 'podman'
@@ -65,7 +71,8 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
     void register() {
         super.register()
         final crflow = (session.config?.crflow ?: [:]) as Map
-        controlRoot = Paths.get((crflow.controlRoot ?: '.crflow-nf').toString()).toAbsolutePath().normalize()
+        siteSettings = loadSettings()
+        controlRoot = controlRootFor(crflow.controlRoot, siteSettings, System.getenv(), Paths.get('').toAbsolutePath())
         final java = Paths.get(crflow.java?.toString() ?: defaultJava().toString())
         final jar = crflow.coordinatorJar ? Paths.get(crflow.coordinatorJar.toString()) : bundledCoordinatorJar()
         coordinator = new CoordinatorLaunch(java.toAbsolutePath(), jar.toAbsolutePath(), CoordinatorLaunch.DEFAULT_JVM_FLAGS)
@@ -73,7 +80,7 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
         stopTimeout = CheckpointSettings.duration('(crflow config)', 'stopTimeout', crflow.stopTimeout ?: '5m')
         if( crflow.policy ) {
             final file = resolvePolicyFile(crflow.policy.toString())
-            policyRules = PolicyFile.load(file)
+            policyRules = PolicyFile.load(file, siteSettings)
             log.info "[slurm-cr] checkpoint policy ${file}: ${policyRules.size()} rule(s)"
         }
         if( !Files.isRegularFile(coordinator.jar()) )
@@ -84,6 +91,28 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
         stepExecutor = new SlurmStepExecutor(new SlurmCli(new SystemProcessRunner(), RetryPolicy.standard(), Clock.systemUTC()),
                 coordinator, Clock.systemUTC(), ttl, RetryPolicy.standard())
         log.debug "[slurm-cr] control root ${controlRoot}; coordinator ${coordinator.command(controlRoot)}; queue-stat ${ttl}"
+    }
+
+    /** Site and user settings (docs/settings.md), read as every front end reads them; a broken file stops the run. */
+    static SiteSettings loadSettings() {
+        try {
+            final s = SettingsFiles.load()
+            if( !s.isEmpty() ) log.info "[slurm-cr] settings: ${SettingsFiles.locate(System.getenv()).join(', ')}"
+            return s
+        }
+        catch( SettingsException e ) {
+            throw new IllegalArgumentException("slurm-cr: ${e.message}")
+        }
+    }
+
+    /**
+     * nextflow.config's `crflow.controlRoot`; else the settings' controlRoot (`<root>/nextflow/<launch dir>-<hash>`, one
+     * per launch directory so `-resume` finds its images); else `<launchDir>/.crflow-nf`.
+     */
+    static Path controlRootFor(Object configured, SiteSettings settings, Map<String, String> env, Path launchDir) {
+        if( configured ) return Paths.get(configured.toString()).toAbsolutePath().normalize()
+        return SettingsApplication.controlRoot(settings, env, 'nextflow', launchDir)
+                .orElse(launchDir.resolve('.crflow-nf')).toAbsolutePath().normalize()
     }
 
     private Path resolvePolicyFile(String name) {
@@ -139,7 +168,7 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
         final ext = task.config.get('ext')
         final extCheckpoint = ext instanceof Map ? ((Map) ext).get('checkpoint') : null
         final image = task.config.get('container')?.toString()
-        return CheckpointSettings.resolve(processName(task), policyRules, extCheckpoint, image ?: null, containerRuntime)
+        return CheckpointSettings.resolve(processName(task), policyRules, extCheckpoint, image ?: null, containerRuntime, siteSettings)
     }
 
     /** Run-unique per Nextflow attempt (the hash includes the attempt): `nf-<hash8>-<task name>`. */
@@ -170,7 +199,8 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
         if( options[1] )
             log.warn1 "[slurm-cr] process `${processName(task)}`: clusterOptions ${options[1].join(' ')} ignored -- slurm-cr sets requeue, signal, logs, job name and time itself"
         final wrapper = task.workDir.resolve(TaskRun.CMD_RUN)
-        return new Step(
+        // the settings' partition/account/QOS where the process sets none, their modules (how DMTCP gets on PATH)
+        return SettingsApplication.apply(new Step(
                 task.name,
                 [],
                 new StepCommand(StepCommand.Kind.COMMAND, '/bin/bash ' + Quoting.shell(wrapper.toString())),
@@ -182,7 +212,7 @@ class SlurmCrExecutor extends SlurmExecutor implements ExtensionPoint {
                 settings.policy,
                 settings.container,
                 0,           // application failures are retried by Nextflow's errorStrategy, not by the coordinator
-                new SourceLocation(session?.scriptName ?: 'main.nf', 0))
+                new SourceLocation(session?.scriptName ?: 'main.nf', 0)), siteSettings)
     }
 
     RenderRequest renderRequest(TaskRun task, Step step, Path ctl) {

@@ -4,6 +4,7 @@ import dev.crflow.dsl.model.CheckpointPolicy;
 import dev.crflow.dsl.model.Engine;
 import dev.crflow.dsl.model.PolicyRule;
 import dev.crflow.dsl.model.Resources;
+import dev.crflow.dsl.model.SiteSettings;
 import dev.crflow.dsl.model.SourceLocation;
 import dev.crflow.dsl.model.Step;
 import dev.crflow.dsl.model.StepCommand;
@@ -12,6 +13,7 @@ import dev.crflow.dsl.policy.PolicyDiagnostic;
 import dev.crflow.dsl.policy.PolicyKey;
 import dev.crflow.dsl.policy.PolicyResolver;
 import dev.crflow.dsl.policy.PolicyValues;
+import dev.crflow.dsl.settings.SettingsApplication;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,8 +60,21 @@ public final class RuleSettings {
      */
     public static Step resolve(JobProperties job, Optional<PolicyRule> rule, String stepName, Path workdir,
                                java.util.function.Function<CheckpointPolicy, StepCommand> command, Optional<Path> policyFile) {
-        CheckpointPolicy cp = checkpoint(job, rule.flatMap(PolicyRule::checkpoint).orElse(CheckpointPolicy.none()));
-        Resources res = resources(job);
+        return resolve(job, rule, stepName, workdir, command, policyFile, SiteSettings.empty());
+    }
+
+    /**
+     * @param settings site and user settings (docs/settings.md): under the policy rule (loaded with them) and the
+     *                 job's resources; without a rule's checkpoint block, their engine when {@code checkpoint_*}
+     *                 resources name none and their grace as the lead; partition/account/QOS and modules on the step
+     */
+    public static Step resolve(JobProperties job, Optional<PolicyRule> rule, String stepName, Path workdir,
+                               java.util.function.Function<CheckpointPolicy, StepCommand> command, Optional<Path> policyFile,
+                               SiteSettings settings) {
+        boolean declared = job.resources().keySet().stream().anyMatch(k -> k.startsWith("checkpoint_"));
+        CheckpointPolicy cp = checkpoint(job, rule.flatMap(PolicyRule::checkpoint)
+                .orElseGet(() -> SettingsApplication.basePolicy(settings, declared)));
+        Resources res = SettingsApplication.resources(resources(job), settings);
         if (res.time().isPresent() && cp.engine() != Engine.NONE && cp.lead().compareTo(res.time().get()) >= 0) {
             throw new JobscriptException("rule '" + job.name() + "': the checkpoint lead (" + cp.lead().toSeconds()
                     + " s) must be shorter than its runtime (" + res.time().get().toSeconds()
@@ -67,7 +82,8 @@ public final class RuleSettings {
         }
         SourceLocation at = rule.map(PolicyRule::declaredAt)
                 .orElse(new SourceLocation(policyFile.map(Path::toString).orElse("snakemake rule " + job.name()), 0));
-        return new Step(stepName, List.of(), command.apply(cp), workdir.toString(), res, Map.of(), List.of(), List.of(), cp,
+        return new Step(stepName, List.of(), command.apply(cp), workdir.toString(), res, Map.of(),
+                SettingsApplication.modules(List.of(), settings), List.of(), cp,
                 rule.flatMap(PolicyRule::container), rule.flatMap(PolicyRule::retry).orElse(0), at);
     }
 

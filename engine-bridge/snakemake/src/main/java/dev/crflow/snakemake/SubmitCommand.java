@@ -2,6 +2,10 @@ package dev.crflow.snakemake;
 
 import dev.crflow.dsl.DslException;
 import dev.crflow.dsl.WorkflowLoader;
+import dev.crflow.dsl.model.SiteSettings;
+import dev.crflow.dsl.settings.SettingsApplication;
+import dev.crflow.dsl.settings.SettingsException;
+import dev.crflow.dsl.settings.SettingsFiles;
 import dev.crflow.dsl.model.PolicyRule;
 import dev.crflow.dsl.model.Step;
 import dev.crflow.executor.ExecutorException;
@@ -33,7 +37,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 
 @Command(name = "submit", mixinStandardHelpOptions = true,
@@ -60,7 +66,7 @@ public final class SubmitCommand implements Callable<Integer> {
     Path policy;
 
     @Option(names = "--root", paramLabel = "DIR",
-            description = "where the bridge keeps control directories; default: $CRFLOW_SNAKEMAKE_ROOT or <snakemake dir>/.crflow/snakemake")
+            description = "where the bridge keeps control directories; default: $CRFLOW_SNAKEMAKE_ROOT, the settings' controlRoot, or <snakemake dir>/.crflow/snakemake")
     Path root;
 
     @Override
@@ -72,9 +78,11 @@ public final class SubmitCommand implements Callable<Integer> {
             JobProperties job = js.properties();
             Path workdir = js.workdir().map(Path::of).orElse(Path.of("").toAbsolutePath()).toAbsolutePath().normalize();
             Optional<Path> policyFile = policyFile();
-            List<PolicyRule> rules = policyFile.isPresent() ? WorkflowLoader.loadPolicy(policyFile.get()).policy() : List.of();
+            // site and user settings (docs/settings.md), under the policy file and the rule's resources
+            SiteSettings settings = SettingsFiles.load();
+            List<PolicyRule> rules = policyFile.isPresent() ? WorkflowLoader.loadPolicy(policyFile.get(), settings).policy() : List.of();
             Optional<PolicyRule> rule = RuleSettings.policyFor(rules, job);
-            BridgeRoot bridge = bridgeRoot(root, workdir);
+            BridgeRoot bridge = bridgeRoot(root, workdir, () -> settings, System.getenv());
             String key = BridgeRoot.key(job);
             StepControlDir ctl = bridge.control(key);
             SlurmClient slurm = Slurm.client();
@@ -125,7 +133,7 @@ public final class SubmitCommand implements Callable<Integer> {
             }
             ctl.create();
             JobKit.write(ctl.path(), js);
-            Step step = RuleSettings.resolve(job, rule, key, workdir, cp -> JobKit.command(ctl.path(), js, cp), policyFile);
+            Step step = RuleSettings.resolve(job, rule, key, workdir, cp -> JobKit.command(ctl.path(), js, cp), policyFile, settings);
             if (job.isGroup() && step.checkpoint().engine() == dev.crflow.dsl.model.Engine.SIGNAL) {
                 err.println("crflow: warning: group job '" + job.name() + "' with engine 'signal': a restart re-runs the"
                         + " whole group (only single rules replay their command); use a transparent engine (dmtcp) for groups");
@@ -151,6 +159,9 @@ public final class SubmitCommand implements Callable<Integer> {
         } catch (DslException e) {
             err.println("crflow: the policy file is invalid:\n" + e.getMessage());
             return BridgeExit.INVALID_INPUT;
+        } catch (SettingsException e) {
+            err.println("crflow: " + e.getMessage());
+            return BridgeExit.INVALID_INPUT;
         } catch (ExecutorException e) {
             err.println("crflow: " + e.getMessage());
             return e.environment() ? BridgeExit.ENVIRONMENT : BridgeExit.FAILED;
@@ -171,11 +182,31 @@ public final class SubmitCommand implements Callable<Integer> {
         return Optional.of(p.toAbsolutePath().normalize());
     }
 
+    /** The root submit, status, cancel and the sidecar agree on (settings read only when nothing names the root). */
     static BridgeRoot bridgeRoot(Path option, Path snakemakeWorkdir) {
+        return bridgeRoot(option, snakemakeWorkdir, SubmitCommand::settingsOrNone, System.getenv());
+    }
+
+    /** For status, cancel and the sidecar: a broken settings file stopped every submission already; not again here. */
+    private static SiteSettings settingsOrNone() {
+        try {
+            return SettingsFiles.load();
+        } catch (SettingsException e) {
+            return SiteSettings.empty();
+        }
+    }
+
+    /**
+     * {@code --root}; else {@code $CRFLOW_SNAKEMAKE_ROOT}; else the settings' controlRoot
+     * ({@code <controlRoot>/snakemake/<workdir name>-<hash>}, one per Snakemake working directory); else
+     * {@code <snakemake dir>/.crflow/snakemake}.
+     */
+    static BridgeRoot bridgeRoot(Path option, Path snakemakeWorkdir, Supplier<SiteSettings> settings, Map<String, String> env) {
         if (option != null) return new BridgeRoot(option);
-        String env = System.getenv("CRFLOW_SNAKEMAKE_ROOT");
-        if (env != null && !env.isBlank()) return new BridgeRoot(Path.of(env));
-        return BridgeRoot.under(snakemakeWorkdir);
+        String named = env.get("CRFLOW_SNAKEMAKE_ROOT");
+        if (named != null && !named.isBlank()) return new BridgeRoot(Path.of(named));
+        return SettingsApplication.controlRoot(settings.get(), env, "snakemake", snakemakeWorkdir).map(BridgeRoot::new)
+                .orElseGet(() -> BridgeRoot.under(snakemakeWorkdir));
     }
 
     /** The earlier job, if squeue still lists it alive; fails rather than risk a second submission. */

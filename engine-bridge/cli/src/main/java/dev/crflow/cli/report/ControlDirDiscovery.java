@@ -17,7 +17,8 @@ import java.util.Set;
  * Finds step control directories below a root: every directory holding a {@code journal.jsonl} (or, for a
  * crflow step submitted but not yet started, a {@code job.json}). This one rule covers {@code crflow run}
  * ({@code <workdir>/.crflow/steps/<step>/}) and the Nextflow and Snakemake bridges, which use their own
- * roots with the same per-step layout. Symbolic links are not followed; a control directory's own
+ * roots with the same per-step layout. Symbolic links are not followed (but a root that is one is searched where
+ * it points: a run's {@code steps} linked to the settings' controlRoot); a control directory's own
  * sub-directories (images, requests) are not searched.
  */
 public final class ControlDirDiscovery {
@@ -28,7 +29,9 @@ public final class ControlDirDiscovery {
     private ControlDirDiscovery() {}
 
     public static List<Source> discover(Path root) throws IOException {
-        Path base = root.toAbsolutePath().normalize();
+        Path given = root.toAbsolutePath().normalize();
+        // a run's steps/ may be a link to the settings' controlRoot: search where it points
+        Path base = Files.isSymbolicLink(given) ? given.toRealPath() : given;
         List<Source> found = new ArrayList<>();
         Files.walkFileTree(base, Set.of(), MAX_DEPTH, new SimpleFileVisitor<>() {
             @Override

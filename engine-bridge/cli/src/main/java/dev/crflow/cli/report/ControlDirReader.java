@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crflow.coordinator.journal.Journal;
 import dev.crflow.coordinator.journal.JournalEvent;
+import dev.crflow.coordinator.run.WorkAccount;
 import dev.crflow.coordinator.store.DiskUsage;
 import dev.crflow.coordinator.store.Generation;
 import dev.crflow.coordinator.store.ImageStore;
@@ -151,9 +152,20 @@ public final class ControlDirReader {
             outcome = Optional.of(new Result(driverState.get(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
                     OptionalInt.empty(), driverMessage));
         }
+        List<StoredGeneration> stored = readGenerations(ctl, warnings);
         return new StepReport(source, state(attempts, outcome, alive, driverState), attempts, checkpoints, restores, requeues,
-                samples, readBudgets(ctl, warnings), outcome, readGenerations(ctl, warnings), heartbeat,
-                readSubmittedJobId(ctl, warnings), readSpecName(ctl), warnings, AutoIntervalFacts.of(events));
+                samples, readBudgets(ctl, warnings), outcome, stored, heartbeat,
+                readSubmittedJobId(ctl, warnings), readSpecName(ctl), warnings, AutoIntervalFacts.of(events), workAccount(events, attempts, stored));
+    }
+
+    /**
+     * The coordinator's account of the same events; for attempts that died without a word, the report's later signs
+     * of life (samples, heartbeat) tell how far they got.
+     */
+    private static WorkAccount workAccount(List<JournalEvent> events, List<Attempt> attempts, List<StoredGeneration> stored) {
+        Map<Integer, Instant> lastSeen = new java.util.HashMap<>();
+        for (Attempt a : attempts) if (a.reason() == EndReason.LOST) lastSeen.put(a.number(), a.end());
+        return WorkAccount.of(events, lastSeen).withBytesStored(stored.stream().mapToLong(StoredGeneration::bytes).sum());
     }
 
     private static StepState state(List<Attempt> attempts, Optional<Result> result, boolean alive, Optional<String> driverState) {

@@ -39,6 +39,7 @@ public final class HtmlReportRenderer {
             h.append("<p class=\"empty\">No step control directories (journal.jsonl) were found below this root.</p>\n");
         } else {
             ReportTables.summary(h, run);
+            WorkSavedSection.table(h, run);
             TimelineSvg.overview(h, run);
             for (int i = 0; i < run.steps().size(); i++) step(h, run, run.steps().get(i), i);
         }
@@ -107,6 +108,7 @@ public final class HtmlReportRenderer {
         card(h, (t.lostWorkIsLowerBound() ? "≥ " : "") + Fmt.duration(t.lostWork()), "work lost to interruptions");
         card(h, Fmt.bytes(t.bytesStored()), "images stored");
         h.append("</div>\n");
+        WorkSavedSection.cards(h, t);
         legend(h);
         h.append("</header>\n");
     }
@@ -191,6 +193,7 @@ public final class HtmlReportRenderer {
         fact(h, "checkpoint overhead", s.checkpointOverheadPercent().isPresent()
                 ? Fmt.percent(s.checkpointOverheadPercent().getAsDouble()) + " (" + Fmt.seconds(s.checkpointSeconds()) + ")" : "–");
         fact(h, "work lost", (s.lostWorkIsLowerBound() ? "≥ " : "") + Fmt.duration(s.totalLostWork()));
+        WorkSavedSection.facts(h, s);
         fact(h, "stored", Fmt.bytes(s.bytesStored()) + " in " + s.storedGenerations().size() + " generation(s)");
         if (s.peakRssBytes() > 0) fact(h, "peak RSS", Fmt.bytes(s.peakRssBytes()));
         s.budgets().engine().ifPresent(e -> fact(h, "engine", e.toLowerCase(Locale.ROOT)

@@ -19,7 +19,7 @@ final class ReportTables {
                 .append("<th>Step</th><th>State</th><th class=\"n\">Attempts</th><th class=\"n\">Restarts</th>")
                 .append("<th class=\"n\">Compute</th><th class=\"n\">Queued</th><th class=\"n\">Checkpoints</th>")
                 .append("<th class=\"n\" title=\"time spent checkpointing / compute time\">Ckpt overhead</th>")
-                .append("<th title=\"compute since the last good checkpoint before each interruption\">Lost work per interruption</th>")
+                .append("<th title=\"compute since the generation the next attempt restored, done again\">Lost work per interruption</th>")
                 .append("<th class=\"n\" title=\"generations on disk now / bytes written by all good checkpoints\">Bytes stored</th>")
                 .append("<th>Budget left</th></tr></thead>\n<tbody>\n");
         for (int i = 0; i < run.steps().size(); i++) {
@@ -47,7 +47,8 @@ final class ReportTables {
     private static String lostList(List<LostWork> lost) {
         if (lost.isEmpty()) return "<span class=\"dim\">none</span>";
         return lost.stream().map(l -> "<span class=\"lost\" title=\"attempt " + l.attempt() + ", " + esc(l.reason().label())
-                        + (l.sinceCheckpoint() ? ", since its last checkpoint" : ", no checkpoint in this attempt")
+                        + (l.stopCheckpoint() ? ", stopped by its checkpoint: nothing lost"
+                        : l.sinceCheckpoint() ? ", since generation " + l.restoredFrom().get() : ", restarted from scratch")
                         + (l.atLeast() ? "; its end is its last sign of life, so at least this much" : "") + "\">"
                         + esc(l.display(Fmt::duration)) + "</span>")
                 .collect(Collectors.joining(" "));

@@ -69,10 +69,19 @@ public final class StepModel {
         public Duration length() { return Duration.between(from, to); }
     }
 
-    /** Work redone after an interruption: compute since the last good checkpoint of the attempt (or since its start). */
-    public record LostWork(int attempt, EndReason reason, Duration lost, Optional<Instant> since, boolean sinceCheckpoint,
-                           /** the attempt's end is its last sign of life, so at least this much was lost */
-                           boolean atLeast) {
+    /**
+     * One interruption: the work redone after it (compute since the generation the next attempt restored) and the
+     * work that generation saved (coordinator's {@code WorkAccount}).
+     *
+     * @param restoredFrom   empty: the next attempt started from scratch
+     * @param atLeast        the attempt's end is its last sign of life, so at least this much was lost
+     * @param stopCheckpoint the attempt ended in a committed checkpoint that stopped the application: nothing lost
+     */
+    public record LostWork(int attempt, EndReason reason, Duration lost, Optional<Integer> restoredFrom, boolean atLeast,
+                           Duration saved, boolean stopCheckpoint) {
+
+        /** Lost since a committed generation (false: the next attempt started from scratch). */
+        public boolean sinceCheckpoint() { return restoredFrom.isPresent(); }
 
         public String display(java.util.function.Function<Duration, String> format) {
             return (atLeast ? "≥ " : "") + format.apply(lost);

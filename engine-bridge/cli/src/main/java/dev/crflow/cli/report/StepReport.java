@@ -13,6 +13,8 @@ import dev.crflow.cli.report.StepModel.Sample;
 import dev.crflow.cli.report.StepModel.Source;
 import dev.crflow.cli.report.StepModel.StoredGeneration;
 
+import dev.crflow.coordinator.run.WorkAccount;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +41,10 @@ public record StepReport(
         Optional<String> specName,
         List<String> warnings,
         /** interval 'auto': the newest choice and its inputs; empty for a fixed interval or none. */
-        Optional<AutoIntervalFacts> autoInterval) {
+        Optional<AutoIntervalFacts> autoInterval,
+
+        /** What checkpointing saved and cost, as the coordinator's {@link WorkAccount} reads the journal. */
+        WorkAccount work) {
 
     public StepReport {
         attempts = List.copyOf(attempts);
@@ -55,7 +60,7 @@ public record StepReport(
 
     public StepReport withName(String name) {
         return new StepReport(new Source(name, source.controlDir()), state, attempts, checkpoints, restores, requeues, samples,
-                budgets, result, storedGenerations, heartbeat, jobIdSubmitted, specName, warnings, autoInterval);
+                budgets, result, storedGenerations, heartbeat, jobIdSubmitted, specName, warnings, autoInterval, work);
     }
 
     /** First instant anything happened: the first attempt's start, or the first sample/checkpoint. */
@@ -141,26 +146,27 @@ public record StepReport(
     }
 
     /**
-     * For every interrupted attempt: the work that had to be redone, i.e. the time from the last good checkpoint
-     * that finished in that attempt to the attempt's end (from the attempt's start when there was none: the
-     * restart goes back to the generation the attempt itself started from).
+     * For every interrupted attempt: the compute since the generation the next attempt restored, done again (none
+     * after a checkpoint that stopped the application: the warning's, a SIGTERM's, a stop request's), next to the
+     * compute that generation saved. The coordinator's {@link WorkAccount} is the one definition.
      */
     public List<LostWork> lostWork() {
         List<LostWork> out = new ArrayList<>();
-        for (Attempt a : attempts) {
-            if (!a.reason().isInterruption()) continue;
-            Checkpoint last = null;
-            for (Checkpoint c : checkpoints) {
-                if (!c.ok()) continue;
-                boolean inAttempt = c.attempt() == a.number()
-                        || (!c.time().isBefore(a.start()) && !c.time().isAfter(a.end()));
-                if (inAttempt && (last == null || c.time().isAfter(last.time()))) last = c;
-            }
-            Instant since = last != null ? last.time() : a.start();
-            Duration lost = since.isAfter(a.end()) ? Duration.ZERO : Duration.between(since, a.end());
-            out.add(new LostWork(a.number(), a.reason(), lost, Optional.of(since), last != null, !a.endRecorded()));
+        for (WorkAccount.Interruption i : work.interruptions()) {
+            out.add(new LostWork(i.attempt(), EndReason.fromJournal(i.reason().wireName()), Duration.ofMillis(Math.round(i.lostSeconds() * 1000)),
+                    i.restoredFrom(), i.lowerBound(), Duration.ofMillis(Math.round(i.savedSeconds() * 1000)), i.stopCheckpoint()));
         }
         return out;
+    }
+
+    /** Compute the interruptions would have cost from scratch (what restoring generations saved). */
+    public Duration workSaved() {
+        return Duration.ofMillis(Math.round(work.savedSeconds() * 1000));
+    }
+
+    /** What checkpointing cost in time: every checkpoint plus every restore. */
+    public double checkpointCostSeconds() {
+        return work.costSeconds();
     }
 
     /** True when some lost work is a lower bound (an attempt whose end is only its last sign of life). */

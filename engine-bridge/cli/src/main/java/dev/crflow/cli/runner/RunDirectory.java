@@ -28,17 +28,48 @@ public final class RunDirectory {
     public boolean exists() { return Files.isRegularFile(root.resolve("run.json")); }
 
     public RunDirectory create() {
+        return create(Optional.empty());
+    }
+
+    /**
+     * @param controlRoot where a new run keeps its step control directories (the settings' controlRoot, docs/settings.md):
+     *                    {@code steps} is then a link to {@code <controlRoot>/steps}; a run that already has its
+     *                    {@code steps} keeps them where they are (its images stay found)
+     */
+    public RunDirectory create(Optional<Path> controlRoot) {
+        Path steps = root.resolve("steps");
         try {
             PrivateFiles.directory(root);
-            PrivateFiles.directory(root.resolve("steps"));
+            if (controlRoot.isPresent() && !Files.exists(steps, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Path target = PrivateFiles.directory(PrivateFiles.directory(controlRoot.get()).resolve("steps"));
+                Files.createSymbolicLink(steps, target);
+            }
+            PrivateFiles.directory(steps);
             PrivateFiles.directory(root.resolve("requests"));
         } catch (IOException e) {
-            throw new CrflowException(ExitCodes.ENVIRONMENT, "cannot create " + root + ": " + e.getMessage(), e);
+            throw new CrflowException(ExitCodes.ENVIRONMENT, "cannot create " + root + controlRoot.map(c -> " (control root " + c + ")").orElse("")
+                    + ": " + e.getMessage(), e);
         }
         return this;
     }
 
-    public StepControlDir step(String name) { return new StepControlDir(root.resolve("steps").resolve(name)); }
+    /**
+     * The step control directories: {@code .crflow/steps}, or where its link points (the settings' controlRoot), by
+     * the real path, so job scripts name storage the compute nodes mount and not the link in the work directory.
+     */
+    public Path stepsDirectory() {
+        Path steps = root.resolve("steps");
+        if (Files.isSymbolicLink(steps)) {
+            try {
+                return steps.toRealPath();
+            } catch (IOException e) {
+                return steps; // a dangling link: the errors come from the files it should hold
+            }
+        }
+        return steps;
+    }
+
+    public StepControlDir step(String name) { return new StepControlDir(stepsDirectory().resolve(name)); }
 
     public Optional<RunInfo> info() { return read(root.resolve("run.json"), RunInfo.class); }
 

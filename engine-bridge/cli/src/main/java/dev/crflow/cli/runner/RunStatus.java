@@ -1,6 +1,10 @@
 package dev.crflow.cli.runner;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.crflow.cli.report.WorkFigures;
+import dev.crflow.coordinator.run.WorkAccount;
 import dev.crflow.cli.CrflowException;
 import dev.crflow.cli.ExitCodes;
 import dev.crflow.dsl.model.Step;
@@ -15,8 +19,23 @@ import java.util.List;
  *
  * @param state PENDING, RUNNING, COMPLETED, FAILED or CANCELLED (the run as a whole)
  */
-@JsonPropertyOrder({"state", "steps"})
+@JsonPropertyOrder({"state", "steps", "workSaved", "checkpointCost", "lostWorkTotal"})
 public record RunStatus(StepState state, List<StepView> steps) {
+
+    /** The steps' work accounts summed: what checkpoints saved and cost in the whole run. */
+    @JsonIgnore
+    public WorkAccount work() {
+        return steps.stream().map(StepView::work).reduce(WorkAccount.empty().withBytesStored(0), WorkAccount::plus);
+    }
+
+    @JsonProperty("workSaved")
+    public WorkFigures.WorkSaved workSaved() { return WorkFigures.workSaved(work()); }
+
+    @JsonProperty("checkpointCost")
+    public WorkFigures.CheckpointCost checkpointCost() { return WorkFigures.checkpointCost(work()); }
+
+    @JsonProperty("lostWorkTotal")
+    public WorkFigures.LostTotal lostWorkTotal() { return WorkFigures.lostWorkTotal(work()); }
 
     public static RunStatus read(RunDirectory dir) {
         dir.requireRun();

@@ -318,7 +318,7 @@ public final class Runner {
         for (Step step : dag.order()) {
             DriverStepState st = states.getOrDefault(step.name(), DriverStepState.initial());
             if (st.state() == StepState.PENDING && st.attempt() == 0 && dag.size() > 200) {
-                out.add(new StepView(step.name(), st.state(), null, 0, 0, 0, null, null, st.message(), Optional.empty(), Optional.empty(), Optional.empty()));
+                out.add(new StepView(step.name(), st.state(), st.message()));
             } else {
                 out.add(StepView.of(step, st, dir.step(step.name())));
             }

@@ -16,13 +16,17 @@ public final class Workflows {
     private Workflows() {}
 
     public static Workflow load(Path file, Optional<String> profile) {
+        return load(file, profile, dev.crflow.cli.settings.SettingsFiles.load());
+    }
+
+    /** @param settings site and user settings, under the workflow's own values (docs/settings.md) */
+    public static Workflow load(Path file, Optional<String> profile, dev.crflow.dsl.model.SiteSettings settings) {
         if (!Files.isRegularFile(file)) {
             throw new CrflowException(ExitCodes.INVALID_INPUT, "no workflow file " + file + " (give the path of a .groovy workflow)");
         }
         try {
             // Site and user settings sit under the workflow's own values (docs/settings.md).
-            Workflow wf = dev.crflow.cli.settings.SettingsFiles.apply(WorkflowLoader.load(file, profile),
-                    dev.crflow.cli.settings.SettingsFiles.load());
+            Workflow wf = WorkflowLoader.load(file, profile, settings);
             if (wf.steps().isEmpty()) {
                 throw new CrflowException(ExitCodes.INVALID_INPUT, file + " declares no steps (a policy-only file is for Nextflow/Snakemake)");
             }

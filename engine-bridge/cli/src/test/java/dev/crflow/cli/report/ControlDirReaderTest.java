@@ -57,11 +57,14 @@ class ControlDirReaderTest {
         assertEquals(1, s.retriesLeft().getAsInt());
         assertEquals(Duration.ofHours(2), s.budgets().totalTime().orElseThrow());
 
-        // lost work: attempt 1 ended 3 s after its signal checkpoint; attempt 2 lost everything after its 53-min checkpoint
+        // lost work: attempt 1 ended 3 s after its signal checkpoint, which stopped the application: nothing lost (the
+        // bug was to count those 3 s); attempt 2 lost everything after its 53-min checkpoint
         List<LostWork> lost = s.lostWork();
         assertEquals(2, lost.size());
-        assertEquals(Duration.ofSeconds(3), lost.get(0).lost());
+        assertEquals(Duration.ZERO, lost.get(0).lost());
+        assertTrue(lost.get(0).stopCheckpoint());
         assertTrue(lost.get(0).sinceCheckpoint());
+        assertTrue(lost.get(0).saved().compareTo(Duration.ZERO) > 0, "the signal's generation saved the attempt's work");
         assertEquals(2, lost.get(1).attempt());
         assertTrue(lost.get(1).lost().compareTo(Duration.ofMinutes(6)) > 0 && lost.get(1).lost().compareTo(Duration.ofMinutes(8)) < 0,
                 "about 7 minutes: " + lost.get(1).lost());

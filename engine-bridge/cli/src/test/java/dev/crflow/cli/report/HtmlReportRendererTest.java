@@ -62,7 +62,11 @@ class HtmlReportRendererTest {
         assertEquals(2, count(html, "<g class=\"gap-shade\">"), "and shaded in its resource chart");
         assertTrue(html.contains("requeue gap 15m 57s"), "the 29→45 min gap is labelled");
         assertTrue(html.contains(">≥ 6m 45s<"), "lost work of an attempt known only by its last sign of life is a lower bound");
-        assertTrue(html.contains(">3.0 s<"), "lost work after the warning-signal checkpoint");
+        assertTrue(html.contains("title=\"attempt 1, preempted, stopped by its checkpoint: nothing lost\">0.0 s<")
+                || html.contains("stopped by its checkpoint: nothing lost\">0.0 s<"),
+                "the warning-signal checkpoint stopped the application: nothing lost (not the 3 s to the attempt's end)");
+        assertTrue(html.contains("<table class=\"work-saved\">"), "the work-saved table");
+        assertEquals(1, count(html, "<div class=\"cards work-saved\">"), "the run's work-saved cards");
         assertEquals(2, count(html, "class=\"restore-marker"));
         assertTrue(html.contains("class=\"summary\""));
         assertTrue(html.contains("Slurm job 4712 submitted"), "a step with job.json only is listed as not started");

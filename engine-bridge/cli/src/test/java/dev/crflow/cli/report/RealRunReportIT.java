@@ -124,6 +124,19 @@ class RealRunReportIT {
         assertTrue(dom.contains("<path class=\"rss\""), "memory drawn from real samples");
         assertTrue(dom.contains("<path class=\"cpu\""), "CPU drawn from real samples");
 
+        // work saved (report --json, the coordinator's WorkAccount): the warning's checkpoint stopped the application, so
+        // that interruption lost nothing; the killed attempt resumed from a generation that held work
+        com.fasterxml.jackson.databind.JsonNode report = json("report", "--json", "--root", ctl.toString(),
+                "--out", tmp.resolve("again.html").toString());
+        com.fasterxml.jackson.databind.JsonNode lostWork = report.path("steps").get(0).path("lostWork");
+        assertEquals(2, lostWork.size(), lostWork.toString());
+        assertEquals("walltime", lostWork.get(0).path("reason").asText());
+        assertTrue(lostWork.get(0).path("stopCheckpoint").asBoolean(), lostWork.toString());
+        assertEquals(0.0, lostWork.get(0).path("seconds").asDouble(), lostWork.toString());
+        assertEquals("lost", lostWork.get(1).path("reason").asText());
+        assertTrue(lostWork.get(1).path("savedSeconds").asDouble() > 0, lostWork.toString());
+        assertTrue(report.path("workSaved").path("seconds").asDouble() > 0, report.path("workSaved").toString());
+
         Path png = Path.of("target", "report-it", "report-example.png");
         chromium.screenshot(page, png, 1280, 2200);
         assertTrue(Files.size(png) > 20_000);
@@ -178,6 +191,57 @@ class RealRunReportIT {
         assertTrue(HtmlReportRendererTest.count(dom, "<rect class=\"attempt reason-walltime\"") >= 2, "requeued at the simulated walltime");
         assertEquals(2, HtmlReportRendererTest.count(dom, "<rect class=\"attempt reason-completed\"") / 2, "both steps complete");
         chromium.screenshot(page, Path.of("target", "report-it", "crflow-run.png"), 1280, 2400);
+        assertWorkSavedIsConsistent(dir);
+    }
+
+    /**
+     * The work-saved figures of a real run (crflow status --json, the coordinator's WorkAccount): present, and consistent
+     * in ways that hold at any machine speed: the warning's checkpoint stops the application, so a walltime interruption
+     * that ended in it lost nothing; a restart from its generation saved work; sums add up; the report agrees.
+     */
+    private static void assertWorkSavedIsConsistent(Path dir) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode status = json("status", "--json", "--workdir", dir.toString());
+        com.fasterxml.jackson.databind.JsonNode simulate = null;
+        double savedSum = 0;
+        for (com.fasterxml.jackson.databind.JsonNode st : status.path("steps")) {
+            savedSum += st.path("workSaved").path("seconds").asDouble();
+            if (st.path("name").asText().equals("simulate")) simulate = st;
+        }
+        assertTrue(simulate != null, status.toString());
+        System.out.println("work saved (simulate): " + simulate.path("workSaved") + " cost " + simulate.path("checkpointCost")
+                + " lost " + simulate.path("lostWork"));
+        int walltimeStops = 0;
+        double lostSum = 0;
+        for (com.fasterxml.jackson.databind.JsonNode i : simulate.path("lostWork")) {
+            lostSum += i.path("seconds").asDouble();
+            if (i.path("reason").asText().equals("walltime") && i.path("stopCheckpoint").asBoolean()) {
+                walltimeStops++;
+                assertEquals(0.0, i.path("seconds").asDouble(), "a stop checkpoint loses nothing: " + i);
+                assertTrue(i.path("restoredFrom").isInt(), "restarted from the warning's generation: " + i);
+                assertTrue(i.path("savedSeconds").asDouble() > 0, "that generation held the attempt's work: " + i);
+            }
+        }
+        assertTrue(walltimeStops >= 1, "the simulated walltime's warning checkpoints and stops: " + simulate);
+        assertTrue(simulate.path("workSaved").path("seconds").asDouble() > 0, simulate.toString());
+        assertEquals(lostSum, simulate.path("lostWorkTotal").path("seconds").asDouble(), 0.002);
+        assertEquals(ReportInChromiumIT.checkpointEvents(dir.resolve(".crflow/steps/simulate")),
+                simulate.path("checkpointCost").path("checkpoints").asInt(), "every checkpoint event is a cost");
+        assertTrue(simulate.path("checkpointCost").path("restores").asInt() >= 1, simulate.toString());
+        assertTrue(simulate.path("checkpointCost").path("bytesWritten").asLong() > 0, simulate.toString());
+        assertEquals(savedSum, status.path("workSaved").path("seconds").asDouble(), 0.002, "the run's sum");
+
+        com.fasterxml.jackson.databind.JsonNode report = json("report", "--json", "--workdir", dir.toString(),
+                "--out", dir.resolve("again.html").toString());
+        assertEquals(status.path("workSaved"), report.path("workSaved"), "report and status read the same account");
+        assertEquals(status.path("lostWorkTotal"), report.path("lostWorkTotal"));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String... args) throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cmd = dev.crflow.cli.Main.commandLine();
+        cmd.setOut(new java.io.PrintWriter(out, true));
+        assertEquals(0, cmd.execute(args), String.join(" ", args));
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
     }
 
     private static Process start(Path jar, Path ctl, int restartCount) throws IOException {
