@@ -72,9 +72,6 @@ public final class Chains {
      * a parent), it has a parent, or a generation names it as parent.
      */
     public static Optional<String> mustStayPlain(Generation g, List<Generation> all) {
-        if (ImageStore.readManifest(g.path()).map(Manifest::partOfChain).orElse(false)) {
-            return Optional.of("written for an incremental chain (incremental on): CRIU reads its pages as they are");
-        }
         Optional<Integer> parent = parentOf(g.path());
         if (parent.isPresent()) return Optional.of("part of an incremental chain (its parent is generation " + parent.get() + ")");
         for (Generation other : all) {
@@ -82,6 +79,9 @@ public final class Chains {
             if (p.isPresent() && p.get() == g.number()) {
                 return Optional.of("parent of generation " + other.number() + " in an incremental chain");
             }
+        }
+        if (ImageStore.readManifest(g.path()).map(Manifest::partOfChain).orElse(false)) {
+            return Optional.of("written for an incremental chain (incremental on): CRIU reads its pages as they are");
         }
         return Optional.empty();
     }
