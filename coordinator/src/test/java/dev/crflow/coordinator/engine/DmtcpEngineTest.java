@@ -17,16 +17,16 @@ class DmtcpEngineTest {
     @Test
     void statusIsParsedByKeyNotByWordPosition() {
         String out = "Coordinator:\n  Host: localhost\n  Port: 33871\nStatus...\n  NUM_PEERS=3\n  RUNNING=yes\n  CKPT_INTERVAL=0 (checkpoint manually)\n";
-        Map<String, String> m = DmtcpEngine.parseStatus(out);
+        Map<String, String> m = DmtcpOutput.parseStatus(out);
         assertEquals("3", m.get("NUM_PEERS"));
         assertEquals("yes", m.get("RUNNING"));
     }
 
     @Test
     void versionFromTheFirstDmtcpLine() {
-        assertEquals(Optional.of("5.0"), DmtcpEngine.parseVersion("dmtcp_launch (DMTCP) 5.0\nLicense LGPLv3+"));
-        assertEquals(Optional.of("3.0.0"), DmtcpEngine.parseVersion("dmtcp_launch (DMTCP) 3.0.0\n"));
-        assertEquals(Optional.of("2.6.1"), DmtcpEngine.parseVersion("DMTCP 2.6.1 (something 9.9)"));
+        assertEquals(Optional.of("5.0"), DmtcpOutput.parseVersion("dmtcp_launch (DMTCP) 5.0\nLicense LGPLv3+"));
+        assertEquals(Optional.of("3.0.0"), DmtcpOutput.parseVersion("dmtcp_launch (DMTCP) 3.0.0\n"));
+        assertEquals(Optional.of("2.6.1"), DmtcpOutput.parseVersion("DMTCP 2.6.1 (something 9.9)"));
     }
 
     @Test

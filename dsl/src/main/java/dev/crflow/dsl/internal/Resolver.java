@@ -164,8 +164,8 @@ final class Resolver {
             if (l.checkpoint != null) cps.add(l.checkpoint);
             if (l.container != null) cts.add(l.container);
         }
-        CheckpointPolicy checkpoint = checkpoint(cps, time, timeMin, s.name);
         Optional<ContainerSpec> container = container(cts, s.name);
+        CheckpointPolicy checkpoint = checkpoint(cps, time, timeMin, s.name, container.isPresent());
         int retry = orDefault(last(layers, x -> x.retry), 0);
 
         List<String> after = s.after.stream().map(Located::value).distinct().toList();
@@ -174,7 +174,7 @@ final class Resolver {
     }
 
     private CheckpointPolicy checkpoint(List<Specs.CheckpointDecl> layers, Located<Duration> time,
-                                        Located<Duration> timeMin, String step) {
+                                        Located<Duration> timeMin, String step, boolean contained) {
         // the one resolver (dev.crflow.dsl.policy) merges the layers; only the checks against the step's time live here
         List<Map<PolicyKey, PolicyResolver.Setting>> settings = new ArrayList<>();
         for (Specs.CheckpointDecl c : layers) settings.add(settings(c));
@@ -184,6 +184,12 @@ final class Resolver {
         Map<PolicyKey, PolicyResolver.Setting> given = r.given();
         PolicyResolver.Setting engine = given.get(PolicyKey.ENGINE), lead = given.get(PolicyKey.LEAD);
         PolicyResolver.Setting interval = given.get(PolicyKey.INTERVAL), totalTime = given.get(PolicyKey.TOTAL_TIME);
+        if (contained && p.engine() == Engine.DMTCP && !p.state().isEmpty()) {
+            // DMTCP then runs inside the container, checkpointed through the shim: no checkpoint-and-kill copy there yet
+            find(given.get(PolicyKey.STATE).line(), false, "state is not kept by engine 'dmtcp' inside a container; ignored", step);
+            p = new CheckpointPolicy(p.engine(), p.interval(), p.signal(), p.lead(), p.forward(), List.of(), p.keep(),
+                    p.maxRestarts(), p.totalTime(), p.onCancel());
+        }
         if (p.engine() == Engine.SIGNAL && p.state().isEmpty() && engine != null) {
             find(engine.line(), false, "engine 'signal' without state: no files are kept as a checkpoint generation;"
                     + " name the files your application writes (state 'checkpoint.dat')", step);
