@@ -330,9 +330,9 @@ final class Resolver {
             if (first != null) {
                 session.warning(r.line, "match '" + r.glob + "' repeats the rule on line " + first + "; the first matching rule wins, so this one is never used");
             }
-            Optional<CheckpointPolicy> cp = r.checkpoint == null ? Optional.empty()
-                    : Optional.of(checkpoint(List.of(r.checkpoint), null, null, null));
             Optional<ContainerSpec> ct = r.container == null ? Optional.empty() : container(List.of(r.container), null);
+            Optional<CheckpointPolicy> cp = r.checkpoint == null ? Optional.empty()
+                    : Optional.of(checkpoint(List.of(r.checkpoint), null, null, null, ct.isPresent()));
             out.add(new PolicyRule(r.glob, cp, ct, value(r.retry), new SourceLocation(session.file(), r.line)));
         }
         return out;
