@@ -29,15 +29,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The dmtcp engine against a real DMTCP (PATH, DMTCP_HOME or /opt/dmtcp); skipped loudly where there is none. */
+/**
+ * The dmtcp engine against a real DMTCP (PATH, DMTCP_HOME or /opt/dmtcp); skipped loudly where there is none. Choose the
+ * build with the environment variable DMTCP_HOME or the property {@code -Dcrflow.dmtcp.home=/opt/dmtcp-3.2}; the
+ * version that ran is printed.
+ */
 class DmtcpIT {
+    /** The build chosen by property, passed to the coordinator as DMTCP_HOME (which DmtcpEngine.locate reads first). */
+    static Map<String, String> chosenEnvironment() {
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        String home = System.getProperty("crflow.dmtcp.home", "");
+        if (!home.isBlank()) env.put("DMTCP_HOME", home);
+        return env;
+    }
+
     static final String COUNT = "i=1; while [ $i -le 60 ]; do echo $i >> out.txt; i=$((i+1)); sleep 0.05; done";
     @TempDir Path tmp;
     Harness h;
 
     @BeforeAll
     static void needDmtcp() {
-        Optional<Path> bin = DmtcpEngine.locate(System.getenv());
+        Optional<Path> bin = DmtcpEngine.locate(chosenEnvironment());
         if (bin.isEmpty()) System.err.println("*** DmtcpIT SKIPPED: DMTCP not found (PATH, DMTCP_HOME, /opt/dmtcp/bin) ***");
         assumeTrue(bin.isPresent(), "SKIPPED LOUDLY: DMTCP is not installed (no dmtcp_launch on PATH, in $DMTCP_HOME/bin or"
                 + " /opt/dmtcp/bin); build it from github.com/dmtcp/dmtcp to run the dmtcp engine tests");
@@ -57,6 +69,8 @@ class DmtcpIT {
 
     private Harness dmtcp() throws IOException {
         h = new Harness(tmp);
+        String home = System.getProperty("crflow.dmtcp.home", "");
+        if (!home.isBlank()) h.extraEnv.put("DMTCP_HOME", home);
         h.policy.put("engine", "DMTCP");
         h.policy.put("forward", null);
         h.policy.put("state", List.of());
