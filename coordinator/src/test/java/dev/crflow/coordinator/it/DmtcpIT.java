@@ -163,7 +163,11 @@ class DmtcpIT {
         h.policy.put("interval", "PT1S");
         h.spec.put("retry", 1);
         Process p = h.start();
-        Harness.waitUntil("two committed periodic checkpoints", Duration.ofSeconds(120), () -> okCheckpoints() >= 2);
+        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (okCheckpoints() < 2) {
+            assertTrue(System.nanoTime() < end && p.isAlive(), "two committed periodic checkpoints while the attempt runs\n" + h.log());
+            Thread.sleep(20);
+        }
         // the application's group moves with every resume: kill the one the coordinator recorded last, until a kill lands
         Harness.waitUntil("a SIGKILL of the application's process group", Duration.ofSeconds(30),
                 () -> appGroup().map(pg -> Posix.signalGroup(pg, Signals.number("KILL"))).orElse(false));
