@@ -47,6 +47,8 @@ import java.util.Optional;
 public final class DmtcpEngine implements CheckpointEngine {
     public static final String PARTIAL = ImageStore.PARTIAL_PREFIX + "dmtcp";
     public static final int DMTCP_FAIL_RC = 99;
+    /** How long a checkpoint-and-kill is asked for again while DMTCP answers "not in running state". */
+    static final Duration KILL_REQUEST_WAIT = Duration.ofSeconds(60);
 
     private final ProcessLauncher launcher;
     private final Optional<Path> bin;
@@ -286,13 +288,16 @@ public final class DmtcpEngine implements CheckpointEngine {
         }
         long t0 = System.nanoTime();
         // --kcheckpoint kills every process right after its image is written, so nothing runs (and writes output or
-        // state files) between the checkpoint and the end; it may exit 2 after "checkpointed and killed", so the
-        // images and DMTCP's restart script decide, not its exit code
+        // state files) between the checkpoint and the end; the images and DMTCP's restart script then decide
         boolean kill = stop || resume;
         String how = kill ? "--kcheckpoint" : "--bcheckpoint";
-        CommandResult r = stop ? command(how) : runWithin(deadline, how);
-        if (r.timedOut() || (!r.ok() && !(kill && r.exitCode() == 2))) {
+        CommandResult r = kill ? requestKill(app, deadline) : runWithin(deadline, how);
+        if (r.timedOut() || (!r.ok() && !(kill && !app.groupAlive()))) {
             if (resume && !app.isAlive()) ((ResumableApp) app).resumeFailed(DMTCP_FAIL_RC);
+            if (DmtcpOutput.refusedAsNotRunning(r)) {
+                throw new EngineException("DMTCP refused the checkpoint-and-kill for " + KILL_REQUEST_WAIT.toSeconds()
+                        + " s: the computation was not in a running state (processes being created?); nothing was killed");
+            }
             throw new EngineException("dmtcp_command " + how + " failed (" + (r.timedOut() ? "timed out" : "exit " + r.exitCode()) + "): " + r.output());
         }
         Map<String, Object> data = new LinkedHashMap<>();
@@ -325,6 +330,24 @@ public final class DmtcpEngine implements CheckpointEngine {
                     + copyFailed.get().getMessage() + "; this checkpoint is not kept (the files and the image would not match)", copyFailed.get());
         }
         return data;
+    }
+
+    /**
+     * {@code --kcheckpoint}, asked again while DMTCP refuses it as not running (see {@link DmtcpOutput#refusedAsNotRunning};
+     * measured with 4.2: a request 1 s after a restart was refused and nothing was killed). The application runs meanwhile.
+     */
+    private CommandResult requestKill(AppProcess app, Deadline deadline) throws EngineException {
+        long end = System.nanoTime() + Math.min(deadline.remaining().toNanos(), KILL_REQUEST_WAIT.toNanos());
+        while (true) {
+            CommandResult r = runWithin(deadline, "--kcheckpoint");
+            if (!DmtcpOutput.refusedAsNotRunning(r) || !app.groupAlive() || System.nanoTime() - end > 0) return r;
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return r;
+            }
+        }
     }
 
     private static void awaitKilled(AppProcess app, Deadline deadline) throws EngineException {

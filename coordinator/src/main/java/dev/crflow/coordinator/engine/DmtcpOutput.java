@@ -1,5 +1,7 @@
 package dev.crflow.coordinator.engine;
 
+import dev.crflow.coordinator.proc.ProcessLauncher;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -39,5 +41,14 @@ final class DmtcpOutput {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * DMTCP refused a {@code --kcheckpoint} because the computation was not in a running state (a process being created,
+     * a computation restarted a moment ago): exit 2, which dmtcp_command prints as "Computation was checkpointed and
+     * killed." in 3.2, 4.2 and 5.0 alike (its DMT_COORD_NOT_RUNNING), although the checkpoint did NOT start.
+     */
+    static boolean refusedAsNotRunning(ProcessLauncher.CommandResult r) {
+        return !r.timedOut() && r.exitCode() == 2 && r.output().contains("checkpointed and killed");
     }
 }
