@@ -161,11 +161,18 @@ class DmtcpIT {
         h.command("i=1; while [ $i -le " + n + " ]; do echo $i >> out.txt; i=$((i+1)); sleep 0.05; done");
         h.policy.put("state", List.of("out.txt"));
         h.policy.put("interval", "PT1S");
-        h.spec.put("retry", 1);
+        // DMTCP itself may fail a restarted computation now and then (seen with 4.2: status 99 about 1 run in 10); the
+        // coordinator then retries from the newest generation, which is part of what this test proves
+        h.spec.put("retry", 5);
         Process p = h.start();
-        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (okCheckpoints() < 2) {
-            assertTrue(System.nanoTime() < end && p.isAlive(), "two committed periodic checkpoints while the attempt runs\n" + h.log());
+        long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (okCheckpoints() < 2 || !p.isAlive()) {
+            assertTrue(System.nanoTime() < end, "two committed periodic checkpoints\n" + h.log());
+            if (!p.isAlive()) {
+                assertEquals(75, h.await(p, Duration.ofSeconds(10)), "an engine failure is retried\n" + h.log());
+                assertTrue(h.lines() < n, "still counting\n" + h.log());
+                p = h.start();
+            }
             Thread.sleep(20);
         }
         // the application's group moves with every resume: kill the one the coordinator recorded last, until a kill lands
@@ -186,7 +193,8 @@ class DmtcpIT {
 
         h.policy.put("interval", null);
         assertEquals(0, h.runToEnd(Duration.ofSeconds(120)), h.log());
-        int from = h.events(JournalEvent.ATTEMPT_START).get(1).integer("fromGeneration").orElseThrow();
+        List<JournalEvent> starts = h.events(JournalEvent.ATTEMPT_START);
+        int from = starts.get(starts.size() - 1).integer("fromGeneration").orElseThrow();
         assertTrue(from >= newest.number(), "restarted from the newest generation\n" + h.log());
         assertEquals(IntStream.rangeClosed(1, n).boxed().toList(), h.numbers(), "each number exactly once although the counter was killed\n" + h.log());
     }
