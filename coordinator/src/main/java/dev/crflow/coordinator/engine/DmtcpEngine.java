@@ -292,12 +292,8 @@ public final class DmtcpEngine implements CheckpointEngine {
         boolean kill = stop || resume;
         String how = kill ? "--kcheckpoint" : "--bcheckpoint";
         CommandResult r = kill ? requestKill(app, deadline) : runWithin(deadline, how);
-        if (r.timedOut() || (!r.ok() && !(kill && !app.groupAlive()))) {
+        if (r.timedOut() || (!r.ok() && !(kill && r.exitCode() == 2))) {
             if (resume && !app.isAlive()) ((ResumableApp) app).resumeFailed(DMTCP_FAIL_RC);
-            if (DmtcpOutput.refusedAsNotRunning(r)) {
-                throw new EngineException("DMTCP refused the checkpoint-and-kill for " + KILL_REQUEST_WAIT.toSeconds()
-                        + " s: the computation was not in a running state (processes being created?); nothing was killed");
-            }
             throw new EngineException("dmtcp_command " + how + " failed (" + (r.timedOut() ? "timed out" : "exit " + r.exitCode()) + "): " + r.output());
         }
         Map<String, Object> data = new LinkedHashMap<>();
@@ -334,18 +330,25 @@ public final class DmtcpEngine implements CheckpointEngine {
 
     /**
      * {@code --kcheckpoint}, asked again while DMTCP refuses it as not running (see {@link DmtcpOutput#refusedAsNotRunning};
-     * measured with 4.2: a request 1 s after a restart was refused and nothing was killed). The application runs meanwhile.
+     * measured with 4.2: a request 1 s after a restart was refused and nothing was killed). Exit 2 also answers a request
+     * whose checkpoint-and-kill is under way or done, so only a computation that still runs, with no checkpoint in
+     * progress, a moment later, was refused. The application runs meanwhile.
      */
     private CommandResult requestKill(AppProcess app, Deadline deadline) throws EngineException {
         long end = System.nanoTime() + Math.min(deadline.remaining().toNanos(), KILL_REQUEST_WAIT.toNanos());
         while (true) {
             CommandResult r = runWithin(deadline, "--kcheckpoint");
-            if (!DmtcpOutput.refusedAsNotRunning(r) || !app.groupAlive() || System.nanoTime() - end > 0) return r;
+            if (!DmtcpOutput.refusedAsNotRunning(r)) return r;
             try {
-                Thread.sleep(100);
+                if (Apps.awaitGroupExit(app, Deadline.in(java.time.Clock.systemUTC(), Duration.ofSeconds(2)))) return r;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return r;
+            }
+            if (!"yes".equals(DmtcpOutput.parseStatus(command("-s").output()).get("RUNNING"))) return r; // under way
+            if (System.nanoTime() - end > 0) {
+                throw new EngineException("DMTCP refused the checkpoint-and-kill for " + KILL_REQUEST_WAIT.toSeconds()
+                        + " s: the computation was not in a running state (processes being created?); nothing was killed");
             }
         }
     }
