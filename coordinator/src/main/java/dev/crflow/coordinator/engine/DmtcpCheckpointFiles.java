@@ -50,6 +50,15 @@ record DmtcpCheckpointFiles(List<String> images, List<String> temp, Optional<Lis
         }
     }
 
+    /** Whether DMTCP has begun writing a checkpoint into {@code dir} (an image, whole or {@code .temp}). */
+    static boolean anyImageStarted(Path dir) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "ckpt_*")) {
+            return ds.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static DmtcpCheckpointFiles in(Path dir) throws EngineException {
         List<String> images = new ArrayList<>();
         List<String> temp = new ArrayList<>();

@@ -291,7 +291,7 @@ public final class DmtcpEngine implements CheckpointEngine {
         // state files) between the checkpoint and the end; the images and DMTCP's restart script then decide
         boolean kill = stop || resume;
         String how = kill ? "--kcheckpoint" : "--bcheckpoint";
-        CommandResult r = kill ? requestKill(app, deadline) : runWithin(deadline, how);
+        CommandResult r = kill ? requestKill(app, target.dir(), deadline) : runWithin(deadline, how);
         if (r.timedOut() || (!r.ok() && !(kill && r.exitCode() == 2))) {
             if (resume && !app.isAlive()) ((ResumableApp) app).resumeFailed(DMTCP_FAIL_RC);
             throw new EngineException("dmtcp_command " + how + " failed (" + (r.timedOut() ? "timed out" : "exit " + r.exitCode()) + "): " + r.output());
@@ -329,12 +329,14 @@ public final class DmtcpEngine implements CheckpointEngine {
     }
 
     /**
-     * {@code --kcheckpoint}, asked again while DMTCP refuses it as not running (see {@link DmtcpOutput#refusedAsNotRunning};
-     * measured with 4.2: a request 1 s after a restart was refused and nothing was killed). Exit 2 also answers a request
-     * whose checkpoint-and-kill is under way or done, so only a computation that still runs, with no checkpoint in
-     * progress, a moment later, was refused. The application runs meanwhile.
+     * {@code --kcheckpoint}, asked again until DMTCP has taken it up. Its exit status cannot tell: 4.2's dmtcp_command
+     * sends the request twice and prints the second one's refusal as "Computation was checkpointed and killed." (exit 2),
+     * and a first request refused while a process is being created, or a moment after a restart, reads the same
+     * (measured with 4.2: the processes were then never killed). So the request is taken up once the processes are gone
+     * or an image appears in {@code dir}; until then it is repeated every 2 s (a repeat during a checkpoint is refused
+     * and changes nothing), for up to {@link #KILL_REQUEST_WAIT} within the deadline. The application runs meanwhile.
      */
-    private CommandResult requestKill(AppProcess app, Deadline deadline) throws EngineException {
+    private CommandResult requestKill(AppProcess app, Path dir, Deadline deadline) throws EngineException {
         long end = System.nanoTime() + Math.min(deadline.remaining().toNanos(), KILL_REQUEST_WAIT.toNanos());
         while (true) {
             CommandResult r = runWithin(deadline, "--kcheckpoint");
@@ -345,10 +347,10 @@ public final class DmtcpEngine implements CheckpointEngine {
                 Thread.currentThread().interrupt();
                 return r;
             }
-            if (!"yes".equals(DmtcpOutput.parseStatus(command("-s").output()).get("RUNNING"))) return r; // under way
+            if (DmtcpCheckpointFiles.anyImageStarted(dir)) return r;
             if (System.nanoTime() - end > 0) {
-                throw new EngineException("DMTCP refused the checkpoint-and-kill for " + KILL_REQUEST_WAIT.toSeconds()
-                        + " s: the computation was not in a running state (processes being created?); nothing was killed");
+                throw new EngineException("DMTCP did not take up the checkpoint-and-kill within " + KILL_REQUEST_WAIT.toSeconds()
+                        + " s (dmtcp_command: the computation is not in a running state; processes being created?); nothing was killed");
             }
         }
     }
