@@ -44,9 +44,10 @@ final class DmtcpOutput {
     }
 
     /**
-     * DMTCP refused a {@code --kcheckpoint} because the computation was not in a running state (a process being created,
-     * a computation restarted a moment ago): exit 2, which dmtcp_command prints as "Computation was checkpointed and
-     * killed." in 3.2, 4.2 and 5.0 alike (its DMT_COORD_NOT_RUNNING), although the checkpoint did NOT start.
+     * dmtcp_command's answer "not in a running state" to {@code --kcheckpoint}: exit 2, printed as "Computation was
+     * checkpointed and killed." (DMTCP's DMT_COORD_NOT_RUNNING, worded so in 3.2, 4.2 and 5.0). It follows a refused
+     * request as well as, in 4.2, an accepted one (its dmtcp_command sends the request twice); the engine looks at the
+     * processes and the checkpoint directory to tell.
      */
     static boolean refusedAsNotRunning(ProcessLauncher.CommandResult r) {
         return !r.timedOut() && r.exitCode() == 2 && r.output().contains("checkpointed and killed");
