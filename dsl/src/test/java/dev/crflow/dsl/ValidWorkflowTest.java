@@ -37,10 +37,11 @@ class ValidWorkflowTest {
     void theIssuesFullExampleLoadsVerbatimWithEveryValueResolved() throws DslException {
         Path file = resource("issue-example.groovy");
         LoadResult result = WorkflowLoader.check(file, Optional.empty());
-        // forward and state belong to engine 'signal': with dmtcp they are dropped, and the user is told so
+        // forward belongs to engine 'signal': with dmtcp it is dropped, and the user is told so; dmtcp keeps state files,
+        // but not inside a container (the step has one)
         assertEquals(List.of(
                 file + ":21: warning: forward is only used by engine 'signal'; ignored with engine 'dmtcp' (step 'simulate')",
-                file + ":22: warning: state is only used by engines 'signal' and 'criu'; ignored with engine 'dmtcp' (step 'simulate')"),
+                file + ":22: warning: state is not kept by engine 'dmtcp' inside a container; ignored (step 'simulate')"),
                 result.diagnostics().stream().map(Diagnostic::format).toList());
         Workflow w = result.orThrow();
         String dir = file.getParent().toString();
@@ -310,13 +311,14 @@ class ValidWorkflowTest {
         assertEquals(List.of("e.groovy:1: warning: workflow 'w' has no steps"), empty.diagnostics().stream().map(Diagnostic::format).toList());
     }
 
-    @Test
-    void stateIsKeptForCriuWithoutAWarning() throws DslException {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"criu", "dmtcp"})
+    void stateIsKeptForTransparentEnginesWithoutAWarning(String engine) throws DslException {
         LoadResult r = WorkflowLoader.checkText("""
                 workflow('w') {
-                  step('a') { command 'true'; time '2h'; checkpoint { engine 'criu'; state 'out.txt', 'logs/' } }
+                  step('a') { command 'true'; time '2h'; checkpoint { engine 'ENGINE'; state 'out.txt', 'logs/' } }
                 }
-                """, "w.groovy", Path.of("/tmp"), Optional.empty());
+                """.replace("ENGINE", engine), "w.groovy", Path.of("/tmp"), Optional.empty());
         assertEquals(List.of(), r.diagnostics().stream().map(Diagnostic::format).toList());
         assertEquals(List.of("out.txt", "logs/"), r.orThrow().steps().get(0).checkpoint().state());
     }
@@ -340,5 +342,17 @@ class ValidWorkflowTest {
                 """, "w.groovy", Path.of("/tmp"), Optional.empty());
         assertEquals(List.of("w.groovy:1: compress must be true or false, not 'maybe' (known: true, false)"),
                 bad.diagnostics().stream().map(Diagnostic::format).toList());
+    }
+
+    @Test
+    void stateWithEngineNoneIsIgnoredWithAWarningNamingTheEnginesThatKeepIt() throws DslException {
+        LoadResult r = WorkflowLoader.checkText("""
+                workflow('w') {
+                  step('a') { command 'true'; time '2h'; checkpoint { engine 'none'; state 'out.txt' } }
+                }
+                """, "w.groovy", Path.of("/tmp"), Optional.empty());
+        assertEquals(List.of("w.groovy:2: warning: state is only used by engines 'signal', 'criu' and 'dmtcp'; ignored with engine 'none' (step 'a')"),
+                r.diagnostics().stream().map(Diagnostic::format).toList());
+        assertEquals(List.of(), r.orThrow().steps().get(0).checkpoint().state());
     }
 }

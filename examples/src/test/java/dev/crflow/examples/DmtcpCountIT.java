@@ -1,5 +1,6 @@
 package dev.crflow.examples;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,7 +37,7 @@ class DmtcpCountIT {
         Crflow.assumeSlurm();
         Crflow c = new Crflow("dmtcp");
         Path f = c.work.resolve("count.groovy");
-        String bin = Files.isDirectory(Path.of("/opt/dmtcp/bin")) ? "/opt/dmtcp/bin:" : "";
+        String bin = dmtcpBin();
         Files.writeString(f, """
                 workflow('count-dmtcp') {
                   step('count') {
@@ -70,5 +72,81 @@ class DmtcpCountIT {
     static long lines(Crflow c) throws Exception {
         Path out = c.work.resolve("work/count.out");
         return Files.exists(out) ? Files.readAllLines(out).size() : 0;
+    }
+    /** The DMTCP build the coordinator will use (DMTCP_HOME first, as DmtcpEngine.locate), for the step's PATH too. */
+    static String dmtcpBin() {
+        String home = System.getenv("DMTCP_HOME");
+        if (home != null && Files.isExecutable(Path.of(home, "bin", "dmtcp_launch"))) return home + "/bin:";
+        return Files.isDirectory(Path.of("/opt/dmtcp/bin")) ? "/opt/dmtcp/bin:" : "";
+    }
+
+    /**
+     * Issue 14 item 4 on real Slurm: the warning signal (on demand: {@code scancel --batch -s USR1}) → DMTCP
+     * checkpoint-and-kill → requeue → dmtcp_restart, three times, the second time onto the other node (the first one
+     * drained meanwhile); the appended file is declared as state; every number exactly once. Run it per release with
+     * DMTCP_HOME=/opt/dmtcp-3.2 (or -4.2); the test prints the version the journal recorded.
+     */
+    @Test
+    void aPlainBashLoopIsCheckpointedRequeuedAndRestartedByDmtcpExactlyOnceAlsoOnTheOtherNode() throws Exception {
+        Assumptions.assumeTrue(dmtcpPresent(), "SKIPPED: DMTCP is not installed (no dmtcp_launch in /opt/dmtcp/bin, $DMTCP_HOME/bin or PATH);"
+                + " build it by hand from github.com/dmtcp/dmtcp into /opt/dmtcp to run this test");
+        Crflow.assumeSlurm();
+        Crflow c = new Crflow("dmtcp-nodes");
+        Files.writeString(c.work.resolve("count.groovy"), """
+                workflow('count-dmtcp-nodes') {
+                  step('count') {
+                    script '''
+                      i=0
+                      while [ $i -lt 80 ]; do i=$((i+1)); echo $i >> count.out; sleep 0.5; done
+                    '''
+                    workdir 'work'
+                    env PATH: '%s/usr/local/bin:/usr/bin:/bin'
+                    time '00:10:00'
+                    checkpoint { engine 'dmtcp'; signal 'USR1', lead: '60s'; maxRestarts 10; state 'count.out' }
+                  }
+                }
+                """.formatted(dmtcpBin()));
+        boolean twoNodes = Crflow.usableNodes() >= 2;
+        Process driver = c.start("run.log", "run", "count.groovy", "--executor", "slurm", "--poll", "1s");
+        String drained = null;
+        String first = null;
+        try {
+            for (int preemption = 1; preemption <= 3; preemption++) {
+                int attempt = preemption;
+                Crflow.await("attempt " + attempt + " counting", Duration.ofMinutes(3), Crflow.unchecked(() ->
+                        c.events("attempt-start").size() >= attempt && PreemptOnDemandIT.countedSoFar(c) >= attempt * 8));
+                String job = c.jobId();
+                if (preemption == 2 && twoNodes) {
+                    // the requeued job can only start on the other node
+                    drained = Crflow.Run.sh("squeue", "-h", "-j", job, "-o", "%N").strip();
+                    first = drained;
+                    Crflow.Run.sh("scontrol", "update", "NodeName=" + drained, "State=DRAIN", "Reason=crflow-DmtcpCountIT");
+                }
+                Crflow.Run.sh("scancel", "--batch", "-s", "USR1", job);
+                Crflow.await("attempt " + (attempt + 1) + " to start", Duration.ofMinutes(2), Crflow.unchecked(() ->
+                        c.events("attempt-start").size() >= attempt + 1));
+                if (drained != null) {
+                    String now = Crflow.Run.sh("squeue", "-h", "-j", c.jobId(), "-o", "%N").strip();
+                    Crflow.Run.sh("scontrol", "update", "NodeName=" + drained, "State=RESUME");
+                    assertTrue(now.startsWith("node"), "running: " + now);
+                    assertNotEquals(drained, now, "restarted on the other node");
+                    drained = null;
+                }
+            }
+            assertTrue(driver.waitFor(4, java.util.concurrent.TimeUnit.MINUTES), "driver did not finish: " + c.log("run.log"));
+            assertEquals(0, driver.exitValue(), c.log("run.log"));
+        } finally {
+            driver.destroyForcibly();
+            if (drained != null) Crflow.Run.sh("scontrol", "update", "NodeName=" + drained, "State=RESUME");
+        }
+        c.assertCountedExactlyOnce(80);
+        List<JsonNode> restores = c.events("restore");
+        assertEquals(3, restores.size(), c.journal().toString());
+        assertTrue(restores.stream().allMatch(r -> r.path("ok").asBoolean()), restores.toString());
+        List<JsonNode> starts = c.events("attempt-start");
+        for (int a = 1; a <= 3; a++) assertEquals(a, starts.get(a).path("fromGeneration").asInt(), starts.toString());
+        assertEquals("dmtcp", starts.get(0).path("engine").asText());
+        System.err.println("*** DmtcpCountIT ran DMTCP " + starts.get(0).path("engineVersion").asText() + (twoNodes
+                ? ", restarted on the other node after draining " + first : ", one node only (no restart on another node)") + " ***");
     }
 }

@@ -87,6 +87,11 @@ public final class ContainerEngine implements CheckpointEngine {
             throw new EngineException("engine 'criu' cannot checkpoint from outside a container (podman checkpoint needs root,"
                     + " shifter and podman-hpc are rootless); use engine 'dmtcp' with DMTCP inside the image, or 'signal'");
         }
+        if (dmtcp() && !spec.checkpoint().state().isEmpty()) {
+            // the DSL drops them with a warning; a spec written otherwise must not restore appended files wrongly
+            throw new EngineException("engine 'dmtcp' inside a container does not keep 'state' files " + spec.checkpoint().state()
+                    + " (DMTCP is checkpointed through the container's shim); drop 'state' or run the step without a container");
+        }
         List<ContainerProblem> problems = ContainerPreflight.check(c.runtime(), c.image(), c.mounts(), pathVariable, true);
         if (!problems.isEmpty()) {
             throw new EngineException("container: " + problems.stream().map(ContainerProblem::message).reduce((a, b) -> a + "; " + b).orElse(""));

@@ -50,7 +50,7 @@ public final class CriuEngine implements CheckpointEngine {
     private final ProcessLauncher launcher;
     private final String criu;
     private final boolean unprivileged;
-    private final CriuStateFiles state;
+    private final StateFiles state;
     private final boolean incremental;
     private String version = "unknown";
     /** The dump the next checkpoint is written against (the last one committed, or the generation restored). */
@@ -72,7 +72,7 @@ public final class CriuEngine implements CheckpointEngine {
         this(launcher, criu, List.of());
     }
 
-    /** @param state the step's {@code state} entries: snapshotted into every generation (see {@link CriuStateFiles}) */
+    /** @param state the step's {@code state} entries: snapshotted into every generation while CRIU holds the tree frozen (see {@link StateFiles}) */
     public CriuEngine(ProcessLauncher launcher, String criu, List<String> state) {
         this(launcher, criu, !"root".equals(System.getProperty("user.name")), state);
     }
@@ -92,7 +92,7 @@ public final class CriuEngine implements CheckpointEngine {
         this.launcher = launcher;
         this.criu = criu;
         this.unprivileged = unprivileged;
-        this.state = new CriuStateFiles(state);
+        this.state = new StateFiles(state);
     }
 
     /** {@code criu ACTION [--unprivileged]}. */
@@ -114,7 +114,7 @@ public final class CriuEngine implements CheckpointEngine {
 
     @Override
     public void check() throws EngineException {
-        state.check();
+        state.validate(name());
         try {
             CommandResult v = launcher.run(List.of(criu, "--version"), Map.of(), Duration.ofSeconds(10));
             Matcher m = VERSION.matcher(v.output());
@@ -135,6 +135,12 @@ public final class CriuEngine implements CheckpointEngine {
 
     @Override
     public AppProcess launch(EngineContext ctx) throws EngineException {
+        try {
+            state.baseline(ctx.ctl(), ctx.workdir()); // a retry from scratch must not append to the failed attempt's output
+        } catch (IOException e) {
+            throw new EngineException("cannot record or restore the state files' baseline in " + ctx.ctl().root()
+                    + " before a launch from scratch: " + e.getMessage(), e);
+        }
         return NoneEngine.start(ctx);
     }
 
@@ -147,7 +153,7 @@ public final class CriuEngine implements CheckpointEngine {
         checkParentLink(generation, manifest);
         try {
             // the files as they were at this generation, before the tree that wrote them comes back
-            CriuStateFiles.restore(generation, ctx.workdir(), manifest.engineData());
+            StateFiles.restore(generation, ctx.workdir(), manifest.engineData());
             Files.deleteIfExists(pidFile);
             long t0 = System.nanoTime();
             // CRIU also writes its restore statistics (stats-restore) into -D; they are outside the manifest
@@ -195,7 +201,7 @@ public final class CriuEngine implements CheckpointEngine {
             cmd.addAll(List.of("-t", Integer.toString(app.pgid()), "-D", dir.toString(), "-o", "dump.log",
                     "--tcp-established", "--file-locks"));
             if (!stop) cmd.add("--leave-running");
-            Map<String, String> env = state.any() ? state.prepare(ctx.ctl().root(), ctx.workdir(), target.dir(), cmd) : Map.of();
+            Map<String, String> env = state.isEmpty() ? Map.of() : state.prepareFrozenCopy(ctx.ctl().root(), ctx.workdir(), target.dir(), cmd);
             Duration d = deadline.remaining();
             CommandResult r = launcher.run(cmd, env, d.isZero() ? Duration.ofSeconds(1) : d);
             if (!r.ok()) {
@@ -210,9 +216,9 @@ public final class CriuEngine implements CheckpointEngine {
         data.put("pid", app.pgid());
         data.put("pids", pids);
         if (incremental) incremental(ctx, target, dir, data);
-        if (state.any()) {
+        if (!state.isEmpty()) {
             try {
-                state.record(target.dir(), ctx.workdir(), data);
+                data.putAll(state.record(target.dir(), ctx.workdir()));
             } catch (IOException e) {
                 throw new EngineException("criu dump: cannot list the saved state files: " + e.getMessage(), e);
             }

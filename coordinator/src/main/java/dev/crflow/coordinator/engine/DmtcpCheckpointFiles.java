@@ -1,5 +1,7 @@
 package dev.crflow.coordinator.engine;
 
+import dev.crflow.coordinator.control.SafeFiles;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -48,6 +50,15 @@ record DmtcpCheckpointFiles(List<String> images, List<String> temp, Optional<Lis
         }
     }
 
+    /** Whether DMTCP has begun writing a checkpoint into {@code dir} (an image, whole or {@code .temp}). */
+    static boolean anyImageStarted(Path dir) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "ckpt_*")) {
+            return ds.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static DmtcpCheckpointFiles in(Path dir) throws EngineException {
         List<String> images = new ArrayList<>();
         List<String> temp = new ArrayList<>();
@@ -91,5 +102,28 @@ record DmtcpCheckpointFiles(List<String> images, List<String> temp, Optional<Lis
             return Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /**
+     * A replica of {@code generation} at {@code target}: directories created owner-only, regular files hard-linked
+     * (copied where the file system refuses links), the manifest left out so the replica is never mistaken for a
+     * generation.
+     */
+    static void replicate(Path generation, Path target) throws IOException {
+        try (var paths = Files.walk(generation)) {
+            for (Path src : (Iterable<Path>) paths::iterator) {
+                Path dst = target.resolve(generation.relativize(src).toString());
+                if (Files.isDirectory(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    SafeFiles.ensureDir(dst);
+                } else if (Files.isRegularFile(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && !src.getFileName().toString().startsWith("MANIFEST")) {
+                    try {
+                        Files.createLink(dst, src);
+                    } catch (UnsupportedOperationException | IOException e) {
+                        Files.copy(src, dst, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
     }
 }

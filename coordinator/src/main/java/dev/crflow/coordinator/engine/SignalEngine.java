@@ -77,7 +77,7 @@ public final class SignalEngine implements CheckpointEngine {
     @Override
     public AppProcess restart(EngineContext ctx, Path generation, Manifest manifest) throws EngineException {
         try {
-            StateFiles.restoreFrom(generation, ctx.workdir(), StateFiles.declaredAt(manifest.engineData()));
+            StateFiles.restore(generation, ctx.workdir(), manifest.engineData());
         } catch (IOException e) {
             throw new EngineException("cannot restore the state files of " + generation.getFileName() + " into "
                     + ctx.workdir() + ": " + e.getMessage(), e);
@@ -121,19 +121,16 @@ public final class SignalEngine implements CheckpointEngine {
                     + " yet; a periodic or manual checkpoint copies the state files as the application left them, so the"
                     + " application must write all of them itself as it goes (or drop 'interval')");
         }
-        List<String> saved;
+        Map<String, Object> data;
         try {
-            saved = stateFiles.copyInto(target, ctx.workdir());
+            data = new LinkedHashMap<>(stateFiles.snapshot(target, ctx.workdir()));
         } catch (IOException e) {
             throw new EngineException("cannot copy the state files into the image store: " + e.getMessage(), e);
         }
-        if (saved.isEmpty()) {
+        if (data.get("state") instanceof List<?> saved && saved.isEmpty()) {
             throw new EngineException("none of the declared state files exist in " + ctx.workdir() + ": " + state
                     + " (does the application write them when it gets SIG" + forwardSignal + "?)");
         }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("state", saved);
-        data.put("missing", missing);
         data.put("forward", forwardSignal);
         data.put("mode", stop ? "signalled" : "snapshot");
         return data;

@@ -97,6 +97,7 @@ public final class Coordinator {
     private CheckpointEngine engine;
     private CheckpointCommitter committer;
     private ManualRequests requests;
+    private Leftovers leftovers;
     private int attempt;
     private Instant attemptStart;
 
@@ -198,7 +199,7 @@ public final class Coordinator {
         if (done.isPresent()) Files.deleteIfExists(ctl.result());
 
         journal = Journal.openForAppend(ctl.journal(), clock);
-        Leftovers leftovers = new Leftovers(ctl, config.host(), this::say);
+        leftovers = new Leftovers(ctl, config.host(), this::say);
         history = leftovers.recordLostAttempt(History.read(ctl.root()), journal);
         leftovers.killLeftoverApplication();
         ImageStore store = ImageStore.open(ctl.root());
@@ -346,6 +347,9 @@ public final class Coordinator {
             Optional<Integer> committed = committer.checkpoint(app, trigger, stop, deadline, requestId,
                     history.appSeconds() + ending.appSeconds(), ending.lastGood()).map(g -> g.number());
             committed.ifPresent(n -> ending.lastGood(Optional.of(n)));
+            // an engine may have restarted the application under new processes (DMTCP with state files): what a
+            // later attempt must end if this coordinator is killed is the new group
+            if (!stop && app.isAlive()) leftovers.recordApplicationIfMoved(app, attempt);
             return committed.isPresent();
         } finally {
             checkpointDeadline = Optional.empty();

@@ -27,6 +27,8 @@ final class Leftovers {
     private final ControlDir ctl;
     private final String host;
     private final Consumer<String> say;
+    /** The process group last written to {@code app-process.json} (-1: none yet). */
+    private int recordedPgid = -1;
 
     Leftovers(ControlDir ctl, String host, Consumer<String> say) {
         this.ctl = ctl;
@@ -79,6 +81,11 @@ final class Leftovers {
         Files.deleteIfExists(ctl.appProcess());
     }
 
+    /** Records the application again when its process group is no longer the one recorded. */
+    void recordApplicationIfMoved(AppProcess app, int attempt) throws IOException {
+        if (app.pgid() != recordedPgid) recordApplication(app, attempt);
+    }
+
     /** {@code app-process.json}: what {@link #killLeftoverApplication} needs if this coordinator is killed. */
     void recordApplication(AppProcess app, int attempt) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -87,5 +94,6 @@ final class Leftovers {
         m.put("startTicks", ProcSampler.startTicks(app.pgid()).orElse(-1L));
         m.put("attempt", attempt);
         SafeFiles.writeAtomically(ctl.appProcess(), SpecReader.mapper().writeValueAsString(m));
+        recordedPgid = app.pgid();
     }
 }

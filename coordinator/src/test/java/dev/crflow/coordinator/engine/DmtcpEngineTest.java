@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DmtcpEngineTest {
     @TempDir Path dir;
@@ -17,16 +19,16 @@ class DmtcpEngineTest {
     @Test
     void statusIsParsedByKeyNotByWordPosition() {
         String out = "Coordinator:\n  Host: localhost\n  Port: 33871\nStatus...\n  NUM_PEERS=3\n  RUNNING=yes\n  CKPT_INTERVAL=0 (checkpoint manually)\n";
-        Map<String, String> m = DmtcpEngine.parseStatus(out);
+        Map<String, String> m = DmtcpOutput.parseStatus(out);
         assertEquals("3", m.get("NUM_PEERS"));
         assertEquals("yes", m.get("RUNNING"));
     }
 
     @Test
     void versionFromTheFirstDmtcpLine() {
-        assertEquals(Optional.of("5.0"), DmtcpEngine.parseVersion("dmtcp_launch (DMTCP) 5.0\nLicense LGPLv3+"));
-        assertEquals(Optional.of("3.0.0"), DmtcpEngine.parseVersion("dmtcp_launch (DMTCP) 3.0.0\n"));
-        assertEquals(Optional.of("2.6.1"), DmtcpEngine.parseVersion("DMTCP 2.6.1 (something 9.9)"));
+        assertEquals(Optional.of("5.0"), DmtcpOutput.parseVersion("dmtcp_launch (DMTCP) 5.0\nLicense LGPLv3+"));
+        assertEquals(Optional.of("3.0.0"), DmtcpOutput.parseVersion("dmtcp_launch (DMTCP) 3.0.0\n"));
+        assertEquals(Optional.of("2.6.1"), DmtcpOutput.parseVersion("DMTCP 2.6.1 (something 9.9)"));
     }
 
     @Test
@@ -71,5 +73,15 @@ class DmtcpEngineTest {
                 Deadline.in(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(30)), "--bcheckpoint", true);
         late.join();
         assertEquals(java.util.List.of("ckpt_a_1.dmtcp", "ckpt_b_2.dmtcp"), images);
+    }
+    /** dmtcp_command's misleading words for a refused checkpoint-and-kill (DMT_COORD_NOT_RUNNING), in 3.2, 4.2 and 5.0. */
+    @Test
+    void aKillRequestRefusedAsNotRunningIsToldFromOneThatStarted() {
+        var refused = new dev.crflow.coordinator.proc.ProcessLauncher.CommandResult(2, "Computation was checkpointed and killed.\n", "", false);
+        var noCoordinator = new dev.crflow.coordinator.proc.ProcessLauncher.CommandResult(2, "", "Coordinator not found. Please check port and host.", false);
+        var started = new dev.crflow.coordinator.proc.ProcessLauncher.CommandResult(0, "", "", false);
+        assertTrue(DmtcpOutput.refusedAsNotRunning(refused));
+        assertFalse(DmtcpOutput.refusedAsNotRunning(noCoordinator));
+        assertFalse(DmtcpOutput.refusedAsNotRunning(started));
     }
 }

@@ -201,4 +201,15 @@ class CoordinatorTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+    /** DMTCP with state files resumes the application under new processes: a later attempt must end those, not the old ones. */
+    @Test
+    void whenACheckpointMovesTheApplicationToNewProcessesAppProcessJsonFollows() throws Exception {
+        policy.put("interval", "PT2S");
+        FakeEngine engine = new FakeEngine(ctl);
+        engine.moveOnCheckpoint = Optional.of(424242);
+        engine.completeAtCheckpoint = 2;
+        assertEquals(0, run(engine, Optional.empty(), c -> { }));
+        assertTrue(engine.appProcessSeen.get(0).contains("\"pgid\":" + (Integer.MAX_VALUE - 1)), engine.appProcessSeen.toString());
+        assertTrue(engine.appProcessSeen.get(1).contains("\"pgid\":424242"), engine.appProcessSeen.toString());
+    }
 }

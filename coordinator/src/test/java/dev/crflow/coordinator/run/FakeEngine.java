@@ -35,6 +35,12 @@ final class FakeEngine implements CheckpointEngine {
     /** The application ends by itself with this status right after it starts (marker written). */
     Optional<Integer> exitAtStart = Optional.empty();
     FakeApp app;
+    /** A periodic checkpoint moves the application to new processes with this pgid (DMTCP's kill and resume). */
+    Optional<Integer> moveOnCheckpoint = Optional.empty();
+    /** {@code app-process.json} as each checkpoint found it. */
+    final List<String> appProcessSeen = new ArrayList<>();
+    /** The application completes during this (1-based) checkpoint. */
+    int completeAtCheckpoint = -1;
 
     FakeEngine(Path ctl) { this.ctl = ControlDir.of(ctl); }
 
@@ -78,6 +84,13 @@ final class FakeEngine implements CheckpointEngine {
         calls.add("checkpoint" + (stop ? " stop" : ""));
         if (failCheckpoint.isPresent()) throw new EngineException(failCheckpoint.get());
         try {
+            appProcessSeen.add(Files.exists(ctl.appProcess()) ? Files.readString(ctl.appProcess()) : "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (appProcessSeen.size() == completeAtCheckpoint) exit(0);
+        else if (!stop) moveOnCheckpoint.ifPresent(pg -> ((FakeApp) running).pgid = pg);
+        try {
             Files.writeString(target.dir().resolve("state"), "state of " + calls.size());
         } catch (IOException e) {
             throw new EngineException("cannot write: " + e.getMessage());
@@ -90,13 +103,14 @@ final class FakeEngine implements CheckpointEngine {
     static final class FakeApp implements AppProcess {
         private volatile boolean alive = true;
         private volatile int status;
+        volatile int pgid = Integer.MAX_VALUE - 1;
 
         void end(int s) {
             status = s;
             alive = false;
         }
 
-        @Override public int pgid() { return Integer.MAX_VALUE - 1; }
+        @Override public int pgid() { return pgid; }
         @Override public boolean isAlive() { return alive; }
         @Override public boolean groupAlive() { return alive; }
 

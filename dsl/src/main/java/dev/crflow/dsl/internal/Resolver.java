@@ -174,8 +174,8 @@ final class Resolver {
             if (l.checkpoint != null) cps.add(l.checkpoint);
             if (l.container != null) cts.add(l.container);
         }
-        CheckpointPolicy checkpoint = checkpoint(cps, time, timeMin, s.name);
         Optional<ContainerSpec> container = container(cts, s.name);
+        CheckpointPolicy checkpoint = checkpoint(cps, time, timeMin, s.name, container.isPresent());
         int retry = orDefault(last(layers, x -> x.retry), 0);
 
         List<String> after = s.after.stream().map(Located::value).distinct().toList();
@@ -184,7 +184,7 @@ final class Resolver {
     }
 
     private CheckpointPolicy checkpoint(List<Specs.CheckpointDecl> layers, Located<Duration> time,
-                                        Located<Duration> timeMin, String step) {
+                                        Located<Duration> timeMin, String step, boolean contained) {
         // the one resolver (dev.crflow.dsl.policy) merges the layers; only the checks against the step's time live here
         List<Map<PolicyKey, PolicyResolver.Setting>> settings = new ArrayList<>();
         // the site/user settings under everything the file says (an engine only for a step that declares checkpoints)
@@ -196,6 +196,11 @@ final class Resolver {
         Map<PolicyKey, PolicyResolver.Setting> given = r.given();
         PolicyResolver.Setting engine = given.get(PolicyKey.ENGINE), lead = given.get(PolicyKey.LEAD);
         PolicyResolver.Setting interval = given.get(PolicyKey.INTERVAL), totalTime = given.get(PolicyKey.TOTAL_TIME);
+        if (contained && p.engine() == Engine.DMTCP && !p.state().isEmpty()) {
+            // DMTCP then runs inside the container, checkpointed through the shim: no checkpoint-and-kill copy there yet
+            find(given.get(PolicyKey.STATE).line(), false, "state is not kept by engine 'dmtcp' inside a container; ignored", step);
+            p = p.withState(List.of());
+        }
         if (p.engine() == Engine.SIGNAL && p.state().isEmpty() && engine != null && engine.line() > 0) {
             find(engine.line(), false, "engine 'signal' without state: no files are kept as a checkpoint generation;"
                     + " name the files your application writes (state 'checkpoint.dat')", step);
@@ -341,9 +346,9 @@ final class Resolver {
             if (first != null) {
                 session.warning(r.line, "match '" + r.glob + "' repeats the rule on line " + first + "; the first matching rule wins, so this one is never used");
             }
-            Optional<CheckpointPolicy> cp = r.checkpoint == null ? Optional.empty()
-                    : Optional.of(checkpoint(List.of(r.checkpoint), null, null, null));
             Optional<ContainerSpec> ct = r.container == null ? Optional.empty() : container(List.of(r.container), null);
+            Optional<CheckpointPolicy> cp = r.checkpoint == null ? Optional.empty()
+                    : Optional.of(checkpoint(List.of(r.checkpoint), null, null, null, ct.isPresent()));
             out.add(new PolicyRule(r.glob, cp, ct, value(r.retry), new SourceLocation(session.file(), r.line)));
         }
         return out;

@@ -1,5 +1,7 @@
 package dev.crflow.dsl.model;
 
+import java.util.List;
+
 /** How a step's state survives the end of a job. DSL spelling: {@code engine 'dmtcp'} etc. */
 public enum Engine {
     /** Transparent checkpoint of the process tree by DMTCP. */
@@ -13,13 +15,14 @@ public enum Engine {
 
     public String dslName() { return name().toLowerCase(java.util.Locale.ROOT); }
 
-    /** Whether the engine keeps the declared {@code state} files with each generation (signal: they are the state; criu: snapshotted while the tree is frozen). */
+    /** Whether the engine keeps the declared {@code state} files with each generation (signal: they are the state; criu: snapshotted while the tree is frozen; dmtcp: after a checkpoint-and-kill). */
     public boolean keepsStateFiles() { return STATE_FILE_ENGINES.contains(this); }
 
-    private static final java.util.List<Engine> STATE_FILE_ENGINES = java.util.List.of(SIGNAL, CRIU);
+    private static final java.util.List<Engine> STATE_FILE_ENGINES = java.util.List.of(SIGNAL, CRIU, DMTCP);
 
     /** The engines that keep state files, in DSL spelling, for messages. */
     public static String stateFileEngines() {
-        return String.join(" and ", STATE_FILE_ENGINES.stream().map(e -> "'" + e.dslName() + "'").toList());
+        List<String> names = STATE_FILE_ENGINES.stream().map(e -> "'" + e.dslName() + "'").toList();
+        return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
     }
 }
