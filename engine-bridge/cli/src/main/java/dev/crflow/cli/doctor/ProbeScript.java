@@ -39,6 +39,15 @@ public final class ProbeScript {
         public int timeLimitMinutes() {
             return (int) Math.max(1, (lead.toSeconds() + 10 + 59) / 60);
         }
+
+        /**
+         * How long the batch shell waits for the warning: up to 10 s short of the time limit (half the lead when that
+         * is shorter), so the wait ends after the warning is due ({@code limit - lead}) but before Slurm ends the job.
+         */
+        int waitForSignalSeconds() {
+            long limit = timeLimitMinutes() * 60L;
+            return (int) (limit - Math.min(10, Math.max(1, lead.toSeconds() / 2)));
+        }
     }
 
     private ProbeScript() {}
@@ -82,8 +91,9 @@ public final class ProbeScript {
             String name = e.name().toLowerCase(java.util.Locale.ROOT);
             l.add("( " + engineFunction(e) + " ) > \"$D/engine-" + name + ".out\" 2>&1; echo $? > \"$D/engine-" + name + ".rc\"");
         }
-        l.add("# the warning signal at the lead asked for");
-        l.add("limit=" + req.timeLimitMinutes() * 60);
+        l.add("# the warning signal at the lead asked for; given up a little before the time limit, so that a signal that");
+        l.add("# never comes is reported as such (and the requeue still tried), not lost with the job at its TIMEOUT");
+        l.add("limit=" + req.waitForSignalSeconds());
         l.add("while [ \"$got_signal\" = 0 ] && [ $(( $(date +%s) - start )) -lt \"$limit\" ]; do sleep 1 & wait $!; done");
         l.add("echo \"$(( $(date +%s) - start )) $got_signal\" > \"$D/signal\"");
         l.add("# requeue and release the requeue hold, as the coordinator does after a checkpoint");
