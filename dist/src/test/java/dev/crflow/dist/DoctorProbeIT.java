@@ -37,8 +37,10 @@ class DoctorProbeIT {
      * One probe, three things broken the way a user meets them (one probe, not three: each costs a minute or two of CI):
      * the engine missing on the node, and a site profile whose SBATCH_* variables override crflow's own #SBATCH lines
      * (sbatch ranks the environment above the script): SBATCH_NO_REQUEUE submits the job without requeue, so Slurm
-     * really refuses `scontrol requeue` ("presently disabled"); SBATCH_SIGNAL without "B:" sends the warning to job
-     * steps only, so the batch shell never gets it. No shim: real sbatch, slurmctld and slurmd do the refusing.
+     * really refuses `scontrol requeue` ("presently disabled"); SBATCH_SIGNAL=B:USR1@5 (a site default for a quick
+     * save) replaces the 50 s lead, so Slurm sends the warning 5 s before the limit, too late for a checkpoint and after
+     * the probe stopped waiting. No shim: real sbatch, slurmctld and slurmd do it. (Measured: SBATCH_SIGNAL=USR1@50,
+     * without "B:", still reached the batch shell on Slurm 22.05 here, so it is not a way to break it.)
      */
     @Test
     void brokenSiteFailsEachCheckWithItsAdvice() throws Exception {
@@ -46,7 +48,7 @@ class DoctorProbeIT {
         Release r = Release.install("release-doctor-broken");
         // The test PATH has no criu (it lives in /usr/local/sbin here): remove the link, the job inherits this PATH.
         java.nio.file.Files.deleteIfExists(r.noJavaPath.resolve("criu"));
-        Release.Result res = r.crflow(r.prefix, Map.of("SBATCH_NO_REQUEUE", "1", "SBATCH_SIGNAL", "USR1@50"), 420,
+        Release.Result res = r.crflow(r.prefix, Map.of("SBATCH_NO_REQUEUE", "1", "SBATCH_SIGNAL", "B:USR1@5"), 420,
                 "doctor", "--probe", "--json", "--engine", "criu", "--control-root", r.prefix.resolve("ctl").toString());
         Map<String, JsonNode> checks = checks(res.output());
         JsonNode criu = checks.get("engine-criu");

@@ -79,6 +79,10 @@ public final class ProbeResults {
         return checks;
     }
 
+    private static final String UNSET_SBATCH_SIGNAL = "unset SBATCH_SIGNAL (from a site profile or your shell startup files): "
+            + "sbatch lets it override the --signal=B:USR1@LEAD line of crflow's batch scripts, so the warning does not reach "
+            + "the coordinator when, or as, crflow asked";
+
     static DoctorCheck signal(Path dir, ProbeScript.Request req, String notReached, Map<String, String> env) {
         Optional<String> s = text(dir, "signal");
         long lead = req.lead().toSeconds();
@@ -90,9 +94,7 @@ public final class ProbeResults {
         if (!got) {
             String detail = "no USR1 reached the batch shell before the time limit (--signal=B:USR1@" + lead + ")";
             if (env.containsKey("SBATCH_SIGNAL")) {
-                return DoctorCheck.fail("signal", detail + "; SBATCH_SIGNAL=" + env.get("SBATCH_SIGNAL") + " is set here",
-                        "unset SBATCH_SIGNAL (from a site profile or your shell startup files): sbatch lets it override the "
-                                + "--signal=B:USR1@LEAD line of crflow's batch scripts, so the warning never reaches the coordinator");
+                return DoctorCheck.fail("signal", detail + "; SBATCH_SIGNAL=" + env.get("SBATCH_SIGNAL") + " is set here", UNSET_SBATCH_SIGNAL);
             }
             return DoctorCheck.fail("signal", detail,
                     "the site does not deliver --signal=B: to batch shells: ask the administrators; until then use a "
@@ -101,8 +103,11 @@ public final class ProbeResults {
         // Slurm sends the warning up to ~30 s early (its time-limit check period), never much late; half the lead is
         // a generous bound that still catches a site that ignores the lead.
         if (left * 2 < lead) {
-            return DoctorCheck.fail("signal", "USR1 arrived with " + left + " s left, less than half the " + lead + " s asked for",
-                    "signals arrive late here: give checkpoints a longer lead (grace) than they need");
+            String detail = "USR1 arrived with " + left + " s left, less than half the " + lead + " s asked for";
+            if (env.containsKey("SBATCH_SIGNAL")) {
+                return DoctorCheck.fail("signal", detail + "; SBATCH_SIGNAL=" + env.get("SBATCH_SIGNAL") + " is set here", UNSET_SBATCH_SIGNAL);
+            }
+            return DoctorCheck.fail("signal", detail, "signals arrive late here: give checkpoints a longer lead (grace) than they need");
         }
         return DoctorCheck.pass("signal", "USR1 reached the batch shell " + elapsed + " s in, " + left + " s before the limit (asked for " + lead + " s)");
     }

@@ -86,9 +86,9 @@ class ProbeResultsTest {
         f.remove("requeued");
         f.remove("release.rc");
         Map<String, DoctorCheck> c = byName(ProbeResults.read(dir(f), "tok", REQ, "finished",
-                Map.of("SBATCH_SIGNAL", "USR1@50", "SBATCH_NO_REQUEUE", "1")));
+                Map.of("SBATCH_SIGNAL", "B:USR1@5", "SBATCH_NO_REQUEUE", "1")));
         assertFalse(c.get("signal").ok());
-        assertTrue(c.get("signal").detail().contains("SBATCH_SIGNAL=USR1@50 is set here"), c.toString());
+        assertTrue(c.get("signal").detail().contains("SBATCH_SIGNAL=B:USR1@5 is set here"), c.toString());
         assertTrue(c.get("signal").advice().startsWith("unset SBATCH_SIGNAL"), c.toString());
         assertFalse(c.get("requeue").ok());
         assertTrue(c.get("requeue").advice().startsWith("unset SBATCH_NO_REQUEUE"), c.toString());
