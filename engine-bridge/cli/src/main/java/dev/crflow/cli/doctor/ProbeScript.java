@@ -70,6 +70,8 @@ public final class ProbeScript {
         l.add("D=" + d);
         l.add("got_signal=0");
         l.add("trap 'got_signal=1' USR1");
+        l.add("# a site's own warning signal (SBATCH_SIGNAL=B:USR2@...) must not end the probe: the check reports it");
+        l.add("trap 'echo USR2 >> \"$D/other-signal\"' USR2");
         l.add("start=$(date +%s)");
         l.add("# second run: the requeue worked and the job ran again");
         l.add("if [ \"${SLURM_RESTART_COUNT:-0}\" -gt 0 ]; then echo \"$SLURM_RESTART_COUNT\" > \"$D/requeued\"; echo done > \"$D/done\"; exit 0; fi");
