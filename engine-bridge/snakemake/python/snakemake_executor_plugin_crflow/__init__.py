@@ -106,24 +106,34 @@ class Executor(RemoteExecutor):
     async def check_active_jobs(self, active_jobs: List[SubmittedJobInfo]) -> AsyncGenerator[SubmittedJobInfo, None]:
         if not active_jobs:
             return
-        async with self.status_rate_limiter:
-            try:
-                answers = self.crflow.status([j.external_jobid for j in active_jobs])
-            except BridgeError as e:
-                # Unknown is never failed: keep every job and ask again at the next poll.
-                self.logger.warning(f"crflow: cannot tell the jobs' status now ({e}); asking again later")
-                answers = {}
-        for j in active_jobs:
-            a = answers.get(j.external_jobid)
-            if a is None or a.status == RUNNING:
-                yield j
-            elif a.status == SUCCESS:
-                self.report_job_success(j)
-            else:
-                self.report_job_error(j, msg=f"crflow: Slurm job {j.external_jobid}: {a.why}\n")
+        # Snakemake takes the jobs out of its active_jobs while they are checked and puts the running ones back only
+        # afterwards; a status call is a JVM and takes seconds, so a Ctrl-C in that window cancelled nothing (seen in
+        # SnakemakePluginIT with 200 jobs on Snakemake 9.25). cancel_jobs also cancels the jobs under check.
+        self._under_check = list(active_jobs)
+        try:
+            async with self.status_rate_limiter:
+                try:
+                    answers = self.crflow.status([j.external_jobid for j in active_jobs])
+                except BridgeError as e:
+                    # Unknown is never failed: keep every job and ask again at the next poll.
+                    self.logger.warning(f"crflow: cannot tell the jobs' status now ({e}); asking again later")
+                    answers = {}
+            for j in active_jobs:
+                a = answers.get(j.external_jobid)
+                if a is None or a.status == RUNNING:
+                    yield j
+                elif a.status == SUCCESS:
+                    self.report_job_success(j)
+                else:
+                    self.report_job_error(j, msg=f"crflow: Slurm job {j.external_jobid}: {a.why}\n")
+        finally:
+            self._under_check = []
 
     def cancel_jobs(self, active_jobs: List[SubmittedJobInfo]):
-        ids = [j.external_jobid for j in active_jobs if j.external_jobid]
+        ids = []
+        for j in list(active_jobs) + list(getattr(self, "_under_check", [])):
+            if j.external_jobid and j.external_jobid not in ids:
+                ids.append(j.external_jobid)
         if not ids:
             return
         try:

@@ -231,6 +231,23 @@ class ExecutorTest(unittest.TestCase):
         self.assertEqual(["crflow", "snakemake", "cancel", "--"], argv[:4])
         self.assertEqual(450, len(argv) - 4)
 
+    def test_cancel_during_a_status_poll_cancels_the_jobs_under_check(self):
+        # Snakemake empties its active_jobs while they are checked: a Ctrl-C then must still cancel them
+        ex = executor(self.cli, self.tmp.name)
+        active = [SubmittedJobInfo(Job(i), external_jobid=str(i)) for i in range(3)]
+
+        def status_while_cancelled(argv):
+            ex.cancel_jobs([])   # what Snakemake's cancel() passes in that window
+            return (0, json.dumps({"jobs": {}}), "")
+        self.cli.answers["plugin status"] = status_while_cancelled
+        asyncio.run(collect(ex.check_active_jobs(active)))
+        [cancel] = [argv for argv in self.cli.calls if argv[2] == "cancel"]
+        self.assertEqual(["0", "1", "2"], cancel[4:])
+        # once the poll is over, the jobs are back in Snakemake's own list: no stale ids
+        self.cli.calls.clear()
+        ex.cancel_jobs([SubmittedJobInfo(Job(9), external_jobid="9"), SubmittedJobInfo(Job(9), external_jobid="9")])
+        self.assertEqual([["crflow", "snakemake", "cancel", "--", "9"]], self.cli.calls)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -77,11 +77,16 @@ final class Release {
 
     /** bin/crflow ARGS in DIR, without Java on PATH; output (both streams) also kept in LOG. */
     Result crflow(Path dir, long timeoutSeconds, String... args) throws Exception {
+        return crflow(dir, Map.of(), timeoutSeconds, args);
+    }
+
+    /** The same with EXTRA added to the user's environment (e.g. what a site profile sets). */
+    Result crflow(Path dir, Map<String, String> extra, long timeoutSeconds, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/crflow").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        env(pb);
+        env(pb).putAll(extra);
         Path log = Files.createTempFile(prefix, "crflow-", ".log");
         pb.redirectOutput(log.toFile());
         Process p = pb.start();

@@ -113,6 +113,15 @@ public final class SignalEngine implements CheckpointEngine {
                 throw new EngineException("the application was killed (SIGKILL, status 137) instead of saving its state after SIG"
                         + forwardSignal + "; its files are not a checkpoint, so they are not kept (the previous generation stays)");
             }
+            OptionalInt other = status.isPresent() ? deathByOtherSignal(status.getAsInt()) : OptionalInt.empty();
+            if (other.isPresent()) {
+                // Slurm's SIGTERM (scancel, preemption, time limit) reaches every process of the job: an application that
+                // does not handle it dies of it, often before the forwarded signal (found by scripts/chaos on Slurm, seed
+                // 20261201 trial 4: a generation of a stale 'state' with a newer 'count.out', the count repeated, exit 0)
+                throw new EngineException("the application died of signal " + other.getAsInt() + " (status " + status.getAsInt()
+                        + ") instead of saving its state on SIG" + forwardSignal + "; its files are not a checkpoint, so they are"
+                        + " not kept (the previous generation stays)");
+            }
         }
         List<String> missing = new ArrayList<>(state);
         missing.removeAll(stateFiles.present(ctx.workdir()));
@@ -134,5 +143,16 @@ public final class SignalEngine implements CheckpointEngine {
         data.put("forward", forwardSignal);
         data.put("mode", stop ? "signalled" : "snapshot");
         return data;
+    }
+
+    /**
+     * The signal (other than the forwarded one) that killed the application, read from the launch wrapper's status
+     * {@code 128 + N}, for the signals that end a job (HUP, TERM; KILL is handled above); empty for any other status.
+     * Dying of the forwarded signal itself is left to the application's own convention (some save, then re-raise).
+     */
+    private OptionalInt deathByOtherSignal(int status) {
+        int hup = Signals.number("HUP"), term = Signals.number("TERM");
+        int n = status - 128;
+        return (n == hup || n == term) && n != Signals.number(forwardSignal) ? OptionalInt.of(n) : OptionalInt.empty();
     }
 }

@@ -54,4 +54,30 @@ class SignalEngineTest {
         Map<String, Object> data = engine.checkpoint(ctx, ended(1), ImageStore.open(ctl.root()).begin("test2"), true, deadline);
         assertTrue(data.get("state").toString().contains("count.out"), data.toString());
     }
+
+    /**
+     * Found by scripts/chaos on Slurm (seed 20261201, trial 4): a user's scancel during the preemption grace time; Slurm's
+     * SIGTERM killed the application (status 143) before the coordinator forwarded SIGINT, the stop checkpoint kept its
+     * stale 'state' with its newer 'count.out', and the resumed count repeated 8..21 with exit 0.
+     */
+    @Test
+    void aStopCheckpointOfAnApplicationThatDiedOfTheJobsSigtermIsRefused() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(work.resolve("state"), "8");
+        Files.writeString(work.resolve("count.out"), "1\n2\n3\n4\n5\n6\n7\n8\n9\n");
+        ControlDir ctl = ControlDir.of(Files.createDirectories(tmp.resolve("ctl")));
+        EngineContext ctx = new EngineContext(null, ctl, work, List.of("true"), Map.of(), null, s -> {});
+        SignalEngine engine = new SignalEngine("INT", List.of("state", "count.out"));
+        Deadline deadline = Deadline.in(Clock.systemUTC(), Duration.ofSeconds(5));
+
+        for (int status : new int[] {143, 129}) {
+            EngineException e = assertThrows(EngineException.class,
+                    () -> engine.checkpoint(ctx, ended(status), ImageStore.open(ctl.root()).begin("t" + status), true, deadline));
+            assertTrue(e.getMessage().contains("died of signal") && e.getMessage().contains("not kept"), e.getMessage());
+        }
+        // an application that saves on TERM itself (forward 'TERM') and re-raises it is left to its own convention
+        SignalEngine onTerm = new SignalEngine("TERM", List.of("state", "count.out"));
+        Map<String, Object> data = onTerm.checkpoint(ctx, ended(143), ImageStore.open(ctl.root()).begin("term"), true, deadline);
+        assertTrue(data.get("state").toString().contains("state"), data.toString());
+    }
 }

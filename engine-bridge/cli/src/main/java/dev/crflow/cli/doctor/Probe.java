@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,10 +33,18 @@ public final class Probe {
     private final Clock clock;
     private final Sleeper sleeper;
 
+    private final Map<String, String> env;
+
     public Probe(ProcessRunner runner, Clock clock, Sleeper sleeper) {
+        this(runner, clock, sleeper, System.getenv());
+    }
+
+    /** @param env the environment sbatch runs in (its SBATCH_* variables can override the probe's own options) */
+    public Probe(ProcessRunner runner, Clock clock, Sleeper sleeper, Map<String, String> env) {
         this.runner = runner;
         this.clock = clock;
         this.sleeper = sleeper;
+        this.env = Map.copyOf(env);
     }
 
     public List<DoctorCheck> run(ProbeScript.Request req, Path controlRoot, CoordinatorLaunch launch, Duration deadline,
@@ -55,7 +64,7 @@ public final class Probe {
             }
             String job = sub.stdout().strip().split(";")[0];
             String outcome = waitFor(job, dir, deadline);
-            return ProbeResults.read(dir, token, req, "job " + job + " " + outcome);
+            return ProbeResults.read(dir, token, req, "job " + job + " " + outcome, env);
         } finally {
             if (!keep) dev.crflow.coordinator.control.SafeFiles.deleteTree(dir);
         }

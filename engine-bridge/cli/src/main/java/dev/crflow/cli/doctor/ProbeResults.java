@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,15 @@ public final class ProbeResults {
      * @param jobOutcome how the job ended, as the login side saw it (e.g. "COMPLETED", "did not finish within 5m")
      */
     public static List<DoctorCheck> read(Path dir, String token, ProbeScript.Request req, String jobOutcome) {
+        return read(dir, token, req, jobOutcome, Map.of());
+    }
+
+    /**
+     * @param env the environment the probe was submitted from (the one {@code crflow run} submits steps from): sbatch
+     *            lets {@code SBATCH_*} variables override a batch script's own {@code #SBATCH} lines, so a site profile
+     *            or a shell startup file can undo crflow's {@code --requeue} and {@code --signal}; the advice names them
+     */
+    public static List<DoctorCheck> read(Path dir, String token, ProbeScript.Request req, String jobOutcome, Map<String, String> env) {
         List<DoctorCheck> checks = new ArrayList<>();
         Optional<String> node = text(dir, "node");
         String where = node.map(n -> "on " + n).orElse("on the compute node");
@@ -50,8 +60,8 @@ public final class ProbeResults {
         else checks.add(DoctorCheck.fail("runtime-on-node", "exit " + rc.get() + " " + where + ": " + out,
                 "unpack the release on storage the compute nodes mount, and run bin/crflow from there"));
 
-        checks.add(signal(dir, req, notReached));
-        checks.add(requeue(dir, notReached));
+        checks.add(signal(dir, req, notReached, env));
+        checks.add(requeue(dir, notReached, env));
         checks.add(release(dir));
 
         if (Files.exists(dir.resolve("modules.failed"))) {
@@ -69,7 +79,11 @@ public final class ProbeResults {
         return checks;
     }
 
-    static DoctorCheck signal(Path dir, ProbeScript.Request req, String notReached) {
+    private static final String UNSET_SBATCH_SIGNAL = "unset SBATCH_SIGNAL (from a site profile or your shell startup files): "
+            + "sbatch lets it override the --signal=B:USR1@LEAD line of crflow's batch scripts, so the warning does not reach "
+            + "the coordinator when, or as, crflow asked";
+
+    static DoctorCheck signal(Path dir, ProbeScript.Request req, String notReached, Map<String, String> env) {
         Optional<String> s = text(dir, "signal");
         long lead = req.lead().toSeconds();
         if (s.isEmpty()) return DoctorCheck.fail("signal", notReached, "see probe-job");
@@ -78,24 +92,36 @@ public final class ProbeResults {
         boolean got = f.length > 1 && f[1].equals("1");
         long left = req.timeLimitMinutes() * 60L - elapsed;
         if (!got) {
-            return DoctorCheck.fail("signal", "no USR1 reached the batch shell before the time limit (--signal=B:USR1@" + lead + ")",
+            String detail = "no USR1 reached the batch shell before the time limit (--signal=B:USR1@" + lead + ")";
+            if (env.containsKey("SBATCH_SIGNAL")) {
+                return DoctorCheck.fail("signal", detail + "; SBATCH_SIGNAL=" + env.get("SBATCH_SIGNAL") + " is set here", UNSET_SBATCH_SIGNAL);
+            }
+            return DoctorCheck.fail("signal", detail,
                     "the site does not deliver --signal=B: to batch shells: ask the administrators; until then use a "
                             + "checkpoint interval instead of the warning signal");
         }
         // Slurm sends the warning up to ~30 s early (its time-limit check period), never much late; half the lead is
         // a generous bound that still catches a site that ignores the lead.
         if (left * 2 < lead) {
-            return DoctorCheck.fail("signal", "USR1 arrived with " + left + " s left, less than half the " + lead + " s asked for",
-                    "signals arrive late here: give checkpoints a longer lead (grace) than they need");
+            String detail = "USR1 arrived with " + left + " s left, less than half the " + lead + " s asked for";
+            if (env.containsKey("SBATCH_SIGNAL")) {
+                return DoctorCheck.fail("signal", detail + "; SBATCH_SIGNAL=" + env.get("SBATCH_SIGNAL") + " is set here", UNSET_SBATCH_SIGNAL);
+            }
+            return DoctorCheck.fail("signal", detail, "signals arrive late here: give checkpoints a longer lead (grace) than they need");
         }
         return DoctorCheck.pass("signal", "USR1 reached the batch shell " + elapsed + " s in, " + left + " s before the limit (asked for " + lead + " s)");
     }
 
-    static DoctorCheck requeue(Path dir, String notReached) {
+    static DoctorCheck requeue(Path dir, String notReached, Map<String, String> env) {
         Optional<String> rc = text(dir, "requeue.rc");
         if (rc.isEmpty()) return DoctorCheck.fail("requeue", notReached, "see probe-job");
         String out = text(dir, "requeue.out").orElse("").replace('\n', ' ');
         if (!rc.get().equals("0")) {
+            if (env.containsKey("SBATCH_NO_REQUEUE")) {
+                return DoctorCheck.fail("requeue", "scontrol requeue refused: " + out + "; SBATCH_NO_REQUEUE is set here",
+                        "unset SBATCH_NO_REQUEUE (from a site profile or your shell startup files): sbatch lets it override the "
+                                + "--requeue line of crflow's batch scripts, and a job submitted without requeue cannot be requeued");
+            }
             return DoctorCheck.fail("requeue", "scontrol requeue refused: " + out,
                     "the site does not let you requeue your own jobs (JobRequeue=0, a partition or QOS without requeue): ask the "
                             + "administrators to allow 'scontrol requeue' for crflow, or set maxRestarts 0 and fit steps in one walltime");

@@ -39,6 +39,15 @@ public final class ProbeScript {
         public int timeLimitMinutes() {
             return (int) Math.max(1, (lead.toSeconds() + 10 + 59) / 60);
         }
+
+        /**
+         * How long the batch shell waits for the warning: up to 10 s short of the time limit (half the lead when that
+         * is shorter), so the wait ends after the warning is due ({@code limit - lead}) but before Slurm ends the job.
+         */
+        int waitForSignalSeconds() {
+            long limit = timeLimitMinutes() * 60L;
+            return (int) (limit - Math.min(10, Math.max(1, lead.toSeconds() / 2)));
+        }
     }
 
     private ProbeScript() {}
@@ -61,6 +70,8 @@ public final class ProbeScript {
         l.add("D=" + d);
         l.add("got_signal=0");
         l.add("trap 'got_signal=1' USR1");
+        l.add("# a site's own warning signal (SBATCH_SIGNAL=B:USR2@...) must not end the probe: the check reports it");
+        l.add("trap 'echo USR2 >> \"$D/other-signal\"' USR2");
         l.add("start=$(date +%s)");
         l.add("# second run: the requeue worked and the job ran again");
         l.add("if [ \"${SLURM_RESTART_COUNT:-0}\" -gt 0 ]; then echo \"$SLURM_RESTART_COUNT\" > \"$D/requeued\"; echo done > \"$D/done\"; exit 0; fi");
@@ -82,8 +93,9 @@ public final class ProbeScript {
             String name = e.name().toLowerCase(java.util.Locale.ROOT);
             l.add("( " + engineFunction(e) + " ) > \"$D/engine-" + name + ".out\" 2>&1; echo $? > \"$D/engine-" + name + ".rc\"");
         }
-        l.add("# the warning signal at the lead asked for");
-        l.add("limit=" + req.timeLimitMinutes() * 60);
+        l.add("# the warning signal at the lead asked for; given up a little before the time limit, so that a signal that");
+        l.add("# never comes is reported as such (and the requeue still tried), not lost with the job at its TIMEOUT");
+        l.add("limit=" + req.waitForSignalSeconds());
         l.add("while [ \"$got_signal\" = 0 ] && [ $(( $(date +%s) - start )) -lt \"$limit\" ]; do sleep 1 & wait $!; done");
         l.add("echo \"$(( $(date +%s) - start )) $got_signal\" > \"$D/signal\"");
         l.add("# requeue and release the requeue hold, as the coordinator does after a checkpoint");

@@ -78,6 +78,27 @@ class ProbeResultsTest {
     }
 
     @Test
+    void sbatchVariablesThatOverrideTheScriptAreNamedInTheAdvice() throws IOException {
+        Map<String, String> f = healthy();
+        f.put("signal", "50 0");
+        f.put("requeue.rc", "1");
+        f.put("requeue.out", "scontrol: error: Requested operation is presently disabled for job 42");
+        f.remove("requeued");
+        f.remove("release.rc");
+        Map<String, DoctorCheck> c = byName(ProbeResults.read(dir(f), "tok", REQ, "finished",
+                Map.of("SBATCH_SIGNAL", "B:USR1@5", "SBATCH_NO_REQUEUE", "1")));
+        assertFalse(c.get("signal").ok());
+        assertTrue(c.get("signal").detail().contains("SBATCH_SIGNAL=B:USR1@5 is set here"), c.toString());
+        assertTrue(c.get("signal").advice().startsWith("unset SBATCH_SIGNAL"), c.toString());
+        assertFalse(c.get("requeue").ok());
+        assertTrue(c.get("requeue").advice().startsWith("unset SBATCH_NO_REQUEUE"), c.toString());
+        // without them in the environment, the site is to blame
+        Map<String, DoctorCheck> site = byName(ProbeResults.read(dir(f), "tok", REQ, "finished", Map.of()));
+        assertTrue(site.get("signal").advice().contains("does not deliver --signal=B:"), site.toString());
+        assertTrue(site.get("requeue").advice().contains("allow 'scontrol requeue'"), site.toString());
+    }
+
+    @Test
     void aSignalFarTooLateFails() throws IOException {
         Map<String, String> f = healthy();
         f.put("signal", "50 1");   // 10 s left of the 50 asked for

@@ -23,6 +23,17 @@ class ProbeScriptTest {
     }
 
     @Test
+    void theWaitForTheWarningEndsAfterItIsDueAndBeforeTheTimeLimit() {
+        for (int lead : new int[] {4, 20, 50, 51, 110, 600}) {
+            ProbeScript.Request r = req(Duration.ofSeconds(lead));
+            int limit = r.timeLimitMinutes() * 60, wait = r.waitForSignalSeconds();
+            assertTrue(wait < limit, lead + ": " + wait + " < " + limit);
+            assertTrue(wait > limit - lead, lead + ": the warning is due at " + (limit - lead) + ", the wait ends at " + wait);
+        }
+        assertTrue(ProbeScript.render(req(Duration.ofSeconds(50)), Path.of("/d"), LAUNCH).contains("limit=50\n"));
+    }
+
+    @Test
     void rendersTheRealSignalRequeueAndQuotedValues() {
         ProbeScript.Request r = new ProbeScript.Request(Optional.of("long q"), Optional.of("acct"), Optional.empty(),
                 Duration.ofSeconds(50), List.of(ProbeScript.Engine.DMTCP), List.of("dmtcp/3.0; rm -rf x"));
