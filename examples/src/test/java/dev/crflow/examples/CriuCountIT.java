@@ -1,5 +1,7 @@
 package dev.crflow.examples;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * time onto the other node (the first one drained meanwhile); every number exactly once. Skips loudly where
  * `criu check` fails.
  */
-class CriuCountIT {
+// drains a node to force a restore on the other one: two such tests at once could drain both
+@ResourceLock("slurm-node-drain")
+\1{
     static boolean criuWorks() {
         String criu = System.getenv().getOrDefault("CRFLOW_CRIU", "criu");
         try {

@@ -1,5 +1,7 @@
 package dev.crflow.examples;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code scancel --batch -s USR1}), as Slurm sends it at the lead: the real-walltime case of the CLI is
  * CountWalltimeIT. Needs DMTCP (never packaged here): skips loudly.
  */
-class DmtcpCountIT {
+// drains a node to force a restore on the other one: two such tests at once could drain both
+@ResourceLock("slurm-node-drain")
+\1{
     static boolean dmtcpPresent() {
         if (Files.isExecutable(Path.of("/opt/dmtcp/bin/dmtcp_launch"))) return true;
         String home = System.getenv("DMTCP_HOME");
