@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 // drains a node to force a restore on the other one: two such tests at once could drain both
 @ResourceLock("slurm-node-drain")
-\1{
+class CriuCountIT {
     static boolean criuWorks() {
         String criu = System.getenv().getOrDefault("CRFLOW_CRIU", "criu");
         try {

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 // drains a node to force a restore on the other one: two such tests at once could drain both
 @ResourceLock("slurm-node-drain")
-\1{
+class DmtcpCountIT {
     static boolean dmtcpPresent() {
         if (Files.isExecutable(Path.of("/opt/dmtcp/bin/dmtcp_launch"))) return true;
         String home = System.getenv("DMTCP_HOME");
