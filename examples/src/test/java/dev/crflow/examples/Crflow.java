@@ -139,6 +139,46 @@ final class Crflow {
         return Files.exists(job) ? JSON.readTree(job.toFile()).path("jobId").asText() : "";
     }
 
+    /**
+     * Three warnings on demand ({@code scancel --batch -s USR1}), each once the attempt has counted 8 more numbers; before
+     * the second, the step's node is drained so the requeued job can only start on the other one (when two are usable).
+     * Waits for the driver to finish with exit 0. Answers the node drained (empty with one node).
+     */
+    String warnThreeTimesSecondOntoTheOtherNode(Process driver, String reason) throws Exception {
+        boolean twoNodes = usableNodes() >= 2;
+        String drained = null;
+        String first = "";
+        try {
+            for (int preemption = 1; preemption <= 3; preemption++) {
+                int attempt = preemption;
+                await("attempt " + attempt + " counting", Duration.ofMinutes(3), unchecked(() ->
+                        events("attempt-start").size() >= attempt && PreemptOnDemandIT.countedSoFar(this) >= attempt * 8));
+                String job = jobId();
+                if (preemption == 2 && twoNodes) {
+                    drained = Run.sh("squeue", "-h", "-j", job, "-o", "%N").strip();
+                    first = drained;
+                    Run.sh("scontrol", "update", "NodeName=" + drained, "State=DRAIN", "Reason=crflow-" + reason);
+                }
+                Run.sh("scancel", "--batch", "-s", "USR1", job);
+                await("attempt " + (attempt + 1) + " to start", Duration.ofMinutes(2), unchecked(() ->
+                        events("attempt-start").size() >= attempt + 1));
+                if (drained != null) {
+                    String now = Run.sh("squeue", "-h", "-j", jobId(), "-o", "%N").strip();
+                    Run.sh("scontrol", "update", "NodeName=" + drained, "State=RESUME");
+                    org.junit.jupiter.api.Assertions.assertTrue(now.startsWith("node"), "running: " + now);
+                    org.junit.jupiter.api.Assertions.assertNotEquals(drained, now, "started again on the other node");
+                    drained = null;
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(driver.waitFor(4, java.util.concurrent.TimeUnit.MINUTES), "driver did not finish: " + log("run.log"));
+            assertEquals(0, driver.exitValue(), log("run.log"));
+        } finally {
+            driver.destroyForcibly();
+            if (drained != null) Run.sh("scontrol", "update", "NodeName=" + drained, "State=RESUME");
+        }
+        return first;
+    }
+
     /** 1..n, each exactly once, in order. */
     void assertCountedExactlyOnce(int n) throws IOException {
         List<String> lines = Files.readAllLines(work.resolve("work/count.out"));

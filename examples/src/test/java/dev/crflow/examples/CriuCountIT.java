@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -55,37 +54,8 @@ class CriuCountIT {
                   }
                 }
                 """);
-        boolean twoNodes = Crflow.usableNodes() >= 2;
         Process driver = c.start("run.log", "run", "count.groovy", "--executor", "slurm", "--poll", "1s");
-        String drained = null;
-        try {
-            for (int preemption = 1; preemption <= 3; preemption++) {
-                int attempt = preemption;
-                Crflow.await("attempt " + attempt + " counting", Duration.ofMinutes(3), Crflow.unchecked(() ->
-                        c.events("attempt-start").size() >= attempt && PreemptOnDemandIT.countedSoFar(c) >= attempt * 8));
-                String job = c.jobId();
-                if (preemption == 2 && twoNodes) {
-                    // the requeued job can only start on the other node
-                    drained = Crflow.Run.sh("squeue", "-h", "-j", job, "-o", "%N").strip();
-                    Crflow.Run.sh("scontrol", "update", "NodeName=" + drained, "State=DRAIN", "Reason=crflow-CriuCountIT");
-                }
-                Crflow.Run.sh("scancel", "--batch", "-s", "USR1", job);
-                Crflow.await("attempt " + (attempt + 1) + " to start", Duration.ofMinutes(2), Crflow.unchecked(() ->
-                        c.events("attempt-start").size() >= attempt + 1));
-                if (drained != null) {
-                    String now = Crflow.Run.sh("squeue", "-h", "-j", c.jobId(), "-o", "%N").strip();
-                    Crflow.Run.sh("scontrol", "update", "NodeName=" + drained, "State=RESUME");
-                    assertTrue(now.startsWith("node"), "running: " + now);
-                    assertNotEquals(drained, now, "restored on the other node");
-                    drained = null;
-                }
-            }
-            assertTrue(driver.waitFor(4, java.util.concurrent.TimeUnit.MINUTES), "driver did not finish: " + c.log("run.log"));
-            assertEquals(0, driver.exitValue(), c.log("run.log"));
-        } finally {
-            driver.destroyForcibly();
-            if (drained != null) Crflow.Run.sh("scontrol", "update", "NodeName=" + drained, "State=RESUME");
-        }
+        c.warnThreeTimesSecondOntoTheOtherNode(driver, "CriuCountIT");
         c.assertCountedExactlyOnce(80);
         List<JsonNode> restores = c.events("restore");
         assertEquals(3, restores.size(), c.journal().toString());

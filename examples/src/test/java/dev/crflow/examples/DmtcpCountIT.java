@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -110,39 +109,8 @@ class DmtcpCountIT {
                   }
                 }
                 """.formatted(dmtcpBin()));
-        boolean twoNodes = Crflow.usableNodes() >= 2;
         Process driver = c.start("run.log", "run", "count.groovy", "--executor", "slurm", "--poll", "1s");
-        String drained = null;
-        String first = null;
-        try {
-            for (int preemption = 1; preemption <= 3; preemption++) {
-                int attempt = preemption;
-                Crflow.await("attempt " + attempt + " counting", Duration.ofMinutes(3), Crflow.unchecked(() ->
-                        c.events("attempt-start").size() >= attempt && PreemptOnDemandIT.countedSoFar(c) >= attempt * 8));
-                String job = c.jobId();
-                if (preemption == 2 && twoNodes) {
-                    // the requeued job can only start on the other node
-                    drained = Crflow.Run.sh("squeue", "-h", "-j", job, "-o", "%N").strip();
-                    first = drained;
-                    Crflow.Run.sh("scontrol", "update", "NodeName=" + drained, "State=DRAIN", "Reason=crflow-DmtcpCountIT");
-                }
-                Crflow.Run.sh("scancel", "--batch", "-s", "USR1", job);
-                Crflow.await("attempt " + (attempt + 1) + " to start", Duration.ofMinutes(2), Crflow.unchecked(() ->
-                        c.events("attempt-start").size() >= attempt + 1));
-                if (drained != null) {
-                    String now = Crflow.Run.sh("squeue", "-h", "-j", c.jobId(), "-o", "%N").strip();
-                    Crflow.Run.sh("scontrol", "update", "NodeName=" + drained, "State=RESUME");
-                    assertTrue(now.startsWith("node"), "running: " + now);
-                    assertNotEquals(drained, now, "restarted on the other node");
-                    drained = null;
-                }
-            }
-            assertTrue(driver.waitFor(4, java.util.concurrent.TimeUnit.MINUTES), "driver did not finish: " + c.log("run.log"));
-            assertEquals(0, driver.exitValue(), c.log("run.log"));
-        } finally {
-            driver.destroyForcibly();
-            if (drained != null) Crflow.Run.sh("scontrol", "update", "NodeName=" + drained, "State=RESUME");
-        }
+        String first = c.warnThreeTimesSecondOntoTheOtherNode(driver, "DmtcpCountIT");
         c.assertCountedExactlyOnce(80);
         List<JsonNode> restores = c.events("restore");
         assertEquals(3, restores.size(), c.journal().toString());
@@ -150,7 +118,7 @@ class DmtcpCountIT {
         List<JsonNode> starts = c.events("attempt-start");
         for (int a = 1; a <= 3; a++) assertEquals(a, starts.get(a).path("fromGeneration").asInt(), starts.toString());
         assertEquals("dmtcp", starts.get(0).path("engine").asText());
-        System.err.println("*** DmtcpCountIT ran DMTCP " + starts.get(0).path("engineVersion").asText() + (twoNodes
+        System.err.println("*** DmtcpCountIT ran DMTCP " + starts.get(0).path("engineVersion").asText() + (!first.isEmpty()
                 ? ", restarted on the other node after draining " + first : ", one node only (no restart on another node)") + " ***");
     }
 }
