@@ -82,13 +82,13 @@ public record StepSpec(
         }
 
         /**
-         * Whether committed generations are compressed (zstd, in the background). Default: on for process images
-         * (DMTCP, CRIU), which compress several-fold; off for the application's own state files.
+         * Whether committed generations are compressed (zstd, in the background). Off unless the policy says so:
+         * packing takes the coordinator above its 64 MB memory budget while it runs.
          */
-        public boolean compressImages() { return compress.orElse(engine == EngineKind.DMTCP || engine == EngineKind.CRIU); }
+        public boolean compressImages() { return compress.orElse(false); }
 
         /** Whether committed generations share content-defined chunks. Default as {@link #compressImages}. */
-        public boolean dedupImages() { return dedup.orElse(engine == EngineKind.DMTCP || engine == EngineKind.CRIU); }
+        public boolean dedupImages() { return dedup.orElse(false); }
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public PolicySpec {
