@@ -1,7 +1,5 @@
 package dev.crflow.coordinator.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.crflow.coordinator.spec.SpecReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,8 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Incremental chains in the store, in one place. A generation that reads through a parent ({@link Manifest#parent}) is
@@ -20,9 +16,6 @@ import java.util.regex.Pattern;
  * stay in plain files: compression and dedup ({@link Packer}) ask {@link #mustStayPlain} first.
  */
 public final class Chains {
-    private static final Pattern TRAILING_NUMBER = Pattern.compile("(\\d+)/?$");
-    static final String PARENT_FIELD = "parent";
-
     private Chains() {}
 
     /**
@@ -34,7 +27,7 @@ public final class Chains {
         List<Generation> out = new ArrayList<>(sorted.size());
         for (Generation g : sorted) {
             boolean ok = g.valid();
-            Optional<Integer> parent = ok ? ImageStore.readManifest(g.path()).flatMap(Manifest::parent) : Optional.empty();
+            Optional<Integer> parent = ok ? parentOf(g.path()) : Optional.empty();
             if (parent.isPresent() && !(parent.get() < g.number() && valid.getOrDefault(parent.get(), false))) ok = false;
             valid.put(g.number(), ok);
             out.add(ok == g.valid() ? g : new Generation(g.number(), g.path(), false, g.bytes(), g.created()));
@@ -45,26 +38,18 @@ public final class Chains {
     /** The generations {@code g} reads through, nearest parent first; stops at a missing one (or a loop). */
     static List<Integer> ancestors(ImageStore store, Generation g) throws IOException {
         List<Integer> out = new ArrayList<>();
-        Optional<Integer> parent = ImageStore.readManifest(g.path()).flatMap(Manifest::parent);
+        Optional<Integer> parent = parentOf(g.path());
         while (parent.isPresent() && !out.contains(parent.get())) {
             out.add(parent.get());
             Optional<Generation> p = store.get(parent.get());
-            parent = p.isEmpty() ? Optional.empty() : ImageStore.readManifest(p.get().path()).flatMap(Manifest::parent);
+            parent = p.isEmpty() ? Optional.empty() : parentOf(p.get().path());
         }
         return out;
     }
 
     /** The generation {@code genDir}'s manifest names as its parent; empty when none (or unreadable). */
     public static Optional<Integer> parentOf(Path genDir) {
-        try {
-            JsonNode n = SpecReader.mapper().readTree(genDir.resolve(Manifest.FILE_NAME).toFile()).get(PARENT_FIELD);
-            if (n == null || n.isNull()) return Optional.empty();
-            if (n.isIntegralNumber()) return Optional.of(n.asInt());
-            Matcher m = TRAILING_NUMBER.matcher(n.asText().trim());
-            return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return ImageStore.readManifest(genDir).flatMap(Manifest::parent);
     }
 
     /**
