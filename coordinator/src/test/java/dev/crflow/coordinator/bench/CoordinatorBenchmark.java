@@ -313,6 +313,11 @@ public final class CoordinatorBenchmark {
         policy.put("keep", 2);
         policy.put("maxRestarts", 5);
         policy.put("totalTime", null);
+        writeSpec(ctl, work, command, policy);
+    }
+
+    /** {@code <ctl>/spec.json} for a one-step "bench" running {@code command} in {@code work} under {@code policy}. */
+    static void writeSpec(Path ctl, Path work, String command, Map<String, Object> policy) throws IOException {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("name", "bench");
         spec.put("command", Map.of("kind", "COMMAND", "text", command));

@@ -4,7 +4,6 @@ import dev.crflow.coordinator.journal.Journal;
 import dev.crflow.coordinator.journal.JournalEvent;
 import dev.crflow.coordinator.proc.Posix;
 import dev.crflow.coordinator.proc.Signals;
-import dev.crflow.coordinator.spec.SpecReader;
 import dev.crflow.coordinator.store.DiskUsage;
 import dev.crflow.coordinator.store.ImageStore;
 import dev.crflow.coordinator.store.Manifest;
@@ -253,13 +252,6 @@ public final class StorageBenchmark {
         policy.put("totalTime", null);
         policy.put("compress", packed);
         policy.put("dedup", packed);
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("name", "bench");
-        spec.put("command", Map.of("kind", "COMMAND", "text", command));
-        spec.put("workdir", work.toString());
-        spec.put("env", Map.of());
-        spec.put("checkpoint", policy);
-        spec.put("retry", 0);
-        Files.writeString(ctl.resolve("spec.json"), SpecReader.mapper().writeValueAsString(spec));
+        CoordinatorBenchmark.writeSpec(ctl, work, command, policy);
     }
 }
