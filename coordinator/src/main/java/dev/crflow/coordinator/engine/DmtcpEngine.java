@@ -155,12 +155,7 @@ public final class DmtcpEngine implements CheckpointEngine {
 
     @Override
     public AppProcess launch(EngineContext ctx) throws EngineException {
-        try {
-            state.baseline(ctx.ctl(), ctx.workdir()); // a retry from scratch must not append to the failed attempt's output
-        } catch (IOException e) {
-            throw new EngineException("cannot record or restore the state files' baseline in " + ctx.ctl().root()
-                    + " before a launch from scratch: " + e.getMessage(), e);
-        }
+        state.baselineForLaunch(ctx);
         startCoordinator(ctx);
         List<String> cmd = new ArrayList<>();
         cmd.add(tool("dmtcp_launch"));

@@ -65,12 +65,7 @@ public final class SignalEngine implements CheckpointEngine {
 
     @Override
     public AppProcess launch(EngineContext ctx) throws EngineException {
-        try {
-            stateFiles.baseline(ctx.ctl(), ctx.workdir());
-        } catch (IOException e) {
-            throw new EngineException("cannot record or restore the state files' baseline in " + ctx.ctl().root()
-                    + " before a launch from scratch: " + e.getMessage(), e);
-        }
+        stateFiles.baselineForLaunch(ctx);
         return NoneEngine.start(ctx);
     }
 

@@ -177,6 +177,19 @@ public final class StateFiles {
     }
 
     /**
+     * {@link #baseline} before an engine launches from scratch: a retry from scratch must not append to the failed
+     * attempt's output. A failure is the engine's error, named for the user.
+     */
+    public void baselineForLaunch(EngineContext ctx) throws EngineException {
+        try {
+            baseline(ctx.ctl(), ctx.workdir());
+        } catch (IOException e) {
+            throw new EngineException("cannot record or restore the state files' baseline in " + ctx.ctl().root()
+                    + " before a launch from scratch: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Before a launch from scratch: the first one records the baseline, later ones restore it. The baseline is
      * written under a temporary name and renamed, so a crash leaves either no baseline or a whole one.
      */

@@ -7,9 +7,7 @@ import dev.crflow.coordinator.proc.LaunchWrapper;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What the journal says about a step's checkpoint cost and interruptions, for {@code interval 'auto'}.
@@ -33,22 +31,17 @@ public record Measurements(double checkpointSeconds, int checkpointSamples, int 
         Deque<Long> recent = new ArrayDeque<>();
         int interruptions = 0;
         double observed = 0;
-        Set<String> started = new HashSet<>();
         for (JournalEvent e : events) {
             Event t = e.typed();
             if (t instanceof Event.Checkpoint c && c.ok()) {
                 recent.addLast(c.durationMs());
                 if (recent.size() > RECENT) recent.removeFirst();
-            } else if (t instanceof Event.AttemptStart s) {
-                started.add(s.jobId());
             } else if (t instanceof Event.AttemptEnd end) {
                 observed += Math.max(0, end.computeSeconds());
                 if (endedEarly(end)) interruptions++;
             }
         }
-        for (JournalEvent e : events) {
-            if (e.typed() instanceof Event.AttemptLost lost && !started.contains(lost.jobId())) interruptions++;
-        }
+        interruptions += Event.AttemptLost.beforeAnyStart(events);
         double cost = recent.isEmpty() ? DEFAULT_COST_SECONDS : recent.stream().mapToLong(Long::longValue).average().orElse(0) / 1000.0;
         return new Measurements(cost, recent.size(), interruptions, observed);
     }

@@ -1,8 +1,11 @@
 package dev.crflow.coordinator.journal;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The typed payload of one journal line (docs/contracts.md §3): what {@link Journal#append(Event)} writes and
@@ -159,6 +162,23 @@ public sealed interface Event {
     record AttemptLost(String jobId, Optional<Integer> attempt, LostReason reason, String node, Optional<String> requeuedBy,
                        Optional<String> message) implements Event {
         public String kind() { return JournalEvent.ATTEMPT_LOST; }
+
+        /**
+         * Jobs lost before their coordinator ever started: {@code attempt-lost} events naming a job id that no
+         * {@code attempt-start} names. Only a driver records them; a restart (History) and an interruption
+         * (interval 'auto') each.
+         */
+        public static int beforeAnyStart(List<JournalEvent> events) {
+            Set<String> started = new HashSet<>();
+            for (JournalEvent e : events) {
+                if (e.typed() instanceof AttemptStart s) started.add(s.jobId());
+            }
+            int lost = 0;
+            for (JournalEvent e : events) {
+                if (e.typed() instanceof AttemptLost l && !started.contains(l.jobId())) lost++;
+            }
+            return lost;
+        }
 
         public Map<String, Object> fields() {
             Map<String, Object> m = new LinkedHashMap<>();

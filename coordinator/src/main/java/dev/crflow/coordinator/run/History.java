@@ -1,5 +1,6 @@
 package dev.crflow.coordinator.run;
 
+import dev.crflow.coordinator.journal.EndReason;
 import dev.crflow.coordinator.journal.Event;
 import dev.crflow.coordinator.journal.Journal;
 import dev.crflow.coordinator.journal.JournalEvent;
@@ -7,10 +8,8 @@ import dev.crflow.coordinator.journal.JournalEvent;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What earlier attempts used, from the journal alone: the one place that counts attempts, restarts, retries and compute,
@@ -33,18 +32,16 @@ public record History(int attempts, int restarts, int retries, double computeSec
         int attempts = 0, restarts = 0, retries = 0;
         double compute = 0, app = 0;
         JournalEvent open = null;
-        Set<String> startedJobs = new HashSet<>();
         for (JournalEvent e : events) {
             Event t = e.typed();
-            if (t instanceof Event.AttemptStart s) {
+            if (t instanceof Event.AttemptStart) {
                 attempts++;
                 open = e;
-                startedJobs.add(s.jobId());
             } else if (t instanceof Event.AttemptEnd end) {
                 open = null;
                 compute += end.computeSeconds();
                 app += end.appSeconds();
-                if (end.reason().isRestart() && (end.requeued() || end.reason() == dev.crflow.coordinator.journal.EndReason.LOST)) {
+                if (end.reason().isRestart() && (end.requeued() || end.reason() == EndReason.LOST)) {
                     restarts++;
                 }
                 if (end.reason().isRetry() && end.requeued()) retries++;
@@ -52,11 +49,10 @@ public record History(int attempts, int restarts, int retries, double computeSec
         }
         Optional<Event.AttemptStart> openStart = Optional.ofNullable(open).map(o -> (Event.AttemptStart) o.typed());
         boolean openLost = false;
+        restarts += Event.AttemptLost.beforeAnyStart(events);
         for (JournalEvent e : events) {
             if (!(e.typed() instanceof Event.AttemptLost lost)) continue;
-            if (!startedJobs.contains(lost.jobId())) {
-                restarts++;
-            } else if (openStart.isPresent() && openStart.get().jobId().equals(lost.jobId())
+            if (openStart.isPresent() && openStart.get().jobId().equals(lost.jobId())
                     && lost.attempt().orElse(openStart.get().attempt()) == openStart.get().attempt()) {
                 // the open attempt itself was lost and no coordinator recorded it yet; an earlier attempt of the same
                 // job id (Slurm requeues keep the id) was already counted by its attempt-end
