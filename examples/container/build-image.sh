@@ -4,6 +4,9 @@
 # and a host DMTCP build (/opt/dmtcp, bind-mounted by the tests, never copied) need. No registry.
 # Prints the image reference on stdout. Usage: build-image.sh [NAME]   (default localhost/crflow-count)
 set -euo pipefail
+# one build at a time: the coordinator's and the CLI's container ITs may run side by side (scripts/test)
+exec 9>"${TMPDIR:-/tmp}/crflow-build-image.lock"
+flock 9
 name=${1:-localhost/crflow-count}
 bins=(bash dash sleep cat mv rm mkdir ls date seq hostname chmod head tail sync env id readlink dirname basename
       wc true false printf touch cp ln sort uniq tr cut stat grep sed)
