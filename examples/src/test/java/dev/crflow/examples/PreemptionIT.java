@@ -34,6 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * signal may), the coordinator asks Slurm, sees a preemption (not a cancel), checkpoints within KillWait, and the step
  * comes back (requeued by Slurm in REQUEUE mode, by crflow or the driver in CANCEL mode) and resumes from that
  * checkpoint once the node is free: every number exactly once.
+ *
+ * <p>A third step, in {@code preemptible-cancel} too, is cancelled by its user with a plain {@code scancel} during the
+ * preemption's grace time (issue 15 item 2): it ends CANCELLED, with the cancel's checkpoint as its last good generation,
+ * and is neither requeued nor resubmitted.
  */
 @Isolated("changes the cluster for every test running beside it")
 class PreemptionIT {
@@ -56,14 +60,18 @@ class PreemptionIT {
      * Both modes at once (two steps of one workflow, one per preemptible partition): the test waits on the
      * application's own pace (300 numbers, half a second each), so running them side by side halves the time.
      */
+    static final String SCANCELLED = "scancelled";
+
     @Test
     void bothModesCheckpointAreRequeuedAndResumeFromTheCheckpoint() throws Exception {
         Crflow c = new Crflow("preempt");
         Map<String, String> partitionOf = new LinkedHashMap<>();
         partitionOf.put("requeue", "preemptible");
         partitionOf.put("cancel", "preemptible-cancel");
+        Map<String, String> all = new LinkedHashMap<>(partitionOf);
+        all.put(SCANCELLED, "preemptible-cancel");
         StringBuilder steps = new StringBuilder();
-        partitionOf.forEach((step, partition) -> steps.append("""
+        all.forEach((step, partition) -> steps.append("""
                   step('%s') {
                     command 'trap "" TERM; exec python3 ../count.py'
                     workdir '%s'
@@ -78,17 +86,19 @@ class PreemptionIT {
         Process driver = c.start("run.log", "run", "count.groovy", "--executor", "slurm", "--poll", "1s");
         List<String> urgent = new ArrayList<>();
         try {
-            for (String step : partitionOf.keySet()) {
+            for (String step : all.keySet()) {
                 Crflow.await(step + " counting", Duration.ofMinutes(3), Crflow.unchecked(() -> counted(c, step) >= 5));
             }
             Set<String> nodes = new LinkedHashSet<>();
-            for (String step : partitionOf.keySet()) {
+            for (String step : all.keySet()) {
                 nodes.add(Crflow.Run.sh("squeue", "-h", "-j", jobId(c, step), "-o", "%N").strip());
             }
+            cancelledJob = jobId(c, SCANCELLED);
             for (String node : nodes) {
                 urgent.add(Crflow.Run.sh("sbatch", "--parsable", "-p", "urgent", "-w", node, "-c", "8", "-o", "/dev/null",
                         "--wrap", "sleep 20").strip());
             }
+            ScancelInGrace.scancelDuringTheGrace(cancelledJob);
             for (String step : partitionOf.keySet()) {
                 Crflow.await(step + ": the preemption (checkpoint, attempt end)", Duration.ofMinutes(4), Crflow.unchecked(() ->
                         events(c, step, "attempt-end").stream().anyMatch(e -> e.path("reason").asText().equals("preempted"))));
@@ -97,13 +107,17 @@ class PreemptionIT {
                 Crflow.await(step + " to resume", Duration.ofMinutes(5), Crflow.unchecked(() -> events(c, step, "attempt-start").size() >= 2));
             }
             assertTrue(driver.waitFor(8, TimeUnit.MINUTES), "the driver did not finish: " + c.log("run.log"));
-            assertEquals(0, driver.exitValue(), c.log("run.log"));
+            // every step ended; one of them cancelled by its user: 'crflow run' exits 1
+            assertEquals(1, driver.exitValue(), c.log("run.log"));
         } finally {
             driver.destroyForcibly();
             for (String job : urgent) if (!job.isEmpty()) Crflow.Run.sh("scancel", job);
         }
         for (String step : partitionOf.keySet()) preemptedAndResumed(c, step, partitionOf.get(step));
+        ScancelInGrace.cancelledNotRequeued(c, SCANCELLED, cancelledJob);
     }
+
+    String cancelledJob = "";
 
     static void preemptedAndResumed(Crflow c, String step, String partition) throws Exception {
         String journal = step + ": " + journal(c, step);

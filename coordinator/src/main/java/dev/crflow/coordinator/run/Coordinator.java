@@ -391,6 +391,7 @@ public final class Coordinator {
         }
         Apps.terminate(app, Duration.ofSeconds(5));
         Files.deleteIfExists(ctl.exitMarker());
+        reason = TermEndings.beforeRequeue(reason, endings, this::say); // a scancel during the checkpoint is honoured
         if (reason == EndReason.STOPPED) return ending.stopped();
         if (reason == EndReason.CANCELLED) return ending.cancelled(Optional.empty());
         return ending.requeue(reason, Optional.empty(), RequeueKind.RESTART);

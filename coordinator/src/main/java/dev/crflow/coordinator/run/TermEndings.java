@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * What the coordinator makes of the job's end (issue 15): a user's {@code scancel} ends the step, anything else
@@ -32,6 +33,20 @@ final class TermEndings {
             // they count against maxRestarts, and no work is thrown away
             case PREEMPTED, NODE_FAILURE, REQUEUED, UNKNOWN -> EndReason.PREEMPTED;
         };
+    }
+
+    /**
+     * Right before a requeue, once the checkpoint is taken: Slurm is asked once more, and a user's {@code scancel} that
+     * came meanwhile (during the warning's or the preemption's checkpoint) ends the step instead. Without this the
+     * coordinator's {@code scontrol requeue}, which Slurm accepts for a cancelled job still completing, would undo the
+     * cancel. The checkpoint just taken stays the last good generation.
+     */
+    static EndReason beforeRequeue(EndReason reason, JobEndingClassifier.Endings endings, Consumer<String> say)
+            throws InterruptedException {
+        if (reason == EndReason.CANCELLED || reason == EndReason.STOPPED) return reason;
+        if (endings.recheck() != JobEnding.CANCELLED) return reason;
+        say.accept("the job was cancelled (scancel) while it ended for " + reason.wireName() + ": not requeued");
+        return EndReason.CANCELLED;
     }
 
     static boolean checkpointOnCancel(StepSpec spec) {

@@ -4,9 +4,12 @@ import dev.crflow.coordinator.proc.ProcessLauncher.CommandResult;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Tells a user's {@code scancel} from preemption, walltime and node failure when SIGTERM arrives, by asking
@@ -19,7 +22,14 @@ import java.util.Map;
  *   behind the COMPLETING flag until the job's processes are gone; it shows {@code CANCELLED} afterwards);</li>
  *   <li>time limit: {@code JobState=COMPLETING Reason=TimeLimit};</li>
  *   <li>preemption in CANCEL mode: {@code JobState=COMPLETING Reason=None} like a cancel, but with {@code PreemptTime=}
- *   set (it is set from the moment the job is selected, before any signal);</li>
+ *   set. It is set when Slurm selects the job (the grace time starts, {@code EndTime=} becomes PreemptTime + GraceTime,
+ *   the batch script is not signalled) and set again, to the same second as {@code EndTime=}, when the grace is over
+ *   and Slurm kills the job: at the preemption's own SIGTERM, {@code PreemptTime == EndTime};</li>
+ *   <li>a plain {@code scancel} during the grace time (either mode): {@code COMPLETING Reason=None}, {@code PreemptTime=}
+ *   the selection, {@code EndTime=} the cancel, later than PreemptTime; the preemption never happens. A cancel in the
+ *   same second as the selection cannot be told from the preemption (it is read as one), nor can a {@code scancel}
+ *   after the preemption's SIGTERM: Slurm ignores it (the job is already ending; {@code scancel} exits 0, no signal,
+ *   no change), see docs/coordinator.md;</li>
  *   <li>preemption in REQUEUE mode: {@code JobState=COMPLETING Reason=None} again, without any PreemptTime field, but
  *   Slurm has already counted the requeue: {@code Restarts=} is one more than the attempt's {@code SLURM_RESTART_COUNT}
  *   (and {@code EndTime=Unknown}); an admin's {@code scontrol requeue} looks the same;</li>
@@ -42,6 +52,13 @@ public final class JobEndingClassifier {
     /** The coordinator's view: one call when SIGTERM (or an unexplained death of the application) arrives. */
     public interface Endings {
         JobEnding classify() throws InterruptedException;
+
+        /**
+         * Asked again right before the coordinator requeues the job (after its checkpoint): a user's {@code scancel}
+         * that came meanwhile shows here, and a requeue would undo it (Slurm accepts {@code scontrol requeue} of a
+         * cancelled job that is still completing). One question, no waiting: the job normally still runs.
+         */
+        default JobEnding recheck() throws InterruptedException { return classify(); }
 
         /** Local mode and tests: no Slurm to ask. */
         static Endings unknown() { return () -> JobEnding.UNKNOWN; }
@@ -67,13 +84,20 @@ public final class JobEndingClassifier {
      */
     public Endings forJob(String jobId, int restartCount) {
         if (jobId == null || jobId.isBlank()) return Endings.unknown();
-        return () -> classify(jobId, restartCount);
+        return new Endings() {
+            @Override public JobEnding classify() throws InterruptedException { return ask(jobId, restartCount, asks); }
+            @Override public JobEnding recheck() throws InterruptedException { return ask(jobId, restartCount, 1); }
+        };
     }
 
     /** Asks Slurm (again while the answer is "running, not preempted") and classifies. */
     public JobEnding classify(String jobId, int restartCount) throws InterruptedException {
+        return ask(jobId, restartCount, asks);
+    }
+
+    private JobEnding ask(String jobId, int restartCount, int times) throws InterruptedException {
         JobEnding last = JobEnding.UNKNOWN;
-        for (int i = 0; i < asks; i++) {
+        for (int i = 0; i < times; i++) {
             if (i > 0) Thread.sleep(pause.toMillis());
             try {
                 CommandResult r = query.showJob(jobId);
@@ -92,7 +116,8 @@ public final class JobEndingClassifier {
         Map<String, String> f = fields(output);
         String state = f.getOrDefault("JobState", "");
         String reason = f.getOrDefault("Reason", "");
-        if (preempted(f) || state.equals("PREEMPTED")) return JobEnding.PREEMPTED;
+        if (state.equals("PREEMPTED")) return JobEnding.PREEMPTED;
+        if (preempted(f)) return cancelledInGrace(f, state, reason) ? JobEnding.CANCELLED : JobEnding.PREEMPTED;
         if (restarts(f) > restartCount) return JobEnding.REQUEUED;
         switch (state) {
             case "CANCELLED": return JobEnding.CANCELLED;
@@ -113,6 +138,29 @@ public final class JobEndingClassifier {
             return Integer.parseInt(f.getOrDefault("Restarts", "0"));
         } catch (NumberFormatException e) {
             return 0;
+        }
+    }
+
+    /**
+     * Selected for preemption, but ended by something else before the grace was over: Slurm's own kill at the end of the
+     * grace sets PreemptTime and EndTime in the same second, a user's {@code scancel} in the grace sets only EndTime (to
+     * the cancel). Anything unreadable is the preemption: nothing is lost that way.
+     */
+    private static boolean cancelledInGrace(Map<String, String> f, String state, String reason) {
+        if (!state.equals("COMPLETING") && !state.equals("CANCELLED")) return false;
+        if (!(reason.isEmpty() || reason.equals("None"))) return false;
+        Optional<LocalDateTime> selected = time(f.get("PreemptTime"));
+        Optional<LocalDateTime> ended = time(f.get("EndTime"));
+        return selected.isPresent() && ended.isPresent() && ended.get().isAfter(selected.get());
+    }
+
+    /** Slurm's {@code 2026-11-27T20:46:13} (the controller's local time, like every time in one answer). */
+    private static Optional<LocalDateTime> time(String value) {
+        if (value == null) return Optional.empty();
+        try {
+            return Optional.of(LocalDateTime.parse(value));
+        } catch (DateTimeParseException e) {
+            return Optional.empty(); // None, Unknown, N/A
         }
     }
 

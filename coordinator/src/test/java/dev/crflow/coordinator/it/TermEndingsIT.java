@@ -8,6 +8,7 @@ import dev.crflow.coordinator.journal.JournalEvent;
 import dev.crflow.coordinator.proc.SystemProcessLauncher;
 import dev.crflow.coordinator.run.Coordinator;
 import dev.crflow.coordinator.slurm.JobEnding;
+import dev.crflow.coordinator.slurm.JobEndingClassifier;
 import dev.crflow.coordinator.slurm.Requeuer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,18 @@ class TermEndingsIT {
     }
 
     Coordinator coordinator(JobEnding ending, Duration termGrace) throws Exception {
+        return coordinator(() -> ending, termGrace);
+    }
+
+    /** Slurm's answer at SIGTERM is {@code first}; asked again right before the requeue, it is {@code before}. */
+    static JobEndingClassifier.Endings changing(JobEnding first, JobEnding before) {
+        return new JobEndingClassifier.Endings() {
+            @Override public JobEnding classify() { return first; }
+            @Override public JobEnding recheck() { return before; }
+        };
+    }
+
+    Coordinator coordinator(JobEndingClassifier.Endings endings, Duration termGrace) throws Exception {
         if (h == null) {
             h = new Harness(tmp);
             h.command("python3 count_signal.py 4000 0.05");
@@ -56,7 +69,7 @@ class TermEndingsIT {
                 Clock.systemUTC(), launcher, plan -> {
                     requeues.add(plan);
                     return new Requeuer.Outcome(true, "requeued (test)");
-                }, spec -> Engines.forSpec(spec, launcher, System.getenv()), new PrintStream(log, true), () -> ending);
+                }, spec -> Engines.forSpec(spec, launcher, System.getenv()), new PrintStream(log, true), endings);
     }
 
     int runUntil(Coordinator c, Runnable whileRunning) throws Exception {
@@ -138,6 +151,46 @@ class TermEndingsIT {
         assertEquals(75, runUntil(c, () -> c.onSignal("TERM")), log.toString());
         assertEquals(1, requeues.size());
         assertEquals("term", h.events(JournalEvent.CHECKPOINT).get(0).trigger().orElse(""));
+    }
+
+    /**
+     * Issue 15 item 2: the user's scancel comes while the coordinator checkpoints for a preemption (or in the same second
+     * Slurm selected the job, so SIGTERM looked like the preemption): asked again before the requeue, Slurm says
+     * cancelled; the step ends CANCELLED, not requeued, and the checkpoint just taken is its last good generation.
+     */
+    @Test
+    void aCancelThatShowsBeforeThePreemptionsRequeueEndsTheStepCancelled() throws Exception {
+        Coordinator c = coordinator(changing(JobEnding.PREEMPTED, JobEnding.CANCELLED), Duration.ofSeconds(20));
+        assertEquals(77, runUntil(c, () -> c.onSignal("TERM")), log.toString());
+        assertEquals(Outcome.CANCELLED, result().outcome());
+        assertTrue(requeues.isEmpty(), "a cancelled step is not requeued: " + log);
+        JournalEvent ck = h.events(JournalEvent.CHECKPOINT).get(0);
+        assertEquals("term", ck.trigger().orElse(""));
+        assertTrue(ck.ok().orElse(false), log.toString());
+        JournalEvent end = h.events(JournalEvent.ATTEMPT_END).get(0);
+        assertEquals("cancelled", end.reason().orElse(""));
+        assertEquals(ck.generation().orElseThrow(), end.generation().orElseThrow(), "the checkpoint just taken is the last good one");
+        assertTrue(h.events(JournalEvent.REQUEUE).isEmpty(), h.journal().toString());
+    }
+
+    /** The same during the warning signal's checkpoint (walltime, or a site's send_user_signal preemption). */
+    @Test
+    void aCancelDuringTheWarningsCheckpointEndsTheStepCancelled() throws Exception {
+        Coordinator c = coordinator(changing(JobEnding.UNKNOWN, JobEnding.CANCELLED), Duration.ofSeconds(20));
+        assertEquals(77, runUntil(c, () -> c.onSignal("USR1")), log.toString());
+        assertEquals(Outcome.CANCELLED, result().outcome());
+        assertTrue(requeues.isEmpty(), log.toString());
+        assertEquals("signal", h.events(JournalEvent.CHECKPOINT).get(0).trigger().orElse(""));
+        assertEquals("cancelled", h.events(JournalEvent.ATTEMPT_END).get(0).reason().orElse(""));
+    }
+
+    /** Without a cancel the recheck changes nothing: a preemption asked twice is still requeued. */
+    @Test
+    void aPreemptionStillPreemptedWhenAskedAgainIsRequeued() throws Exception {
+        Coordinator c = coordinator(changing(JobEnding.PREEMPTED, JobEnding.UNKNOWN), Duration.ofSeconds(20));
+        assertEquals(75, runUntil(c, () -> c.onSignal("TERM")), log.toString());
+        assertEquals(1, requeues.size());
+        assertEquals("preempted", h.events(JournalEvent.ATTEMPT_END).get(0).reason().orElse(""));
     }
 
     @Test

@@ -44,6 +44,57 @@ class JobEndingClassifierTest {
     }
 
     @Test
+    void aScancelDuringThePreemptionsGraceIsACancel() throws Exception {
+        // captured 4 s and 1 s after Slurm selected the job (PreemptTime) in preemptible-cancel, and 4 s after in the
+        // REQUEUE-mode partition: EndTime is the cancel, later than PreemptTime
+        assertEquals(JobEnding.CANCELLED, JobEndingClassifier.classifyOutput(captured("term-cancel-in-grace.txt"), 0));
+        assertEquals(JobEnding.CANCELLED, JobEndingClassifier.classifyOutput(captured("term-cancel-in-grace-1s.txt"), 0));
+        assertEquals(JobEnding.CANCELLED, JobEndingClassifier.classifyOutput(captured("term-cancel-in-grace-requeue-mode.txt"), 0));
+    }
+
+    @Test
+    void thePreemptionsOwnKillSetsPreemptTimeAndEndTimeToTheSameSecond() throws Exception {
+        assertEquals(JobEnding.PREEMPTED, JobEndingClassifier.classifyOutput(captured("term-preempted-cancel-after-grace.txt"), 0));
+        // a cancel in the very second Slurm selected the job looks exactly like this: read as the preemption
+        String sameSecond = captured("term-cancel-in-grace.txt").replace("EndTime=2026-11-27T20:46:17", "EndTime=2026-11-27T20:46:13");
+        assertEquals(JobEnding.PREEMPTED, JobEndingClassifier.classifyOutput(sameSecond, 0));
+        // what cannot be read stays a preemption (nothing is lost)
+        String unknownEnd = captured("term-cancel-in-grace.txt").replace("EndTime=2026-11-27T20:46:17", "EndTime=Unknown");
+        assertEquals(JobEnding.PREEMPTED, JobEndingClassifier.classifyOutput(unknownEnd, 0));
+        // a job ended with a reason (here the time limit) is no cancel: it resumes like the preemption
+        assertEquals(JobEnding.PREEMPTED, JobEndingClassifier.classifyOutput(
+                captured("term-cancel-in-grace.txt").replace("Reason=None", "Reason=TimeLimit"), 0));
+    }
+
+    @Test
+    void inTheGraceTheJobStillRunsSelectedForPreemption() throws Exception {
+        // EndTime is PreemptTime + GraceTime (30 s) while the job runs on: a SIGTERM now (scancel -s TERM) is no cancel
+        assertEquals(JobEnding.PREEMPTED, JobEndingClassifier.classifyOutput(captured("running-in-grace.txt"), 0));
+    }
+
+    @Test
+    void aCancelledJobRequeuedWhileCompletingAndCancelledAgainWhilePending() throws Exception {
+        // Slurm accepts 'scontrol requeue' of a cancelled job that is still completing: the cancel is undone
+        assertEquals(JobEnding.REQUEUED, JobEndingClassifier.classifyOutput(captured("completing-after-requeue-of-cancelled.txt"), 0));
+        // a scancel of the requeued, pending job: CANCELLED at once (no COMPLETING flag to hide it)
+        assertEquals(JobEnding.CANCELLED, JobEndingClassifier.classifyOutput(captured("cancelled-while-requeued.txt"), 1));
+    }
+
+    @Test
+    void theRecheckBeforeARequeueAsksOnceWithoutWaiting() throws Exception {
+        List<String> asked = new ArrayList<>();
+        JobEndingClassifier c = new JobEndingClassifier(id -> {
+            asked.add(id);
+            return new CommandResult(0, captured("running.txt"), "", false);
+        }, 3, Duration.ofSeconds(30));
+        assertEquals(JobEnding.UNKNOWN, c.forJob("6", 0).recheck());
+        assertEquals(List.of("6"), asked);
+        JobEndingClassifier cancelled = new JobEndingClassifier(id -> new CommandResult(0, captured("term-cancel-in-grace.txt"), "", false));
+        assertEquals(JobEnding.CANCELLED, cancelled.forJob("2174", 0).recheck());
+        assertEquals(JobEnding.UNKNOWN, JobEndingClassifier.Endings.unknown().recheck());
+    }
+
+    @Test
     void aRequeueCountedBeyondTheAttemptsRestartCountIsSlurmRequeueing() throws Exception {
         // the REQUEUE-mode capture is Restarts=1 taken in attempt 0: the same line seen from attempt 1 is no requeue
         assertEquals(JobEnding.REQUEUED, JobEndingClassifier.classifyOutput(captured("term-preempted-requeue.txt"), 0));

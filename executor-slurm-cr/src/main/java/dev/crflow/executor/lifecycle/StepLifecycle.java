@@ -45,7 +45,7 @@ public final class StepLifecycle {
         FINISHED,
         /** Ended without a result after a requested stop: resumable, not lost. */
         STOPPED,
-        /** Cancelled by crflow. */
+        /** Cancelled by crflow, or by a user's {@code scancel} that left no result (never resubmitted). */
         CANCELLED,
         /** Lost with restarts left: the actions journal the loss and resubmit. */
         RESTART,

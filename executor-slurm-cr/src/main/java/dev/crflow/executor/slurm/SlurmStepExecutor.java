@@ -250,8 +250,10 @@ public final class SlurmStepExecutor implements StepExecutor {
             case CANCELLED -> {
                 if (cancelledByUs.contains(job.jobId())) return JobObservation.of(JobStatus.CANCELLED, detail);
                 if (ctl.readResult().isPresent()) return JobObservation.of(JobStatus.ENDED, detail);
-                return new JobObservation(JobStatus.LOST, detail + ": cancelled outside crflow", nodes, List.of(),
-                        Optional.of("cancelled"), exitCode);
+                // a user's scancel where no coordinator could answer it: the job was pending (e.g. requeued by its
+                // coordinator after a preemption whose SIGTERM came first, when Slurm ignores a scancel), or its
+                // coordinator was killed first. Cancelling means stop (issue 15): never resubmitted.
+                return JobObservation.of(JobStatus.CANCELLED, detail + ": cancelled outside crflow (scancel)");
             }
             case LOST -> {
                 if (ctl.readResult().isPresent()) return JobObservation.of(JobStatus.ENDED, detail);

@@ -108,6 +108,28 @@ class SlurmStepExecutorTest {
         assertEquals(JobStatus.ENDED, executor(r).observe(Map.of(h, l.controlDir())).get(h).status());
     }
 
+    /**
+     * Issue 15: a user's scancel of a job whose coordinator could not answer it (the job was pending after its
+     * coordinator's requeue, or the coordinator was killed): CANCELLED, never a loss to resubmit. With the
+     * coordinator's result it is that result (ENDED).
+     */
+    @Test
+    void aJobCancelledOutsideCrflowIsCancelledNotLost() throws Exception {
+        StepLaunch l = launch(1);
+        l.controlDir().create();
+        FakeRunner r = new FakeRunner(c -> c.get(0).equals("squeue") ? FakeRunner.ok("42|42|N/A|crflow-aaaaaaaa-a|CANCELLED|BeginTime|\n")
+                : FakeRunner.fail(1, "unexpected"));
+        JobHandle h = new JobHandle("42", "crflow-aaaaaaaa-a", 1, "a");
+        SlurmStepExecutor exec = executor(r);
+        JobObservation o = exec.observe(Map.of(h, l.controlDir())).get(h);
+        assertEquals(JobStatus.CANCELLED, o.status(), o.toString());
+        StepLifecycle.Decision d = new StepLifecycle(exec, l.controlDir(), clock, Duration.ZERO).observe(h, o, 10);
+        assertEquals(StepLifecycle.Verdict.CANCELLED, d.verdict(), d.toString());
+        assertTrue(d.actions().isEmpty(), "nothing resubmitted, nothing journalled as lost: " + d.actions());
+        Files.writeString(l.controlDir().result(), "{\"outcome\": \"CANCELLED\", \"exitCode\": 77}");
+        assertEquals(JobStatus.ENDED, exec.observe(Map.of(h, l.controlDir())).get(h).status());
+    }
+
     @Test
     void aFailedSqueueIsUnknownForEveryJob() throws Exception {
         StepLaunch l = launch(1);
