@@ -245,6 +245,7 @@ final class Resolver {
         put(l, PolicyKey.MAX_RESTARTS, c.maxRestarts);
         put(l, PolicyKey.TOTAL_TIME, c.totalTime);
         put(l, PolicyKey.ON_CANCEL, c.onCancel);
+        put(l, PolicyKey.FROM_SCRATCH, c.fromScratch);
         put(l, PolicyKey.INCREMENTAL, c.incremental);
         put(l, PolicyKey.COMPRESS, c.compress);
         put(l, PolicyKey.DEDUP, c.dedup);
