@@ -178,6 +178,10 @@ public final class PolicyResolver {
         return new Resolution(policy, diagnostics, given);
     }
 
+    /** The words of the warning for {@code fromScratch 'allow'} without declared state files (a bridge that adds its
+     *  declared outputs to the state afterwards leaves it out). */
+    public static final String ALLOW_WITHOUT_STATE = " 'allow' without declared state files";
+
     /**
      * {@code fromScratch}: meaningless without a checkpoint engine (nothing is ever restored: a warning, and 'refuse'),
      * and 'allow' without declared state files cannot put back what the application wrote (a warning).
@@ -192,9 +196,9 @@ public final class PolicyResolver {
             return FromScratch.REFUSE;
         }
         if (s.value() == FromScratch.ALLOW && state.isEmpty()) {
-            diagnostics.add(PolicyDiagnostic.warning(label.apply(PolicyKey.FROM_SCRATCH) + " 'allow' without declared state"
-                    + " files: a start over cannot put back what the application wrote, so outputs not declared with state"
-                    + " may be duplicated").at(s.line()));
+            diagnostics.add(PolicyDiagnostic.warning(label.apply(PolicyKey.FROM_SCRATCH) + ALLOW_WITHOUT_STATE
+                    + ": a start over cannot put back what the application wrote, so outputs not declared with state may be"
+                    + " duplicated").at(s.line()));
         }
         return (FromScratch) s.value();
     }
