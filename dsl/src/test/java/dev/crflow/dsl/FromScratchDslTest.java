@@ -60,4 +60,20 @@ class FromScratchDslTest {
         assertEquals(List.of(FromScratch.REFUSE, FromScratch.ALLOW),
                 r.orThrow().steps().stream().map(s -> s.checkpoint().fromScratch()).toList());
     }
+
+    @Test
+    void allowWithDmtcpInAContainerWhereStateIsNotKeptWarnsToo() throws DslException {
+        LoadResult r = check("""
+                workflow('w') {
+                  step('a') { command './sim'; checkpoint { engine 'dmtcp'; state 'out'
+                    fromScratch 'allow' }
+                    container('localhost/sim:1') { runtime 'podman' } }
+                }
+                """);
+        assertEquals(List.of(
+                "w.groovy:2: warning: state is not kept by engine 'dmtcp' inside a container; ignored (step 'a')",
+                "w.groovy:3: warning: fromScratch 'allow' without declared state files kept (engine 'dmtcp' inside a container):"
+                        + " a start over may duplicate the application's outputs (step 'a')"), diagnostics(r));
+        assertEquals(FromScratch.ALLOW, r.orThrow().steps().get(0).checkpoint().fromScratch());
+    }
 }
