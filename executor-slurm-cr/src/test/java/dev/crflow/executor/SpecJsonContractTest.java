@@ -64,7 +64,7 @@ class SpecJsonContractTest {
                 time 15
                 checkpoint {
                   engine 'signal'; signal 12, lead: '1m'; forward 'int'
-                  state 'state.json', 'out/'; totalTime '1d'
+                  state 'state.json', 'out/'; totalTime '1d'; fromScratch 'allow'
                 }
                 container('localhost/count:1') { runtime 'podman'; mount '/data:/data:ro' }
               }
@@ -121,6 +121,7 @@ class SpecJsonContractTest {
             assertEquals(cp.autoInterval(), p.autoInterval(), step.name());
             assertEquals(cp.interruptionRate(), p.interruptionRate(), step.name());
             assertEquals(cp.incremental(), p.incremental(), step.name());
+            assertEquals(cp.fromScratch().name(), p.fromScratch().name(), step.name());
             assertEquals(step.container().isPresent(), read.container().isPresent(), step.name());
             step.container().ifPresent(c -> {
                 var rc = read.container().orElseThrow();
@@ -155,6 +156,8 @@ class SpecJsonContractTest {
         assertTrue(steps.stream().anyMatch(s -> s.checkpoint().totalTime().isEmpty()));
         assertTrue(steps.stream().anyMatch(s -> s.checkpoint().interval().isPresent()));
         assertTrue(steps.stream().anyMatch(s -> s.checkpoint().autoInterval()));
+        assertEquals(new TreeSet<>(List.of(dev.crflow.dsl.model.FromScratch.values()).stream().map(Enum::name).toList()),
+                new TreeSet<>(steps.stream().map(s -> s.checkpoint().fromScratch().name()).toList()));
         assertTrue(steps.stream().anyMatch(s -> s.checkpoint().forward().isPresent()));
         assertTrue(steps.stream().anyMatch(s -> s.resources().timeMin().isPresent()));
         assertTrue(steps.stream().anyMatch(s -> s.resources().time().isEmpty()));

@@ -25,9 +25,20 @@ public sealed interface Event {
     /** The fields after {@code "event"} and {@code "time"}, in wire order; JSON null for an empty optional. */
     Map<String, Object> fields();
 
-    /** {@code attempt-start}: a coordinator began an attempt. */
+    /**
+     * {@code attempt-start}: a coordinator began an attempt.
+     *
+     * @param fromScratch why it starts over although work was done ({@code fromScratch 'allow'}: no generation verified);
+     *                    written only when present
+     */
     record AttemptStart(int attempt, String jobId, String host, int restartCount, Optional<Integer> fromGeneration,
-                        String engine, Optional<String> engineVersion, boolean local, long pid) implements Event {
+                        String engine, Optional<String> engineVersion, boolean local, long pid, Optional<String> fromScratch)
+            implements Event {
+        public AttemptStart(int attempt, String jobId, String host, int restartCount, Optional<Integer> fromGeneration,
+                            String engine, Optional<String> engineVersion, boolean local, long pid) {
+            this(attempt, jobId, host, restartCount, fromGeneration, engine, engineVersion, local, pid, Optional.empty());
+        }
+
         public String kind() { return JournalEvent.ATTEMPT_START; }
 
         public Map<String, Object> fields() {
@@ -41,6 +52,7 @@ public sealed interface Event {
             m.put("engineVersion", engineVersion.orElse(null));
             m.put("local", local);
             m.put("pid", pid);
+            fromScratch.ifPresent(s -> m.put("fromScratch", s));
             return m;
         }
     }
@@ -244,7 +256,8 @@ public sealed interface Event {
             case JournalEvent.ATTEMPT_START -> new AttemptStart(attempt, Wire.string(raw, "jobId").orElse(""),
                     Wire.string(raw, "host").orElse(""), Wire.integer(raw, "restartCount").orElse(0),
                     Wire.integer(raw, "fromGeneration"), Wire.string(raw, "engine").orElse(""),
-                    Wire.string(raw, "engineVersion"), Wire.flag(raw, "local"), Wire.longValue(raw, "pid").orElse(0L));
+                    Wire.string(raw, "engineVersion"), Wire.flag(raw, "local"), Wire.longValue(raw, "pid").orElse(0L),
+                    Wire.string(raw, "fromScratch"));
             case JournalEvent.CHECKPOINT -> new Checkpoint(attempt, Wire.integer(raw, "generation"),
                     Trigger.fromWire(Wire.string(raw, "trigger").orElse(null)), Wire.longValue(raw, "durationMs").orElse(0L),
                     Wire.longValue(raw, "bytes").orElse(0L), Wire.flag(raw, "ok"), Wire.string(raw, "error"),

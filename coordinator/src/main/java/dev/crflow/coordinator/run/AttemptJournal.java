@@ -19,6 +19,8 @@ final class AttemptJournal {
     private final int attempt;
     private boolean started;
     private boolean ended;
+    /** Said in {@code attempt-start} ({@code fromScratch}) or {@code attempt-end} ({@code message}): a start over. */
+    private Optional<String> startOver = Optional.empty();
 
     AttemptJournal(Journal journal, int attempt) {
         this.journal = journal;
@@ -29,13 +31,21 @@ final class AttemptJournal {
 
     boolean started() { return started; }
 
+    /**
+     * This attempt starts over from scratch (before {@link #start}: said in {@code attempt-start}'s {@code fromScratch}),
+     * or requeues to start over (before {@link #end}: said in {@code attempt-end}'s {@code message}), although work was
+     * done ({@code fromScratch 'allow'}): why.
+     */
+    void startingOver(String why) { startOver = Optional.of(why); }
+
     /** {@code attempt-start}; a second call does nothing (a restore fallback is the same attempt). */
     void start(String jobId, String host, int restartCount, Optional<Integer> fromGeneration, String engine,
                Optional<String> engineVersion, boolean local) throws IOException {
         if (started) return;
         started = true;
         journal.append(new Event.AttemptStart(attempt, jobId, host, restartCount, fromGeneration, engine, engineVersion,
-                local, ProcessHandle.current().pid()));
+                local, ProcessHandle.current().pid(), startOver));
+        startOver = Optional.empty();   // said once
     }
 
     void restore(int generation, boolean ok, Optional<Integer> fallbackFrom, String message) throws IOException {
@@ -71,7 +81,7 @@ final class AttemptJournal {
         if (ended) return false;
         ended = true;
         journal.append(new Event.AttemptEnd(attempt, reason, exitCode, round3(computeSeconds), round3(appSeconds), requeued,
-                generation, Optional.empty()));
+                generation, startOver));
         return true;
     }
 

@@ -214,7 +214,7 @@ public final class Coordinator {
         StepSpec.PolicySpec policy = spec.checkpoint();
         Budget budget = new Budget(policy.maxRestarts(), spec.retry(), policy.totalTime(), spec.resources().time());
         ending = new Ending(ctl, spec.name(), config.jobId(), spec.retry(), budget, history, attemptJournal, vitals, requeuer,
-                clock, attemptStart, this::say);
+                clock, attemptStart, this::say, policy.fromScratch());
         Optional<String> spent = budget.exhaustedBeforeStart(history);
         if (spent.isPresent()) return ending.finishBudget(spent.get(), Optional.empty());
 
@@ -237,7 +237,8 @@ public final class Coordinator {
         boolean restoring = engine.canCheckpoint() || requested.isPresent();
         if (restoring) vitals.phase(Phase.RESTORING, Optional.empty());
         Launch.Started started = new Launch(engine, context,
-                new RestorePlanner(store, Optional.of(new ImageCompatibility(engine.name(), engine.version()))), attemptJournal, ctl, this::say)
+                new RestorePlanner(store, Optional.of(new ImageCompatibility(engine.name(), engine.version())), policy.fromScratch()),
+                attemptJournal, ctl, this::say)
                 .start(restoring, requested, g -> {
                     ending.lastGood(g);
                     journalStart();
@@ -380,10 +381,9 @@ public final class Coordinator {
                 // the warning's checkpoint failed and none came before: every later window would end the same way, over
                 // the work done so far. A preemption (or cancel) takes the job away anyway: it is requeued from scratch, as
                 // Slurm would, the application having usually died of the same SIGTERM (TermEndings)
-                if (!saved && ending.lastGood().isEmpty() && reason == EndReason.WALLTIME) {
-                    Apps.terminate(app, Duration.ofSeconds(5));
-                    Files.deleteIfExists(ctl.exitMarker());
-                    return ending.refuseRestartFromScratch(trigger);
+                // (unless the policy says fromScratch 'allow': then it requeues as any stop would, Ending says so)
+                if (!saved && ending.lastGood().isEmpty() && reason == EndReason.WALLTIME && !ending.startsOverFromScratch(trigger)) {
+                    return ending.refuseRestartFromScratch(trigger);   // ends the application first
                 }
             }
         } else {

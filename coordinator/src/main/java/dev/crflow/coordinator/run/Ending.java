@@ -12,6 +12,7 @@ import dev.crflow.coordinator.journal.Trigger;
 import dev.crflow.coordinator.proc.AppProcess;
 import dev.crflow.coordinator.slurm.Requeuer;
 import dev.crflow.coordinator.spec.SpecReader;
+import dev.crflow.coordinator.spec.StepSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,12 +40,14 @@ final class Ending {
     private final Clock clock;
     private final Instant attemptStart;
     private final Consumer<String> say;
+    private final StepSpec.FromScratch fromScratch;
     private Optional<Instant> appStart = Optional.empty();
     private Optional<AppProcess> app = Optional.empty();
     private Optional<Integer> lastGood = Optional.empty();
 
     Ending(ControlDir ctl, String stepName, String jobId, int retry, Budget budget, History history, AttemptJournal journal,
-           Vitals vitals, Requeuer requeuer, Clock clock, Instant attemptStart, Consumer<String> say) {
+           Vitals vitals, Requeuer requeuer, Clock clock, Instant attemptStart, Consumer<String> say, StepSpec.FromScratch fromScratch) {
+        this.fromScratch = fromScratch;
         this.ctl = ctl;
         this.stepName = stepName;
         this.jobId = jobId;
@@ -144,11 +147,36 @@ final class Ending {
     }
 
     /**
+     * The stop checkpoint failed and no earlier generation exists, and the policy says {@code fromScratch 'allow'}: the
+     * step's whole state is in its declared state files, which the next attempt's launch from scratch puts back to their
+     * pre-launch state, so it requeues as a normal stop would. Said loudly (log, and the attempt-end's message) with the
+     * checkpoint errors; the work done is lost work in the account (the next attempt restores no generation).
+     *
+     * @return false under {@code fromScratch 'refuse'}: {@link #refuseRestartFromScratch} ends the step
+     */
+    boolean startsOverFromScratch(Trigger trigger) throws IOException {
+        if (fromScratch != StepSpec.FromScratch.ALLOW) return false;
+        java.util.List<String> errors = dev.crflow.coordinator.journal.Journal.read(ctl.root()).stream()
+                .map(dev.crflow.coordinator.journal.JournalEvent::typed)
+                .filter(e -> e instanceof dev.crflow.coordinator.journal.Event.Checkpoint c && c.attempt() == journal.attempt() && !c.ok())
+                .map(e -> (dev.crflow.coordinator.journal.Event.Checkpoint) e)
+                .map(c -> c.trigger().wireName() + ": " + c.error().orElse("failed")).toList();
+        String msg = "the " + trigger.wireName() + " checkpoint failed and there is no earlier generation (failed checkpoints of"
+                + " this attempt: " + (errors.isEmpty() ? "none journalled" : String.join("; ", errors)) + "); "
+                + RestorePlan.START_OVER + " in the next attempt";
+        say.accept(msg);
+        journal.startingOver(msg);
+        return true;
+    }
+
+    /**
      * The stop checkpoint failed and no earlier generation exists: a requeue would run the application from scratch
      * over the work it has already done (outputs it appended to would hold part of it twice), and the step could still
      * end "completed". End it loudly instead, as the restore path does when no generation verifies.
      */
-    int refuseRestartFromScratch(Trigger trigger) throws IOException {
+    int refuseRestartFromScratch(Trigger trigger) throws IOException, InterruptedException {
+        if (app.isPresent()) Apps.terminate(app.get(), Duration.ofSeconds(5));
+        Files.deleteIfExists(ctl.exitMarker());
         String msg = "the " + trigger.wireName() + " checkpoint failed and there is no earlier generation: a requeue would restart"
                 + " the application from scratch over the work it has done, so the step ends here. Fix the cause (see the"
                 + " checkpoint error above) and run the step again";

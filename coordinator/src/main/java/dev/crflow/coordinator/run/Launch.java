@@ -80,6 +80,11 @@ final class Launch {
                         + " from scratch over checkpointed work. Inspect " + ctl.images() + " (crflow-coordinator images --control "
                         + ctl + " --verify) and remove the bad generations to start over", false);
             }
+            if (plan instanceof RestorePlan.StartOver over) {
+                // said loudly: work was done, and this attempt does it again from the declared files' pre-launch state
+                say.accept(over.message());
+                journal.startingOver(over.message());
+            }
             Optional<RestorePlan.FromGeneration> from = plan instanceof RestorePlan.FromGeneration f ? Optional.of(f) : Optional.empty();
             Optional<Integer> number = from.map(f -> f.generation().number());
             from.flatMap(RestorePlan.FromGeneration::fallbackFrom).ifPresent(bad -> say.accept("generation " + bad

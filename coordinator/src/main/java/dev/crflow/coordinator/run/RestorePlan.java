@@ -24,6 +24,21 @@ sealed interface RestorePlan {
     }
 
     /**
+     * Generations exist but none verifies, and the policy says {@code fromScratch 'allow'}: the step's whole state is in
+     * its declared state files, so it starts over from their pre-launch state (the engine's baseline) instead of ending.
+     */
+    record StartOver(List<Rejected> rejected) implements RestorePlan {
+        /** What the log and the journal say: which generations failed and why, and what happens instead. */
+        String message() {
+            return "no generation verifies (" + String.join("; ", rejected.stream().map(r -> "generation " + r.generation()
+                    + ": " + r.problem()).toList()) + "); " + START_OVER;
+        }
+    }
+
+    /** The words of every start over ({@link StartOver}, and a failed first stop checkpoint: {@link Ending}). */
+    String START_OVER = "fromScratch 'allow': starting over from the pre-launch state of the declared state files";
+
+    /**
      * Restart from a generation whose every checksum verified.
      *
      * @param fallbackFrom the newer generation that failed verification, when this one is a fallback

@@ -1,5 +1,6 @@
 package dev.crflow.coordinator.run;
 
+import dev.crflow.coordinator.spec.StepSpec;
 import dev.crflow.coordinator.store.Generation;
 import dev.crflow.coordinator.store.ImageStore;
 import dev.crflow.coordinator.store.Packer;
@@ -12,17 +13,25 @@ import java.util.Set;
 
 /**
  * Chooses the generation an attempt restarts from: the requested one exactly (no fallback), else the newest one that
- * {@link ImageStore#verify verifies}, falling back to older ones. Reads the store, decides, writes nothing.
+ * {@link ImageStore#verify verifies}, falling back to older ones. When generations exist and none verifies, the step
+ * ends ({@link RestorePlan.Refused}) unless its policy says {@code fromScratch 'allow'} ({@link RestorePlan.StartOver}).
+ * Reads the store, decides, writes nothing.
  */
 final class RestorePlanner {
     private final ImageStore store;
     private final Optional<ImageCompatibility> compatibility;
+    private final StepSpec.FromScratch fromScratch;
 
     RestorePlanner(ImageStore store) { this(store, Optional.empty()); }
 
     RestorePlanner(ImageStore store, Optional<ImageCompatibility> compatibility) {
+        this(store, compatibility, StepSpec.FromScratch.REFUSE);
+    }
+
+    RestorePlanner(ImageStore store, Optional<ImageCompatibility> compatibility, StepSpec.FromScratch fromScratch) {
         this.store = store;
         this.compatibility = compatibility;
+        this.fromScratch = fromScratch;
     }
 
     /** The plain files of a chosen generation for the engine ({@link Packer#unpack}). */
@@ -60,6 +69,10 @@ final class RestorePlanner {
             rejected.add(new RestorePlan.Rejected(v.generation().number(), v.problem()));
         }
         boolean onlyIncompatible = rejected.stream().allMatch(RestorePlan.Rejected::incompatible);
+        // only when every generation failed its checksums: an intact one this engine cannot read (the environment is
+        // wrong) or one that verified but did not restart (unusable) is still work a later attempt can resume
+        boolean noneVerified = unusable.isEmpty() && rejected.stream().noneMatch(RestorePlan.Rejected::incompatible);
+        if (noneVerified && fromScratch == StepSpec.FromScratch.ALLOW) return new RestorePlan.StartOver(List.copyOf(rejected));
         return new RestorePlan.Refused(onlyIncompatible ? "no generation this engine can restore" : "no generation verifies",
                 List.copyOf(rejected));
     }

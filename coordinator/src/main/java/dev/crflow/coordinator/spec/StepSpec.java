@@ -72,13 +72,14 @@ public record StepSpec(
             Optional<Double> interruptionRate,
             Boolean incremental,
             Optional<Boolean> compress,
-            Optional<Boolean> dedup) {
+            Optional<Boolean> dedup,
+            FromScratch fromScratch) {
 
         /** A policy with a fixed interval or none, the engine's defaults for incremental, compress and dedup. */
         public PolicySpec(EngineKind engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
                           List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime, OnCancel onCancel) {
             this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, false, Optional.empty(),
-                    true, Optional.empty(), Optional.empty());
+                    true, Optional.empty(), Optional.empty(), FromScratch.REFUSE);
         }
 
         /**
@@ -107,6 +108,8 @@ public record StepSpec(
 
             compress = compress == null ? Optional.empty() : compress;
             dedup = dedup == null ? Optional.empty() : dedup;
+            // absent from spec.json written before the setting existed: refuse, its default
+            fromScratch = fromScratch == null ? FromScratch.REFUSE : fromScratch;
         }
 
         public static PolicySpec none() {
@@ -116,6 +119,20 @@ public record StepSpec(
     }
 
     public enum EngineKind { DMTCP, CRIU, SIGNAL, NONE }
+
+    /**
+     * Work was done but no generation is usable (none verifies, or the first stop checkpoint failed): {@code REFUSE}
+     * (default) ends the step; {@code ALLOW} puts the declared state files back to their pre-launch state and starts
+     * over, said in the log and the journal (the step's whole state is in its declared files).
+     */
+    public enum FromScratch {
+        REFUSE, ALLOW;
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static FromScratch parse(String s) {
+            return s == null ? REFUSE : valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
 
     /**
      * What a user's {@code scancel} does besides ending the step: {@code CHECKPOINT} (default) takes a last

@@ -35,6 +35,11 @@ class EventTest {
             Map.entry(new Event.AttemptStart(1, "42", "n1", 0, Optional.empty(), "signal", Optional.of("n/a"), true, 1234),
                     "{\"event\":\"attempt-start\",\"time\":\"" + T + "\",\"attempt\":1,\"jobId\":\"42\",\"host\":\"n1\",\"restartCount\":0,"
                             + "\"fromGeneration\":null,\"engine\":\"signal\",\"engineVersion\":\"n/a\",\"local\":true,\"pid\":1234}"),
+            Map.entry(new Event.AttemptStart(2, "42", "n1", 1, Optional.empty(), "signal", Optional.of("n/a"), true, 1234,
+                            Optional.of("no generation verifies")),
+                    "{\"event\":\"attempt-start\",\"time\":\"" + T + "\",\"attempt\":2,\"jobId\":\"42\",\"host\":\"n1\",\"restartCount\":1,"
+                            + "\"fromGeneration\":null,\"engine\":\"signal\",\"engineVersion\":\"n/a\",\"local\":true,\"pid\":1234,"
+                            + "\"fromScratch\":\"no generation verifies\"}"),
             Map.entry(new Event.Checkpoint(1, Optional.of(3), Trigger.SIGNAL, 1234, 5000, true, Optional.empty(), Optional.empty(),
                             Optional.of(timings())),
                     "{\"event\":\"checkpoint\",\"time\":\"" + T + "\",\"attempt\":1,\"generation\":3,\"trigger\":\"signal\",\"durationMs\":1234,"

@@ -31,7 +31,8 @@ class IntervalPlannerTest {
 
     static StepSpec spec(Optional<Duration> fixed, boolean auto, Optional<Double> rate, Optional<Duration> time) {
         StepSpec.PolicySpec p = new StepSpec.PolicySpec(StepSpec.EngineKind.SIGNAL, fixed, "USR1", Duration.ofSeconds(60),
-                Optional.of("USR1"), List.of("s"), 2, 50, Optional.empty(), StepSpec.OnCancel.CHECKPOINT, auto, rate, true, Optional.empty(), Optional.empty());
+                Optional.of("USR1"), List.of("s"), 2, 50, Optional.empty(), StepSpec.OnCancel.CHECKPOINT, auto, rate, true, Optional.empty(), Optional.empty(),
+                StepSpec.FromScratch.REFUSE);
         return new StepSpec("s", new StepSpec.CommandSpec(StepSpec.CommandSpec.Kind.COMMAND, "true"), "/tmp",
                 new StepSpec.ResourcesSpec(time, Optional.empty()), Map.of(), p, Optional.empty(), 0);
     }

@@ -149,4 +149,49 @@ class RestorePlannerTest {
         assertEquals(Optional.of(4), ImageCompatibility.major("4.2.1"));
         assertEquals(Optional.empty(), ImageCompatibility.major("n/a"));
     }
+
+    RestorePlan allowing(Optional<Integer> requested, Set<Integer> unusable, Optional<ImageCompatibility> compatibility) throws Exception {
+        return new RestorePlanner(ImageStore.open(ctl), compatibility, dev.crflow.coordinator.spec.StepSpec.FromScratch.ALLOW)
+                .plan(requested, unusable);
+    }
+
+    @Test
+    void withFromScratchAllowGenerationsThatAllFailVerificationStartOverAndSayWhichAndWhy() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        corrupt(commit(store, "one"));
+        corrupt(commit(store, "two"));
+        RestorePlan.StartOver over = assertInstanceOf(RestorePlan.StartOver.class, allowing(Optional.empty(), Set.of(), Optional.empty()));
+        assertEquals(List.of(2, 1), over.rejected().stream().map(RestorePlan.Rejected::generation).toList());
+        assertTrue(over.message().startsWith("no generation verifies (generation 2: "), over.message());
+        assertTrue(over.message().contains("; generation 1: "), over.message());
+        assertTrue(over.message().endsWith("); fromScratch 'allow': starting over from the pre-launch state of the declared state files"),
+                over.message());
+        assertInstanceOf(RestorePlan.Refused.class, plan(Optional.empty(), Set.of()), "the default still refuses");
+    }
+
+    @Test
+    void withFromScratchAllowAVerifiedGenerationIsStillRestoredAndARequestedOneNeverStartsOver() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        commit(store, "one");
+        corrupt(commit(store, "two"));
+        assertEquals(1, assertInstanceOf(RestorePlan.FromGeneration.class, allowing(Optional.empty(), Set.of(), Optional.empty()))
+                .generation().number());
+        assertInstanceOf(RestorePlan.Refused.class, allowing(Optional.of(2), Set.of(), Optional.empty()), "--generation 2: exactly that one");
+        // generation 1 verified but its restart failed: not "none verifies", a later attempt may restore it
+        assertInstanceOf(RestorePlan.Refused.class, allowing(Optional.empty(), Set.of(1), Optional.empty()));
+    }
+
+    @Test
+    void withFromScratchAllowIntactGenerationsThisEngineCannotReadAreStillRefused() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        commitBy(store, "criu", "3.17.1", "one");
+        RestorePlan.Refused env = assertInstanceOf(RestorePlan.Refused.class,
+                allowing(Optional.empty(), Set.of(), Optional.of(new ImageCompatibility("criu", "4.2.1"))));
+        assertTrue(env.onlyIncompatible());
+        corrupt(commitBy(store, "criu", "4.2.1", "two"));
+        // one corrupt, one intact but for another release: the intact one is work the right engine can resume
+        RestorePlan.Refused mixed = assertInstanceOf(RestorePlan.Refused.class,
+                allowing(Optional.empty(), Set.of(), Optional.of(new ImageCompatibility("criu", "4.2.1"))));
+        assertEquals(List.of(2, 1), mixed.rejected().stream().map(RestorePlan.Rejected::generation).toList());
+    }
 }

@@ -45,6 +45,7 @@ class SpecReaderTest {
         assertEquals(Optional.of(Duration.ofHours(12)), p.totalTime());
         assertTrue(p.compressImages(), "given: compress true");
         assertTrue(!p.dedupImages(), "given: dedup false");
+        assertEquals(StepSpec.FromScratch.ALLOW, p.fromScratch());
         assertTrue(s.container().isEmpty());
     }
 
@@ -64,6 +65,7 @@ class SpecReaderTest {
                 + "\"workdir\":\"/w\",\"checkpoint\":{\"engine\":\"DMTCP\"}}");
         StepSpec.PolicySpec older = SpecReader.read(f).checkpoint();
         assertTrue(!older.compressImages() && !older.dedupImages(), "a spec from before compress/dedup: off, the default");
+        assertEquals(StepSpec.FromScratch.REFUSE, older.fromScratch(), "a spec from before fromScratch: refuse, the default");
     }
 
     @Test

@@ -33,6 +33,9 @@ class CheckpointContext extends DslContext {
     /** A user's scancel: 'checkpoint' (default, a last generation to resume from) or 'stop'; the step ends CANCELLED. */
     void onCancel(Object v) { c.onCancel = session.set(c.onCancel, session.onCancel(v), 'onCancel') }
 
+    /** No usable generation after work was done: 'refuse' (default, the step ends FAILED) or 'allow' (start over from the declared state files' pre-launch state). */
+    void fromScratch(Object v) { c.fromScratch = session.set(c.fromScratch, session.fromScratch(v), 'fromScratch') }
+
     /** Engine 'criu': whether a checkpoint writes only the pages changed since the previous generation (default true). */
     void incremental(Object v) { c.incremental = session.set(c.incremental, session.bool(v, 'incremental'), 'incremental') }
 

@@ -350,6 +350,11 @@ public final class DslSession {
         return report(PolicyValues.onCancel(v));
     }
 
+    public dev.crflow.dsl.model.FromScratch fromScratch(Object v) {
+        if (unresolved(v)) return null;
+        return report(PolicyValues.fromScratch(v));
+    }
+
     public ContainerRuntime runtime(Object v) {
         if (unresolved(v)) return null;
         return report(PolicyValues.runtime(v));

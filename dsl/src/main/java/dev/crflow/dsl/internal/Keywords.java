@@ -71,6 +71,7 @@ public final class Keywords {
         usage("totalTime", "totalTime '72h'");
         usage("compress", "compress false (default true for dmtcp and criu)");
         usage("dedup", "dedup false (default true for dmtcp and criu)");
+        usage("fromScratch", "fromScratch 'allow' (refuse | allow)");
         usage("runtime", "runtime 'shifter' (" + String.join(" | ", java.util.Arrays.stream(dev.crflow.dsl.model.ContainerRuntime.values())
                 .map(dev.crflow.dsl.model.ContainerRuntime::dslName).toList()) + ")");
         usage("mount", "mount '/host/path:/container/path'");

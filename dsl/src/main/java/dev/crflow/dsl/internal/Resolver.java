@@ -200,6 +200,10 @@ final class Resolver {
             // DMTCP then runs inside the container, checkpointed through the shim: no checkpoint-and-kill copy there yet
             find(given.get(PolicyKey.STATE).line(), false, "state is not kept by engine 'dmtcp' inside a container; ignored", step);
             p = p.withState(List.of());
+            if (p.fromScratch() == dev.crflow.dsl.model.FromScratch.ALLOW) {
+                find(given.get(PolicyKey.FROM_SCRATCH).line(), false, "fromScratch" + PolicyResolver.ALLOW_WITHOUT_STATE
+                        + " kept (engine 'dmtcp' inside a container): a start over may duplicate the application's outputs", step);
+            }
         }
         if (p.engine() == Engine.SIGNAL && p.state().isEmpty() && engine != null && engine.line() > 0) {
             find(engine.line(), false, "engine 'signal' without state: no files are kept as a checkpoint generation;"
@@ -245,6 +249,7 @@ final class Resolver {
         put(l, PolicyKey.MAX_RESTARTS, c.maxRestarts);
         put(l, PolicyKey.TOTAL_TIME, c.totalTime);
         put(l, PolicyKey.ON_CANCEL, c.onCancel);
+        put(l, PolicyKey.FROM_SCRATCH, c.fromScratch);
         put(l, PolicyKey.INCREMENTAL, c.incremental);
         put(l, PolicyKey.COMPRESS, c.compress);
         put(l, PolicyKey.DEDUP, c.dedup);

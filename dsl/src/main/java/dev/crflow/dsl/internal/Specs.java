@@ -54,6 +54,7 @@ public final class Specs {
         public List<Located<String>> state;          // null: not set in this block
         public Located<Integer> keep, maxRestarts;
         public Located<dev.crflow.dsl.model.OnCancel> onCancel;
+        public Located<dev.crflow.dsl.model.FromScratch> fromScratch;
         public Located<Boolean> incremental;
         public Located<Boolean> compress, dedup;
 

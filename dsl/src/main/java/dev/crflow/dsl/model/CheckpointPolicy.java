@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param incremental engine 'criu': a checkpoint writes only the pages changed since the previous generation (default true)
  * @param compress    committed generations are compressed (zstd) in the background, never on the checkpoint's path
  * @param dedup       committed generations are stored as content-defined chunks shared between generations
+ * @param fromScratch work was done but no generation is usable: end the step (default) or start over from the declared
+ *                    state files' pre-launch state
  */
 public record CheckpointPolicy(
         Engine engine,
@@ -40,7 +42,8 @@ public record CheckpointPolicy(
         Optional<Double> interruptionRate,
         boolean incremental,
         boolean compress,
-        boolean dedup) {
+        boolean dedup,
+        FromScratch fromScratch) {
 
     public static final String DEFAULT_SIGNAL = "USR1";
     public static final Duration DEFAULT_LEAD = Duration.ofSeconds(60);
@@ -50,6 +53,7 @@ public record CheckpointPolicy(
     public CheckpointPolicy {
         state = List.copyOf(state);
         if (onCancel == null) onCancel = OnCancel.CHECKPOINT;
+        if (fromScratch == null) fromScratch = FromScratch.REFUSE;
         if (interruptionRate == null) interruptionRate = Optional.empty();
         if (autoInterval) interval = Optional.empty();   // one or the other, never both
     }
@@ -60,6 +64,15 @@ public record CheckpointPolicy(
      * 64 MB budget, which a step must be free to keep. (One place to change should a default per engine come back.)
      */
     public static boolean packsByDefault(Engine engine) { return false; }
+
+    /** The policy that refuses to start over from scratch (the default {@code fromScratch}). */
+    public CheckpointPolicy(Engine engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,
+                            List<String> state, int keep, int maxRestarts, Optional<Duration> totalTime, OnCancel onCancel,
+                            boolean autoInterval, Optional<Double> interruptionRate, boolean incremental, boolean compress,
+                            boolean dedup) {
+        this(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel, autoInterval,
+                interruptionRate, incremental, compress, dedup, FromScratch.REFUSE);
+    }
 
     /**
      * A policy with a fixed interval or none (no automatic interval, no prior), CRIU checkpoints incremental, and the
@@ -80,13 +93,13 @@ public record CheckpointPolicy(
     /** This policy with other state files (a bridge adds the declared outputs), every other setting kept. */
     public CheckpointPolicy withState(List<String> newState) {
         return new CheckpointPolicy(engine, interval, signal, lead, forward, newState, keep, maxRestarts, totalTime, onCancel,
-                autoInterval, interruptionRate, incremental, compress, dedup);
+                autoInterval, interruptionRate, incremental, compress, dedup, fromScratch);
     }
 
     /** This policy with the site's prior interruption rate (used only with {@link #autoInterval()}). */
     public CheckpointPolicy withInterruptionRate(Optional<Double> rate) {
         return new CheckpointPolicy(engine, interval, signal, lead, forward, state, keep, maxRestarts, totalTime, onCancel,
-                autoInterval, rate, incremental, compress, dedup);
+                autoInterval, rate, incremental, compress, dedup, fromScratch);
     }
 
     /** A step without a checkpoint block: no images, but still requeued on walltime and counted. */

@@ -26,7 +26,9 @@ public enum PolicyKey {
     /** Committed generations compressed (zstd) in the background, off the checkpoint's critical path. */
     COMPRESS("compress", Unit.BOOLEAN, 0),
     /** Committed generations stored as content-defined chunks shared between generations. */
-    DEDUP("dedup", Unit.BOOLEAN, 0);
+    DEDUP("dedup", Unit.BOOLEAN, 0),
+    /** Work was done but no generation is usable: end the step ('refuse', default) or start over ('allow'). */
+    FROM_SCRATCH("fromScratch", Unit.FROM_SCRATCH, 0);
 
     private final String dslName;
     private final Unit unit;

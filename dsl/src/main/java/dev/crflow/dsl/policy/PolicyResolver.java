@@ -3,6 +3,7 @@ package dev.crflow.dsl.policy;
 import dev.crflow.dsl.model.AutoInterval;
 import dev.crflow.dsl.model.CheckpointPolicy;
 import dev.crflow.dsl.model.Engine;
+import dev.crflow.dsl.model.FromScratch;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,6 +114,7 @@ public final class PolicyResolver {
         // an engine's default is not a choice: a later layer's other engine gets its own default
         if (p.compress() != CheckpointPolicy.packsByDefault(p.engine())) l.put(PolicyKey.COMPRESS, new Setting(p.compress(), 0));
         if (p.dedup() != CheckpointPolicy.packsByDefault(p.engine())) l.put(PolicyKey.DEDUP, new Setting(p.dedup(), 0));
+        if (p.fromScratch() != FromScratch.REFUSE) l.put(PolicyKey.FROM_SCRATCH, new Setting(p.fromScratch(), 0));
         return l;
     }
 
@@ -153,10 +155,11 @@ public final class PolicyResolver {
                         .at(s.line()));
             }
         }
+        List<String> stateList = !e.keepsStateFiles() || state == null ? List.of() : strings(state).stream().distinct().toList();
+        FromScratch fromScratch = fromScratch(given, e, stateList, label, diagnostics);
         String signal = (String) value(given, PolicyKey.SIGNAL).orElse(CheckpointPolicy.DEFAULT_SIGNAL);
         Optional<String> fwd = e != Engine.SIGNAL ? Optional.empty()
                 : Optional.of(forward == null ? signal : (String) forward.value());   // the application handles the warning signal itself
-        List<String> stateList = !e.keepsStateFiles() || state == null ? List.of() : strings(state).stream().distinct().toList();
         Optional<Object> intervalValue = e == Engine.NONE ? Optional.empty() : value(given, PolicyKey.INTERVAL);
         CheckpointPolicy policy = new CheckpointPolicy(e,
                 intervalValue.filter(Duration.class::isInstance).map(Duration.class::cast),
@@ -170,8 +173,34 @@ public final class PolicyResolver {
                 intervalValue.filter(AutoInterval.AUTO::equals).isPresent(), Optional.empty(),
                 (Boolean) value(given, PolicyKey.INCREMENTAL).orElse(true),
                 e != Engine.NONE && (Boolean) value(given, PolicyKey.COMPRESS).orElse(CheckpointPolicy.packsByDefault(e)),
-                e != Engine.NONE && (Boolean) value(given, PolicyKey.DEDUP).orElse(CheckpointPolicy.packsByDefault(e)));
+                e != Engine.NONE && (Boolean) value(given, PolicyKey.DEDUP).orElse(CheckpointPolicy.packsByDefault(e)),
+                fromScratch);
         return new Resolution(policy, diagnostics, given);
+    }
+
+    /** The words of the warning for {@code fromScratch 'allow'} without declared state files (a bridge that adds its
+     *  declared outputs to the state afterwards leaves it out). */
+    public static final String ALLOW_WITHOUT_STATE = " 'allow' without declared state files";
+
+    /**
+     * {@code fromScratch}: meaningless without a checkpoint engine (nothing is ever restored: a warning, and 'refuse'),
+     * and 'allow' without declared state files cannot put back what the application wrote (a warning).
+     */
+    private static FromScratch fromScratch(Map<PolicyKey, Setting> given, Engine e, List<String> state,
+                                           Function<PolicyKey, String> label, List<PolicyDiagnostic> diagnostics) {
+        Setting s = given.get(PolicyKey.FROM_SCRATCH);
+        if (s == null) return FromScratch.REFUSE;
+        if (e == Engine.NONE) {
+            diagnostics.add(PolicyDiagnostic.warning(label.apply(PolicyKey.FROM_SCRATCH) + " has no effect without a checkpoint"
+                    + " engine: every attempt starts from scratch anyway").at(s.line()));
+            return FromScratch.REFUSE;
+        }
+        if (s.value() == FromScratch.ALLOW && state.isEmpty()) {
+            diagnostics.add(PolicyDiagnostic.warning(label.apply(PolicyKey.FROM_SCRATCH) + ALLOW_WITHOUT_STATE
+                    + ": a start over cannot put back what the application wrote, so outputs not declared with state may be"
+                    + " duplicated").at(s.line()));
+        }
+        return (FromScratch) s.value();
     }
 
     private static Optional<Object> value(Map<PolicyKey, Setting> given, PolicyKey k) {

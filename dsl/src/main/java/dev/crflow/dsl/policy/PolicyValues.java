@@ -39,6 +39,7 @@ public final class PolicyValues {
             case RUNTIME -> runtime(v);
             case ON_CANCEL -> onCancel(v);
             case BOOLEAN -> bool(label, v);
+            case FROM_SCRATCH -> fromScratch(v);
         };
     }
 
@@ -180,6 +181,15 @@ public final class PolicyValues {
         }
         return Checked.fail(oneOf("unknown onCancel '" + v + "'", s,
                 Arrays.stream(dev.crflow.dsl.model.OnCancel.values()).map(dev.crflow.dsl.model.OnCancel::dslName).toList()));
+    }
+
+    public static Checked<dev.crflow.dsl.model.FromScratch> fromScratch(Object v) {
+        String s = v instanceof CharSequence ? v.toString().trim() : null;
+        if (s != null) {
+            for (dev.crflow.dsl.model.FromScratch f : dev.crflow.dsl.model.FromScratch.values()) if (f.dslName().equalsIgnoreCase(s)) return Checked.ok(f);
+        }
+        return Checked.fail(oneOf("unknown fromScratch '" + v + "'", s,
+                Arrays.stream(dev.crflow.dsl.model.FromScratch.values()).map(dev.crflow.dsl.model.FromScratch::dslName).toList()));
     }
 
     public static Checked<ContainerRuntime> runtime(Object v) {

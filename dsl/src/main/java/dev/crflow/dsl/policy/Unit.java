@@ -29,5 +29,7 @@ public enum Unit {
     /** What a user's cancel does, one of {@link dev.crflow.dsl.model.OnCancel}. */
     ON_CANCEL,
     /** true or false (also 'true'/'false', 1/0: Snakemake resources are numbers or strings). */
-    BOOLEAN
+    BOOLEAN,
+    /** Starting over when no generation is usable, one of {@link dev.crflow.dsl.model.FromScratch}. */
+    FROM_SCRATCH
 }

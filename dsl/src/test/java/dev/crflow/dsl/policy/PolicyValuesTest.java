@@ -76,7 +76,8 @@ class PolicyValuesTest {
     @Test
     void everyKeyHasAUnitAndBothSpellings() {
         assertEquals(List.of("engine", "interval", "signal", "lead", "forward", "state", "keep", "maxRestarts", "totalTime", "onCancel",
-                "incremental", "compress", "dedup"), PolicyKey.dslNames());
+                "incremental", "compress", "dedup", "fromScratch"), PolicyKey.dslNames());
+        assertEquals("checkpoint_from_scratch", PolicyKey.FROM_SCRATCH.resourceName());
         assertEquals("checkpoint_incremental", PolicyKey.INCREMENTAL.resourceName());
         assertEquals("checkpoint_compress", PolicyKey.COMPRESS.resourceName());
         assertEquals("checkpoint_max_restarts", PolicyKey.MAX_RESTARTS.resourceName());

@@ -134,4 +134,14 @@ class CheckpointSettingsTest {
         assertEquals([], r.policy.state())
         assertEquals(Duration.ofMinutes(10), r.policy.interval().get())
     }
+
+    @Test
+    void extCheckpointFromScratchGoesThroughTheResolver() {
+        final r = CheckpointSettings.resolve('COUNT', [], [engine: 'signal', state: ['state', 'count.out'], fromScratch: 'allow'], null, 'podman')
+        assertEquals(dev.crflow.dsl.model.FromScratch.ALLOW, r.policy.fromScratch())
+        assertEquals(dev.crflow.dsl.model.FromScratch.ALLOW, CheckpointSettings.resolve('ALIGN_READS', RULES, [fromScratch: 'allow'], null, 'podman').policy.fromScratch())
+        assertEquals(dev.crflow.dsl.model.FromScratch.REFUSE, CheckpointSettings.resolve('ALIGN_READS', RULES, null, null, 'podman').policy.fromScratch())
+        final e = assertThrows(IllegalArgumentException) { CheckpointSettings.resolve('X', [], [engine: 'signal', state: 's', fromScratch: 'alow'], null, 'podman') }
+        assertEquals("Process `X`: unknown fromScratch 'alow' -- did you mean 'allow'?", e.message)
+    }
 }

@@ -110,10 +110,13 @@ public final class RuleSettings {
         job.resources().forEach((k, v) -> { if (k.startsWith("checkpoint_")) given.put(k, v); });
         Map<PolicyKey, Object> keys = read(PolicyResolver.keys(given, PolicyKey::resourceName, List.of(), "resource"));
         Checked<CheckpointPolicy> checked = PolicyResolver.overlay(base, keys, k -> "resource " + k.resourceName());
+        CheckpointPolicy cp = read(checked);
+        // engine 'signal' adds the declared outputs to the state below: fromScratch 'allow' then has declared state
+        boolean outputsAreState = cp.engine() == Engine.SIGNAL && !concat(job.output(), job.log()).isEmpty();
         for (PolicyDiagnostic d : checked.diagnostics()) {
+            if (outputsAreState && d.text().contains(PolicyResolver.ALLOW_WITHOUT_STATE)) continue;
             if (!d.isError()) System.err.println("crflow: warning: rule '" + job.name() + "': " + d.text());
         }
-        CheckpointPolicy cp = read(checked);
         if (cp.engine() != Engine.SIGNAL) return cp;
         // The declared outputs (and logs) are part of the state: they and the application's own state
         // files are saved and restored together (docs/snakemake.md, "Requeue and declared outputs").

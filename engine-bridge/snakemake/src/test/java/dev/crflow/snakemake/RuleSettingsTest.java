@@ -179,4 +179,25 @@ class RuleSettingsTest {
         assertTrue(assertThrows(JobscriptException.class, () -> resolve(job("grow", Map.of("checkpoint_signal", "PWR")), Optional.empty()))
                 .getMessage().contains("cannot be the warning signal"));
     }
+
+    @Test
+    void checkpointFromScratchIsAResourceAndTheDeclaredOutputsCountAsItsState() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        CheckpointPolicy cp;
+        try {
+            System.setErr(new java.io.PrintStream(warnings, true));
+            cp = resolve(job("grow", Map.of("checkpoint_engine", "signal", "checkpoint_from_scratch", "allow")), Optional.empty()).checkpoint();
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals(dev.crflow.dsl.model.FromScratch.ALLOW, cp.fromScratch());
+        assertEquals(List.of("out/a.txt", "logs/a.log"), cp.state());
+        assertEquals("", warnings.toString(), "the declared outputs are its state: no warning about undeclared outputs");
+        assertEquals(dev.crflow.dsl.model.FromScratch.REFUSE,
+                resolve(job("grow", Map.of()), Optional.of(rule("*", SIGNAL_POLICY))).checkpoint().fromScratch());
+        String bad = assertThrows(JobscriptException.class, () -> resolve(job("grow",
+                Map.of("checkpoint_engine", "signal", "checkpoint_from_scratch", "alow")), Optional.empty())).getMessage();
+        assertTrue(bad.contains("unknown fromScratch 'alow'") && bad.contains("allow"), bad);
+    }
 }
