@@ -38,7 +38,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -95,6 +94,7 @@ public final class Coordinator {
     private History history;
     private Ending ending;
     private CheckpointEngine engine;
+    private ApplicationEnd applicationEnd;
     private CheckpointCommitter committer;
     private ManualRequests requests;
     private Leftovers leftovers;
@@ -219,6 +219,7 @@ public final class Coordinator {
         if (spent.isPresent()) return ending.finishBudget(spent.get(), Optional.empty());
 
         engine = engines.apply(spec);
+        applicationEnd = new ApplicationEnd(ctl, clock, engine, ending, endings, () -> termSeen, this::say);
         try {
             engine.check();
         } catch (EngineException e) {
@@ -281,9 +282,9 @@ public final class Coordinator {
         String warning = Signals.canonical(policy.signal());
         while (true) {
             String sig = signals.poll(200, TimeUnit.MILLISECONDS);
-            if (sig == null && !app.isAlive()) return appEnded(app);
+            if (sig == null && !app.isAlive()) return applicationEnd.ended(app);
             if (sig != null) {
-                if (!app.isAlive() && markerStatus().isPresent()) return appEnded(app); // it completed first
+                if (applicationEnd.completedBefore(app)) return applicationEnd.ended(app); // it completed first
                 if (sig.equals(warning)) {
                     say("warning signal SIG" + sig + ": checkpoint, requeue");
                     return stopAndRequeue(app, Trigger.SIGNAL, EndReason.WALLTIME, warningBudget(policy.lead()), Optional.empty());
@@ -372,7 +373,7 @@ public final class Coordinator {
                         + " s shorter than the last checkpoint (" + cost.toMillis() + " ms)", requestId);
             } else {
                 boolean saved = checkpoint(app, trigger, true, Deadline.in(clock, grace), requestId);
-                if (!saved && killedOutright(app)) {
+                if (!saved && ApplicationEnd.killedOutright(app)) {
                     // SIGKILLed as the job was ending: it saved nothing, like any application killed mid-run; retried
                     // (from the last generation, or from the pre-launch state files) within its retry budget
                     Files.deleteIfExists(ctl.exitMarker());
@@ -395,58 +396,5 @@ public final class Coordinator {
         if (reason == EndReason.STOPPED) return ending.stopped();
         if (reason == EndReason.CANCELLED) return ending.cancelled(Optional.empty());
         return ending.requeue(reason, Optional.empty(), RequeueKind.RESTART);
-    }
-
-    private static boolean killedOutright(AppProcess app) throws InterruptedException {
-        OptionalInt st = app.waitFor(Duration.ZERO);
-        return st.isPresent() && st.getAsInt() == LaunchWrapper.KILLED_STATUS;
-    }
-
-    /** The application died of the signal that ends the job: a cancel ends the step, anything else resumes it. */
-    private int endedWithJob(EndReason reason, int code) throws IOException, InterruptedException {
-        if (reason == EndReason.CANCELLED) return ending.cancelled(Optional.of(code));
-        say("the application was killed (status " + code + ") by the job's end (" + reason.wireName() + "): requeue from generation "
-                + ending.lastGood().map(String::valueOf).orElse("none (from scratch)"));
-        return ending.requeue(reason, Optional.of(code), RequeueKind.RESTART);
-    }
-
-    private Optional<Integer> markerStatus() {
-        try {
-            return Optional.of(Integer.parseInt(Files.readString(ctl.exitMarker()).trim()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Natural completion is known from the launch wrapper's marker, never from an exit code (DMTCP exits 0 on checkpoint). */
-    private int appEnded(AppProcess app) throws IOException, InterruptedException {
-        OptionalInt st = app.waitFor(Duration.ofSeconds(1));
-        int leaderStatus = st.orElse(-1);
-        // children of the application that outlive it are part of this attempt; end them
-        if (app.groupAlive()) {
-            Apps.awaitGroupExit(app, Deadline.in(clock, Duration.ofSeconds(2)));
-            if (app.groupAlive()) Apps.terminate(app, Duration.ofSeconds(3));
-        }
-        Optional<Integer> marker = markerStatus();
-        Files.deleteIfExists(ctl.exitMarker());
-        if (marker.isPresent()) {
-            int code = marker.get();
-            if (code == 0) {
-                say("the application completed (exit 0)");
-                return ending.finish(Outcome.COMPLETED, 0, EndReason.COMPLETED, "completed", Optional.of(0));
-            }
-            Optional<EndReason> jobEnding = TermEndings.endingOf(code, () -> termSeen, endings); // killed by Slurm's SIGTERM?
-            if (jobEnding.isPresent()) return endedWithJob(jobEnding.get(), code);
-            say("the application failed with exit code " + code);
-            return ending.failOrRetry(EndReason.FAILED, code, "the application exited with " + code);
-        }
-        if (engine.isEngineFailure(leaderStatus, false)) {
-            return ending.failOrRetry(EndReason.ENGINE_ERROR, ExitCodes.ENGINE_ERROR,
-                    "engine '" + engine.name() + "' failed (status " + leaderStatus + ")");
-        }
-        Optional<EndReason> jobEnding = TermEndings.endingOf(leaderStatus < 0 ? 137 : leaderStatus, () -> termSeen, endings);
-        if (jobEnding.isPresent()) return endedWithJob(jobEnding.get(), leaderStatus);
-        return ending.failOrRetry(EndReason.FAILED, leaderStatus < 0 ? 1 : leaderStatus,
-                "the launch wrapper ended (status " + leaderStatus + ") without a completion marker: killed from outside?");
     }
 }
