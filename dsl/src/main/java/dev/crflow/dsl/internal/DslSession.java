@@ -9,8 +9,6 @@ import dev.crflow.dsl.policy.PolicyDiagnostic;
 import dev.crflow.dsl.policy.PolicyValues;
 import dev.crflow.dsl.policy.Suggest;
 import groovy.lang.Closure;
-import groovy.lang.MissingMethodException;
-import groovy.lang.MissingPropertyException;
 import groovy.lang.Script;
 
 import java.time.Duration;
@@ -130,21 +128,8 @@ public final class DslSession {
         }
         List<Diagnostic> out = new ArrayList<>(grouped.size());
         grouped.forEach((d, steps) -> out.add(steps.isEmpty() ? d
-                : new Diagnostic(d.file(), d.line(), d.severity(), d.message() + owners(steps))));
+                : new Diagnostic(d.file(), d.line(), d.severity(), d.message() + ScriptMessages.owners(steps))));
         return out;
-    }
-
-    /** " (step 'a')", " (steps 'a', 'b')" or " (steps 'a', 'b', 'c' and 97 more)". */
-    static String owners(List<String> steps) {
-        if (steps.isEmpty()) return "";
-        if (steps.size() == 1) return " (step '" + steps.get(0) + "')";
-        StringBuilder b = new StringBuilder(" (steps ");
-        for (int i = 0; i < Math.min(3, steps.size()); i++) {
-            if (i > 0) b.append(", ");
-            b.append('\'').append(steps.get(i)).append('\'');
-        }
-        if (steps.size() > 3) b.append(" and ").append(steps.size() - 3).append(" more");
-        return b.append(')').toString();
     }
 
     public void error(String message) { error(line, message); }
@@ -183,30 +168,7 @@ public final class DslSession {
                 break;
             }
         }
-        error(at, describe(e));
-    }
-
-    private static String describe(Throwable e) {
-        if (e instanceof MissingMethodException m) {
-            String type = m.getType() == null ? "this object" : m.isStatic() ? "class " + m.getType().getSimpleName() : "a " + m.getType().getSimpleName();
-            return "no method " + m.getMethod() + "(" + argTypes(m.getArguments()) + ") on " + type;
-        }
-        if (e instanceof MissingPropertyException m) {
-            String type = m.getType() == null ? "" : " on a " + m.getType().getSimpleName();
-            return "unknown property '" + m.getProperty() + "'" + type;
-        }
-        String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-        return "the script failed: " + e.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg);
-    }
-
-    private static String argTypes(Object[] args) {
-        if (args == null) return "";
-        StringBuilder b = new StringBuilder();
-        for (Object a : args) {
-            if (b.length() > 0) b.append(", ");
-            b.append(a == null ? "null" : a.getClass().getSimpleName());
-        }
-        return b.toString();
+        error(at, ScriptMessages.describe(e));
     }
 
     // ---- unknown names --------------------------------------------------------------------------

@@ -369,7 +369,7 @@ final class Resolver {
 
     private void flushFindings() {
         findings.forEach((f, owners) -> {
-            String who = DslSession.owners(owners);
+            String who = ScriptMessages.owners(owners);
             if (f.error()) session.error(f.line(), f.message() + who);
             else session.warning(f.line(), f.message() + who);
         });
