@@ -47,8 +47,7 @@ public final class SlurmStepExecutor implements StepExecutor {
     private final RetryPolicy retry;
     private final Set<String> trackedNames = ConcurrentHashMap.newKeySet();
     private final QueueSnapshotCache queue;
-    /** Where each job was last seen running: the node to avoid when Slurm requeues it after a node failure. */
-    private final Map<String, List<String>> lastRunningNodes = new ConcurrentHashMap<>();
+    private final RunningNodes runningNodes = new RunningNodes();
     private final Set<String> cancelledByUs = ConcurrentHashMap.newKeySet();
 
     public SlurmStepExecutor(SlurmClient slurm, CoordinatorLaunch coordinator, Clock clock, Duration pollTtl, RetryPolicy retry) {
@@ -212,7 +211,7 @@ public final class SlurmStepExecutor implements StepExecutor {
             return JobObservation.of(JobStatus.UNKNOWN, "not listed by Slurm but its coordinator's heartbeat is fresh");
         }
         return JobObservation.lost("vanished", "vanished: neither squeue nor scontrol know job " + job.jobId(),
-                knownNodes(ctl, job));
+                runningNodes.known(ctl, job));
     }
 
     private JobObservation fromQueue(JobHandle job, StepControlDir ctl, QueueEntry e) {
@@ -224,7 +223,7 @@ public final class SlurmStepExecutor implements StepExecutor {
         String detail = state.name() + (reason.isEmpty() || reason.equals("None") ? "" : " (" + reason + ")");
         switch (state.phase()) {
             case RUNNING -> {
-                if (!nodes.isEmpty() && !nodes.equals(lastRunningNodes.put(job.jobId(), nodes))) rememberNodes(ctl, job, nodes);
+                runningNodes.seen(ctl, job, nodes);
                 return new JobObservation(JobStatus.RUNNING, detail, nodes, List.of(), Optional.empty(), exitCode);
             }
             case QUEUED, REQUEUED -> {
@@ -257,7 +256,7 @@ public final class SlurmStepExecutor implements StepExecutor {
             }
             case LOST -> {
                 if (ctl.readResult().isPresent()) return JobObservation.of(JobStatus.ENDED, detail);
-                List<String> where = nodes.isEmpty() ? knownNodes(ctl, job) : nodes;
+                List<String> where = nodes.isEmpty() ? runningNodes.known(ctl, job) : nodes;
                 String why = switch (state) {
                     case NODE_FAIL -> "node-fail";
                     case BOOT_FAIL -> "boot-fail";
@@ -309,36 +308,14 @@ public final class SlurmStepExecutor implements StepExecutor {
         Optional<Instant> beat = ctl.heartbeatTime();
         if (beat.isPresent() && Duration.between(beat.get(), clock.instant()).compareTo(NODE_LOSS_SILENCE) < 0) return List.of();
         // Slurm's node name, not the hostname: on one machine several slurmd share a hostname.
-        List<String> nodes = knownNodes(ctl, job);
+        List<String> nodes = runningNodes.known(ctl, job);
         Optional<String> host = lastStart.string("node").or(lastStart::host).filter(h -> !h.isEmpty());
-        if (nodes.isEmpty() && host.isPresent()) nodes = List.of(shortHost(host.get()));
+        if (nodes.isEmpty() && host.isPresent()) nodes = List.of(RunningNodes.shortHost(host.get()));
         if (!alreadyNoted) {
             wanted.add(new LifecycleAction.JournalAttemptLost(job.jobId(), lastStart.attempt(), lastStart.host(), "node-fail", nodes,
                     Optional.of("slurm"), "Slurm requeued job " + job.jobId() + " without its coordinator's checkpoint"));
         }
         return nodes;
-    }
-
-    /** Persisted in job.json so a restarted driver still knows which node to avoid. */
-    private void rememberNodes(StepControlDir ctl, JobHandle job, List<String> nodes) {
-        ctl.readJob().filter(r -> r.jobId().equals(job.jobId())).ifPresent(r -> {
-            try {
-                ctl.writeJson(ctl.job(), r.withNodes(nodes));
-            } catch (IOException ignored) {
-                // memory still has it
-            }
-        });
-    }
-
-    private List<String> knownNodes(StepControlDir ctl, JobHandle job) {
-        List<String> mem = lastRunningNodes.get(job.jobId());
-        if (mem != null) return mem;
-        return ctl.readJob().filter(r -> r.jobId().equals(job.jobId())).map(JobRecord::nodes).orElse(List.of());
-    }
-
-    private static String shortHost(String host) {
-        int dot = host.indexOf('.');
-        return dot > 0 ? host.substring(0, dot) : host;
     }
 
     @Override
