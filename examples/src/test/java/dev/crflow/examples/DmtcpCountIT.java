@@ -76,7 +76,7 @@ class DmtcpCountIT {
         Path out = c.work.resolve("work/count.out");
         return Files.exists(out) ? Files.readAllLines(out).size() : 0;
     }
-    /** The DMTCP build the coordinator will use (DMTCP_HOME first, as DmtcpEngine.locate), for the step's PATH too. */
+    /** The DMTCP build the coordinator will use (DMTCP_HOME first, as DmtcpInstall.locate), for the step's PATH too. */
     static String dmtcpBin() {
         String home = System.getenv("DMTCP_HOME");
         if (home != null && Files.isExecutable(Path.of(home, "bin", "dmtcp_launch"))) return home + "/bin:";

@@ -15,7 +15,7 @@ public final class Engines {
         CheckpointEngine engine = switch (p.engine()) {
             case SIGNAL -> new SignalEngine(p.forward().orElse(p.signal()), p.state());
             case NONE -> new NoneEngine();
-            case DMTCP -> new DmtcpEngine(launcher, DmtcpEngine.locate(environment), p.state());
+            case DMTCP -> new DmtcpEngine(launcher, DmtcpInstall.locate(environment), p.state());
             case CRIU -> new CriuEngine(launcher, CriuEngine.locate(environment), !"root".equals(System.getProperty("user.name")),
                     p.state(), p.incremental());
         };

@@ -230,7 +230,7 @@ public final class CoordinatorBenchmark {
     // ------------------------------------------------------------------ periodic checkpoint overhead
 
     static void periodicOverhead(int appSeconds) throws Exception {
-        boolean dmtcp = dev.crflow.coordinator.engine.DmtcpEngine.locate(System.getenv()).isPresent();
+        boolean dmtcp = dev.crflow.coordinator.engine.DmtcpInstall.locate(System.getenv()).isPresent();
         String engine = dmtcp ? "DMTCP" : "SIGNAL";
         System.out.println("\n[periodic checkpoints] CPU-bound application (~" + appSeconds + " s of work), engine "
                 + engine.toLowerCase() + ", interval 60 s vs none");

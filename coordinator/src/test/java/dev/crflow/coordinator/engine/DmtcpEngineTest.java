@@ -41,7 +41,7 @@ class DmtcpEngineTest {
 
     @Test
     void notFoundIsEmpty() {
-        assertEquals(Optional.empty(), DmtcpEngine.locate(Map.of("PATH", dir.toString(), "DMTCP_HOME", dir.toString()), List.of()));
+        assertEquals(Optional.empty(), DmtcpInstall.locate(Map.of("PATH", dir.toString(), "DMTCP_HOME", dir.toString()), List.of()));
     }
 
     @Test

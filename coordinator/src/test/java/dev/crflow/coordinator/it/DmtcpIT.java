@@ -2,7 +2,7 @@ package dev.crflow.coordinator.it;
 
 import dev.crflow.coordinator.control.ControlDir;
 import dev.crflow.coordinator.control.Outcome;
-import dev.crflow.coordinator.engine.DmtcpEngine;
+import dev.crflow.coordinator.engine.DmtcpInstall;
 import dev.crflow.coordinator.journal.JournalEvent;
 import dev.crflow.coordinator.proc.Posix;
 import dev.crflow.coordinator.proc.Signals;
@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * version that ran is printed.
  */
 class DmtcpIT {
-    /** The build chosen by property, passed to the coordinator as DMTCP_HOME (which DmtcpEngine.locate reads first). */
+    /** The build chosen by property, passed to the coordinator as DMTCP_HOME (which DmtcpInstall.locate reads first). */
     static Map<String, String> chosenEnvironment() {
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
         String home = System.getProperty("crflow.dmtcp.home", "");
@@ -49,7 +49,7 @@ class DmtcpIT {
 
     @BeforeAll
     static void needDmtcp() {
-        Optional<Path> bin = DmtcpEngine.locate(chosenEnvironment());
+        Optional<Path> bin = DmtcpInstall.locate(chosenEnvironment());
         if (bin.isEmpty()) System.err.println("*** DmtcpIT SKIPPED: DMTCP not found (PATH, DMTCP_HOME, /opt/dmtcp/bin) ***");
         assumeTrue(bin.isPresent(), "SKIPPED LOUDLY: DMTCP is not installed (no dmtcp_launch on PATH, in $DMTCP_HOME/bin or"
                 + " /opt/dmtcp/bin); build it from github.com/dmtcp/dmtcp to run the dmtcp engine tests");

@@ -2,7 +2,7 @@ package dev.crflow.coordinator.it;
 
 import dev.crflow.coordinator.control.ControlDir;
 import dev.crflow.coordinator.control.Outcome;
-import dev.crflow.coordinator.engine.DmtcpEngine;
+import dev.crflow.coordinator.engine.DmtcpInstall;
 import dev.crflow.coordinator.journal.JournalEvent;
 import dev.crflow.coordinator.store.Generation;
 import dev.crflow.coordinator.store.ImageStore;
@@ -46,7 +46,7 @@ class PackedRestoreIT {
 
     @BeforeAll
     static void needDmtcp() {
-        boolean present = DmtcpEngine.locate(System.getenv()).isPresent();
+        boolean present = DmtcpInstall.locate(System.getenv()).isPresent();
         if (!present) System.err.println("*** PackedRestoreIT SKIPPED: DMTCP not found (PATH, DMTCP_HOME, /opt/dmtcp/bin) ***");
         assumeTrue(present, "SKIPPED LOUDLY: DMTCP is not installed");
     }
