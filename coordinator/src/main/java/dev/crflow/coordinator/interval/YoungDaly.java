@@ -107,7 +107,11 @@ public final class YoungDaly {
         if (t > max) { t = max; bound = Bound.MAXIMUM; }
         if (untilWarning.isPresent()) {
             double left = Math.max(1, seconds(untilWarning.get()));
-            if (t > left) { t = left; bound = Bound.WALLTIME; }
+            // the warning's own checkpoint ends the attempt: the periodic ones are spread evenly before it, so none
+            // falls just before it (one there costs a whole C and saves a few minutes of work)
+            long n = Math.max(1, Math.round(left / t));
+            while (n > 1 && left / n < Math.max(byCost, min)) n--;
+            if (n == 1) { t = left; bound = Bound.WALLTIME; } else { t = left / n; }
         }
         return new Choice(Duration.ofMillis(Math.round(t * 1000)), raw, bound);
     }

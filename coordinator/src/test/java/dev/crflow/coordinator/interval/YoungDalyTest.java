@@ -62,6 +62,22 @@ class YoungDalyTest {
     }
 
     @Test
+    void periodicCheckpointsAreSpreadEvenlyBeforeTheWarningsOwn() {
+        // C = 115 s, M = 8 h: Daly says ~42 min; 239 min to the warning hold 5.7 of those. Rather than 5 periodic ones
+        // and a 6th 29 min before the warning's own checkpoint, 6 equal segments: 5 periodic ones 39.8 min apart
+        double daly = YoungDaly.daly(115, 8 * 3600);
+        YoungDaly.Choice c = YoungDaly.choose(115, 8 * 3600, Optional.of(Duration.ofMinutes(239)), LIMITS);
+        assertEquals(Math.round(239 * 60.0 / Math.round(239 * 60 / daly)), c.interval().toSeconds(), 1);
+        assertEquals(YoungDaly.Bound.DALY, c.bound());
+        // less than one and a half intervals left: no periodic one before the warning's
+        YoungDaly.Choice last = YoungDaly.choose(115, 8 * 3600, Optional.of(Duration.ofSeconds(Math.round(daly * 1.4))), LIMITS);
+        assertEquals(YoungDaly.Bound.WALLTIME, last.bound());
+        // the spread never goes below the lower bounds: 3 x C = 345 s, so 680 s left make one segment, not two of 340 s
+        YoungDaly.Choice floor = YoungDaly.choose(115, 300, Optional.of(Duration.ofSeconds(680)), LIMITS);
+        assertEquals(YoungDaly.Bound.WALLTIME, floor.bound());
+    }
+
+    @Test
     void beforeAnyMeasuredCostTheFirstCheckpointComesAfterTheMinimum() {
         YoungDaly.Choice c = YoungDaly.choose(30, false, 54_000, Optional.of(Duration.ofHours(1)), LIMITS);
         assertEquals(YoungDaly.Bound.PROBE, c.bound());
