@@ -18,9 +18,20 @@ final class Sha256 {
     interface Crypto extends Library {
         /** {@code unsigned char *SHA256(const unsigned char *d, size_t n, unsigned char *md)} */
         com.sun.jna.Pointer SHA256(byte[] d, long n, byte[] md);
+
+        /** The incremental interface (deprecated in OpenSSL 3, still exported by 1.1 and 3.x): no copy of the data. */
+        int SHA256_Init(com.sun.jna.Pointer ctx);
+
+        int SHA256_Update(com.sun.jna.Pointer ctx, com.sun.jna.Pointer data, long n);
+
+        int SHA256_Final(byte[] md, com.sun.jna.Pointer ctx);
     }
 
+    /** sizeof(SHA256_CTX) is 112 in OpenSSL 1.1 and 3.x; a little more room costs nothing. */
+    private static final int CTX_BYTES = 256;
+
     private static final HexFormat HEX = HexFormat.of();
+    private static final String ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
     private static final Optional<Crypto> NATIVE = load();
 
     private Sha256() {}
@@ -32,7 +43,14 @@ final class Sha256 {
                 Crypto c = Native.load(name, Crypto.class);
                 byte[] md = new byte[32];
                 c.SHA256(new byte[] {'a', 'b', 'c'}, 3, md);
-                if (HEX.formatHex(md).equals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")) return Optional.of(c);
+                if (!HEX.formatHex(md).equals(ABC)) continue;
+                // the incremental calls too, on native memory, in two pieces: the packer only uses these
+                try (com.sun.jna.Memory ctx = new com.sun.jna.Memory(CTX_BYTES); com.sun.jna.Memory d = new com.sun.jna.Memory(3)) {
+                    d.write(0, new byte[] {'a', 'b', 'c'}, 0, 3);
+                    byte[] md2 = new byte[32];
+                    if (c.SHA256_Init(ctx) == 1 && c.SHA256_Update(ctx, d, 1) == 1 && c.SHA256_Update(ctx, d.share(1), 2) == 1
+                            && c.SHA256_Final(md2, ctx) == 1 && HEX.formatHex(md2).equals(ABC)) return Optional.of(c);
+                }
             } catch (UnsatisfiedLinkError | RuntimeException e) {
                 // not here under this name: try the next, else the JDK's digest
             }
@@ -59,6 +77,70 @@ final class Sha256 {
             return HEX.formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /**
+     * A running SHA-256 over direct buffers (the packer's chunks, which never exist as one array): libcrypto reads the
+     * buffer where it is, the JDK's digest where libcrypto is missing. One per thread; {@link #close} frees its context.
+     */
+    static final class Hasher implements AutoCloseable {
+        private final com.sun.jna.Memory ctx;
+        private final MessageDigest jdk;
+
+        Hasher() {
+            if (NATIVE.isPresent()) {
+                ctx = new com.sun.jna.Memory(CTX_BYTES);
+                jdk = null;
+            } else {
+                ctx = null;
+                try {
+                    jdk = MessageDigest.getInstance("SHA-256");
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("every JDK has SHA-256", e);
+                }
+            }
+            reset();
+        }
+
+        void reset() {
+            if (ctx != null) {
+                if (NATIVE.get().SHA256_Init(ctx) != 1) throw new IllegalStateException("SHA256_Init failed");
+            } else {
+                jdk.reset();
+            }
+        }
+
+        /** Hashes {@code b}'s bytes from its position to its limit; the position moves to the limit. */
+        void update(java.nio.ByteBuffer b) {
+            if (!b.isDirect()) throw new IllegalArgumentException("a direct buffer");
+            int n = b.remaining();
+            if (n == 0) return;
+            if (ctx != null) {
+                com.sun.jna.Pointer p = com.sun.jna.Native.getDirectBufferPointer(b).share(b.position());
+                if (NATIVE.get().SHA256_Update(ctx, p, n) != 1) throw new IllegalStateException("SHA256_Update failed");
+                b.position(b.limit());
+            } else {
+                jdk.update(b);
+            }
+        }
+
+        /** The digest of everything since the last reset, in hex; starts over. */
+        String hex() {
+            byte[] md;
+            if (ctx != null) {
+                md = new byte[32];
+                if (NATIVE.get().SHA256_Final(md, ctx) != 1) throw new IllegalStateException("SHA256_Final failed");
+            } else {
+                md = jdk.digest();
+            }
+            reset();
+            return HEX.formatHex(md);
+        }
+
+        @Override
+        public void close() {
+            if (ctx != null) ctx.close();
         }
     }
 }

@@ -16,4 +16,21 @@ class Sha256Test {
         assertEquals(Sha256.jdk(b, 5, 1000), Sha256.hex(b, 5, 1000));
         assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Sha256.hex(new byte[0], 0, 0));
     }
+
+    @Test
+    void theRunningDigestOverDirectBuffersInPiecesIsTheDigestOfTheWhole() {
+        byte[] b = new byte[1024 * 1024 + 333];
+        new Random(8).nextBytes(b);
+        java.nio.ByteBuffer d = java.nio.ByteBuffer.allocateDirect(b.length);
+        d.put(b).flip();
+        try (Sha256.Hasher h = new Sha256.Hasher()) {
+            for (int at = 0; at < b.length; at += 100_003) {
+                d.limit(Math.min(b.length, at + 100_003)).position(at);
+                h.update(d);
+                assertEquals(d.limit(), d.position());
+            }
+            assertEquals(Sha256.jdk(b, 0, b.length), h.hex());
+            assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", h.hex(), "hex() starts over");
+        }
+    }
 }
