@@ -4,7 +4,7 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,7 +21,8 @@ final class PackIo implements AutoCloseable {
     static final int BUFFER = 128 * 1024;
     /** Kept for reuse; more can exist at once (each thread that asks gets one), the surplus is dropped at close. */
     private static final int POOLED = 4;
-    private static final ConcurrentLinkedQueue<PackIo> POOL = new ConcurrentLinkedQueue<>();
+    /** Last in, first out: the sets used most recently (whose contexts exist already) are used again. */
+    private static final ConcurrentLinkedDeque<PackIo> POOL = new ConcurrentLinkedDeque<>();
     private static final AtomicInteger LIVE = new AtomicInteger();
 
     final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER);
@@ -33,7 +34,7 @@ final class PackIo implements AutoCloseable {
     private PackIo() {}
 
     static PackIo acquire() {
-        PackIo io = POOL.poll();
+        PackIo io = POOL.pollFirst();
         if (io == null) {
             io = new PackIo();
             LIVE.incrementAndGet();
@@ -71,7 +72,7 @@ final class PackIo implements AutoCloseable {
     @Override
     public void close() {
         if (POOL.size() < POOLED) {
-            POOL.add(this);
+            POOL.addFirst(this);
             return;
         }
         // the surplus: the contexts' native memory now, the direct buffers at the next GC
