@@ -84,7 +84,7 @@ public final class StorageBenchmark {
     }
 
     static Result one(Path base, Path churn, String engine, int mib, int gens, boolean packed) throws Exception {
-        String mode = packed ? "compress + dedup" : "full copies (today)";
+        String mode = packed ? "compress + dedup (default)" : "full copies (compress false; dedup false)";
         Path root = base.resolve(engine + (packed ? "-packed" : "-plain"));
         dev.crflow.coordinator.control.SafeFiles.deleteTree(root);
         Path ctl = root.resolve("ctl");
@@ -152,6 +152,7 @@ public final class StorageBenchmark {
         long restartPackedCpuMs = cpuMs(c3);
         boolean fromPacked = ImageStore.readManifest(ImageStore.open(ctl).get(from).orElseThrow().path()).orElseThrow()
                 .files().stream().noneMatch(Manifest.FileEntry::isPlain);
+        rssKb = Math.max(rssKb, vmHwmKb(c3)); // the restore from a packed generation (unpack, verify) counts too
         System.out.println("  restart after kill -9 " + restartPackedMs + " ms (coordinator CPU " + restartPackedCpuMs + " ms) (from generation "
                 + from + ", packed: " + fromPacked + "); coordinator peak RSS " + rssKb / 1024 + " MB");
         c3.destroyForcibly().waitFor();

@@ -302,4 +302,43 @@ class PackerTest {
         }
         assertTrue(PackIo.live() <= 6, "buffer sets in existence: " + PackIo.live());
     }
+
+    /**
+     * The on-disk format is unchanged: generations packed by the earlier writer (a one-shot zstd frame per chunk, a
+     * multi-threaded zstd stream per compressed file) still verify and restore through the streaming reader.
+     */
+    @Test
+    void generationsPackedByTheEarlierWriterStillVerifyAndRestore() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        byte[] img = image(8, 12, 2);
+        Generation chunked = commit(store, Map.of("img", img));
+        new Packer(store, new Packer.Settings(true, true), () -> false).pack(chunked).orElseThrow();
+        ChunkStore chunks = new ChunkStore(store.directory());
+        Manifest m = ImageStore.readManifest(chunked.path()).orElseThrow();
+        int at = 0;
+        for (Manifest.Chunk c : m.files().get(0).packed().orElseThrow().chunks()) {
+            byte[] plain = java.util.Arrays.copyOfRange(img, at, at + (int) c.bytes());
+            at += (int) c.bytes();
+            Files.write(chunks.path(c.sha256(), true), com.github.luben.zstd.Zstd.compress(plain, 1)); // as put() wrote them
+        }
+        Generation zst = commit(store, Map.of("img", img));
+        Path file = zst.path().resolve("img.zst");
+        try (var out = new com.github.luben.zstd.ZstdOutputStream(Files.newOutputStream(file), 1)) {
+            out.setWorkers(2); // as compressFile() wrote them
+            out.setChecksum(true);
+            out.write(img);
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Manifest.FileEntry plainEntry = ImageStore.readManifest(zst.path()).orElseThrow().files().get(0);
+        GenerationFiles.writeManifestFiles(zst.path(), List.of(new Manifest.FileEntry(plainEntry.path(), plainEntry.bytes(),
+                plainEntry.checksum(), Optional.of(new Manifest.Packed(Manifest.Form.ZSTD, "img.zst", Files.size(file),
+                Checksums.of(file), List.of(), true)))));
+        Files.delete(zst.path().resolve("img"));
+        for (Generation g : List.of(chunked, zst)) {
+            assertEquals(Optional.empty(), store.invalidBecause(g.number()));
+            try (Packer.Unpacked u = Packer.forRestore(store).unpack(store.get(g.number()).orElseThrow())) {
+                assertArrayEquals(img, read(u, "img"));
+            }
+        }
+    }
 }
