@@ -166,11 +166,12 @@ public final class Packer {
         GenerationFiles.syncDirectories(g.path());
         checkStop();
         // the promise: the new form is installed only once it reads back exactly as the manifest says
-        Checksums.inParallel(out, f -> {
+        // one file after another: a thread per file would each hold a zstd context (a CRIU image has dozens of files, one
+        // of them nearly all the bytes), and this runs in the background anyway
+        for (Manifest.FileEntry f : out) {
             checkStop();
             PackedFiles.checkRoundTrip(g.path(), f, chunks);
-            return f;
-        });
+        }
         checkStop();
         GenerationFiles.pauseForFaultInjection("written");
         GenerationFiles.writeManifestFiles(g.path(), out);
