@@ -84,7 +84,7 @@ public record StepSpec(
         /**
          * Whether committed generations are compressed (zstd, in the background). Default (absent in spec.json): on for
          * process images (DMTCP, CRIU), which compress several-fold; off for the application's own state files. A pass
-         * runs in bounded memory (~11 MB more peak RSS, whatever the image size: docs/benchmarks/storage.md).
+         * runs in bounded memory (~11–14 MB more peak RSS, whatever the image size: docs/benchmarks/storage.md).
          */
         public boolean compressImages() { return compress.orElse(engine == EngineKind.DMTCP || engine == EngineKind.CRIU); }
 
