@@ -324,7 +324,7 @@ class ValidWorkflowTest {
     }
 
     @Test
-    void compressAndDedupAreCheckpointKeywordsOffByDefault() throws DslException {
+    void compressAndDedupAreCheckpointKeywordsDefaultingByEngine() throws DslException {
         LoadResult r = WorkflowLoader.checkText("""
                 workflow('w') {
                   defaults { checkpoint { dedup false } }
@@ -335,7 +335,7 @@ class ValidWorkflowTest {
                 """, "w.groovy", Path.of("/tmp"), Optional.empty());
         assertEquals(List.of(), r.diagnostics().stream().map(Diagnostic::format).toList());
         var steps = r.orThrow().steps();
-        assertEquals(List.of(false, false, true), steps.stream().map(st -> st.checkpoint().compress()).toList());
+        assertEquals(List.of(true, false, true), steps.stream().map(st -> st.checkpoint().compress()).toList());
         assertEquals(List.of(false, true, false), steps.stream().map(st -> st.checkpoint().dedup()).toList());
         LoadResult bad = WorkflowLoader.checkText("""
                 workflow('w') { step('a') { command 'true'; checkpoint { engine 'dmtcp'; compress 'maybe' } } }

@@ -83,13 +83,14 @@ public record StepSpec(
         }
 
         /**
-         * Whether committed generations are compressed (zstd, in the background). Off unless the policy says so:
-         * packing takes the coordinator above its 64 MB memory budget while it runs.
+         * Whether committed generations are compressed (zstd, in the background). Default (absent in spec.json): on for
+         * process images (DMTCP, CRIU), which compress several-fold; off for the application's own state files. A pass
+         * runs in bounded memory (~11–14 MB more peak RSS, whatever the image size: docs/benchmarks/storage.md).
          */
-        public boolean compressImages() { return compress.orElse(false); }
+        public boolean compressImages() { return compress.orElse(engine == EngineKind.DMTCP || engine == EngineKind.CRIU); }
 
         /** Whether committed generations share content-defined chunks. Default as {@link #compressImages}. */
-        public boolean dedupImages() { return dedup.orElse(false); }
+        public boolean dedupImages() { return dedup.orElse(engine == EngineKind.DMTCP || engine == EngineKind.CRIU); }
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public PolicySpec {

@@ -19,14 +19,14 @@ import java.util.zip.CRC32C;
  */
 public final class Checksums {
     public static final String ALGORITHM = "CRC32C";
-    static final int BUFFER = 1 << 20;
 
     private Checksums() {}
 
     public static String of(Path file) throws IOException {
         CRC32C crc = new CRC32C();
-        ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        // a pooled buffer: one allocated per call waits for a GC to be freed, and a commit checksums many files
+        try (PackIo io = PackIo.acquire(); FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = io.in;
             while (ch.read(buf) >= 0) {
                 buf.flip();
                 crc.update(buf);

@@ -1,9 +1,9 @@
 package dev.crflow.coordinator.store;
 
-import com.github.luben.zstd.Zstd;
 import dev.crflow.coordinator.control.SafeFiles;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -40,38 +40,89 @@ final class ChunkStore {
     static String sha256(byte[] b, int off, int len) { return Sha256.hex(b, off, len); }
 
     /**
-     * Stores a chunk unless it is there already; the rename is made durable by {@link #syncDirectories}, which the
-     * packer calls before a manifest that lists the chunk is written.
+     * Stores the chunk at {@code [offset, offset + len)} of {@code src} unless it is there already, streaming it through
+     * {@code io}'s fixed buffers (and zstd context): nothing the size of a chunk is allocated. The content read now must
+     * have the SHA-256 the chunk is named by (the scan's), else nothing is stored. The rename is made durable by
+     * {@link #syncDirectories}, which the packer calls before a manifest that lists the chunk is written.
      *
      * @return the bytes written (0: already stored)
      */
-    long put(String sha256, byte[] b, int off, int len, boolean compressed, int level) throws IOException {
+    long put(String sha256, java.nio.channels.FileChannel src, long offset, int len, boolean compressed, int level, PackIo io)
+            throws IOException {
         Path target = path(sha256, compressed);
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) return 0;
         Path sub = target.getParent();
         SafeFiles.ensureDir(dir);
         SafeFiles.ensureDir(sub);
-        byte[] data;
-        if (compressed) {
-            byte[] plain = off == 0 && len == b.length ? b : java.util.Arrays.copyOfRange(b, off, off + len);
-            data = Zstd.compress(plain, level);
-        } else {
-            data = java.util.Arrays.copyOfRange(b, off, off + len);
-        }
         Path tmp = sub.resolve(TEMP_PREFIX + UUID.randomUUID());
+        long written = 0;
         try {
             try (var ch = java.nio.channels.FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(SafeFiles.FILE_PERMS))) {
-                var buf = java.nio.ByteBuffer.wrap(data);
-                while (buf.hasRemaining()) ch.write(buf);
+                Sha256.Hasher sha = io.sha256();
+                com.github.luben.zstd.ZstdCompressCtx z = null;
+                if (compressed) {
+                    // the frame header carries the content size, as the one-shot frames of earlier releases did
+                    z = io.compressor(level, false);
+                    z.setPledgedSrcSize(len);
+                }
+                ByteBuffer in = io.in;
+                long pos = offset;
+                long end = offset + len;
+                while (pos < end) {
+                    in.clear();
+                    in.limit((int) Math.min(in.capacity(), end - pos));
+                    while (in.hasRemaining()) {
+                        int r = src.read(in, pos + in.position());
+                        if (r < 0) throw new IOException("source ended inside chunk " + sha256);
+                    }
+                    in.flip();
+                    pos += in.remaining();
+                    sha.update(in);
+                    in.flip();
+                    if (z == null) {
+                        written += writeAll(ch, in);
+                    } else {
+                        while (in.hasRemaining()) written += drain(ch, io.out, z, in, com.github.luben.zstd.EndDirective.CONTINUE);
+                    }
+                }
+                if (z != null) {
+                    in.clear();
+                    in.flip(); // empty: only the frame's end is left
+                    boolean done;
+                    do {
+                        io.out.clear();
+                        done = z.compressDirectByteBufferStream(io.out, in, com.github.luben.zstd.EndDirective.END);
+                        io.out.flip();
+                        written += writeAll(ch, io.out);
+                    } while (!done);
+                }
+                String now = sha.hex();
+                if (!now.equals(sha256)) throw new IOException("chunk " + sha256 + " changed while it was stored (reads as " + now + ")");
                 ch.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (com.github.luben.zstd.ZstdException e) {
+            throw new IOException("zstd: " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(tmp); // an interrupted write (a paused pack): no debris
         }
         touchedDirs.add(sub);
-        return data.length;
+        return written;
+    }
+
+    private static long drain(java.nio.channels.FileChannel ch, ByteBuffer out, com.github.luben.zstd.ZstdCompressCtx z,
+                              ByteBuffer in, com.github.luben.zstd.EndDirective op) throws IOException {
+        out.clear();
+        z.compressDirectByteBufferStream(out, in, op);
+        out.flip();
+        return writeAll(ch, out);
+    }
+
+    static long writeAll(java.nio.channels.WritableByteChannel ch, ByteBuffer b) throws IOException {
+        long n = b.remaining();
+        while (b.hasRemaining()) ch.write(b);
+        return n;
     }
 
     /** Makes every chunk written since the last call durable (their directories' entries). */
@@ -83,38 +134,46 @@ final class ChunkStore {
         if (Files.isDirectory(dir)) SafeFiles.fsyncDir(dir);
     }
 
-    /** The chunk's plain content, verified against its name and length; an IOException says what is wrong. */
-    byte[] read(Manifest.Chunk c, boolean compressed) throws IOException { return read(c, compressed, true); }
-
     /**
+     * Streams the chunk's plain content to {@code sink} through {@code io}'s buffers, checked against the manifest's
+     * length; an IOException says what is wrong.
+     *
      * @param sha256 verify the content's SHA-256 ({@link ImageStore#verify}); false when the caller checks the whole
      *               file's CRC32C against the manifest anyway (unpack, the packer's read-back): one hash pass, not two
      */
-    byte[] read(Manifest.Chunk c, boolean compressed, boolean sha256) throws IOException {
+    void read(Manifest.Chunk c, boolean compressed, boolean sha256, PackIo io, PackedFiles.Sink sink) throws IOException {
         Path p = path(c.sha256(), compressed);
-        byte[] stored;
-        try {
-            stored = Files.readAllBytes(p);
+        Sha256.Hasher sha = sha256 ? io.sha256() : null;
+        long[] n = {0};
+        PackedFiles.Sink counted = piece -> {
+            n[0] += piece.remaining();
+            if (n[0] > c.bytes()) throw new IOException("chunk " + c.sha256() + ": more than the " + c.bytes() + " bytes the manifest says");
+            if (sha != null) {
+                int at = piece.position();
+                sha.update(piece);
+                piece.position(at);
+            }
+            sink.accept(piece);
+        };
+        try (var ch = java.nio.channels.FileChannel.open(p, StandardOpenOption.READ)) {
+            if (compressed) {
+                PackedFiles.unzstd(ch, io, counted, "chunk " + c.sha256());
+            } else {
+                ByteBuffer in = io.in;
+                while (true) {
+                    in.clear();
+                    if (ch.read(in) < 0) break;
+                    in.flip();
+                    counted.accept(in);
+                }
+            }
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IOException("chunk " + c.sha256() + ": missing");
         }
-        byte[] plain;
-        if (compressed) {
-            long size = Zstd.getFrameContentSize(stored);
-            if (size != c.bytes()) throw new IOException("chunk " + c.sha256() + ": " + size + " bytes, manifest says " + c.bytes());
-            try {
-                plain = Zstd.decompress(stored, (int) c.bytes());
-            } catch (RuntimeException e) {
-                throw new IOException("chunk " + c.sha256() + ": not a valid zstd frame (" + e.getMessage() + ")");
-            }
-        } else {
-            plain = stored;
-        }
-        if (plain.length != c.bytes()) throw new IOException("chunk " + c.sha256() + ": " + plain.length + " bytes, manifest says " + c.bytes());
-        if (!sha256) return plain;
-        String sum = sha256(plain, 0, plain.length);
+        if (n[0] != c.bytes()) throw new IOException("chunk " + c.sha256() + ": " + n[0] + " bytes, manifest says " + c.bytes());
+        if (sha == null) return;
+        String sum = sha.hex();
         if (!sum.equals(c.sha256())) throw new IOException("chunk " + c.sha256() + ": content has SHA-256 " + sum);
-        return plain;
     }
 
     boolean exists(Manifest.Chunk c, boolean compressed) {

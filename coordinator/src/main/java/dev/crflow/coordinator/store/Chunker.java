@@ -70,4 +70,55 @@ final class Chunker {
         }
         return max;
     }
+
+    /**
+     * The same cuts as {@link #split}/{@link #cut}, found while the bytes stream past: no buffer of a chunk's size, no
+     * copy. Feed a file's bytes in order; {@link #next} says how many of them still belong to the current chunk.
+     */
+    static final class Boundaries {
+        private int pos; // bytes of the current chunk seen so far
+        private long h;
+        private boolean cut;
+
+        /**
+         * @return how many bytes of {@code b[off..off+len)} belong to the current chunk; when {@link #cut} is then true
+         *         the chunk ends after them and the rest belongs to the next one (call again with it)
+         */
+        int next(byte[] b, int off, int len) {
+            cut = false;
+            int i = 0;
+            if (pos < MIN) {
+                int skip = Math.min(len, MIN - pos); // no boundary before MIN: nothing to hash
+                pos += skip;
+                i += skip;
+            }
+            long hh = h;
+            int p = pos;
+            int end = off + len;
+            int j = off + i;
+            while (j < end && p < AVG) {
+                hh = (hh << 1) + GEAR[b[j++] & 0xff];
+                p++;
+                if ((hh & MASK_HARD) == 0) return endChunk(j - off);
+            }
+            while (j < end) {
+                hh = (hh << 1) + GEAR[b[j++] & 0xff];
+                p++;
+                if ((hh & MASK_EASY) == 0 || p == MAX) return endChunk(j - off);
+            }
+            h = hh;
+            pos = p;
+            return len;
+        }
+
+        private int endChunk(int consumed) {
+            cut = true;
+            pos = 0;
+            h = 0;
+            return consumed;
+        }
+
+        /** Whether the last {@link #next} ended a chunk. */
+        boolean cut() { return cut; }
+    }
 }

@@ -324,10 +324,11 @@ public final class ImageStore {
         private long copyFile(Path src, Path dst) throws IOException {
             CRC32C crc = new CRC32C();
             long bytes = 0;
-            ByteBuffer buf = ByteBuffer.allocateDirect(Checksums.BUFFER);
-            try (FileChannel in = FileChannel.open(src, StandardOpenOption.READ);
+            try (PackIo io = PackIo.acquire(); // pooled: a direct buffer per file would wait for a GC to be freed
+                 FileChannel in = FileChannel.open(src, StandardOpenOption.READ);
                  FileChannel out = FileChannel.open(dst, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                          PosixFilePermissions.asFileAttribute(SafeFiles.FILE_PERMS))) {
+                ByteBuffer buf = io.in;
                 while (in.read(buf) >= 0) {
                     buf.flip();
                     crc.update(buf.duplicate());

@@ -1,29 +1,27 @@
 package dev.crflow.coordinator.store;
 
-import com.github.luben.zstd.ZstdInputStream;
-
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 
-/** Reading and checking the files of a generation that are stored packed ({@link Manifest.Packed}). */
+/**
+ * Reading and checking the files of a generation that are stored packed ({@link Manifest.Packed}): streamed through
+ * one {@link PackIo}'s fixed buffers, piece by piece, never a chunk or a file in memory at once.
+ */
 final class PackedFiles {
     private PackedFiles() {}
 
-    /** Decompresses the chunks ahead of the reader (restore time): daemon threads, half the cores, 2 to 4. */
-    private static final java.util.concurrent.ExecutorService READ_AHEAD = java.util.concurrent.Executors.newFixedThreadPool(
-            Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors() / 2)), r -> {
-                Thread t = new Thread(r, "crflow-unpack");
-                t.setDaemon(true);
-                return t;
-            });
-    private static final int READ_AHEAD_CHUNKS = 8;
+    /** Receives plain content piece by piece: a direct buffer from its position to its limit, valid during the call. */
+    interface Sink {
+        void accept(ByteBuffer piece) throws IOException;
+    }
 
     /** The compressed file of a {@link Manifest.Form#ZSTD} entry, refused if its name leaves the generation. */
     static Path zstdFile(Path genDir, Manifest.FileEntry e) throws IOException {
@@ -33,15 +31,64 @@ final class PackedFiles {
     }
 
     /**
-     * The entry's plain content. Chunks are checked for length only: every caller compares the whole content's length
-     * and CRC32C with the manifest (unpack, the packer's read-back); {@link #verifyProblem} checks each chunk's SHA-256.
+     * Streams the entry's plain content to {@code sink}. Chunks are checked for length only: every caller compares the
+     * whole content's length and CRC32C with the manifest (unpack, the packer's read-back); {@link #verifyProblem} checks
+     * each chunk's SHA-256.
      */
-    static InputStream open(Path genDir, Manifest.FileEntry e, ChunkStore chunks) throws IOException {
+    static void read(Path genDir, Manifest.FileEntry e, ChunkStore chunks, PackIo io, Sink sink) throws IOException {
         Manifest.Packed p = e.packed().orElseThrow();
-        return switch (p.form()) {
-            case ZSTD -> new ZstdInputStream(new BufferedInputStream(Files.newInputStream(zstdFile(genDir, e)), 1 << 20));
-            case CHUNKS -> new ChunkInput(p.chunks(), p.compressed(), chunks);
-        };
+        switch (p.form()) {
+            case ZSTD -> {
+                try (FileChannel ch = FileChannel.open(zstdFile(genDir, e), StandardOpenOption.READ)) {
+                    unzstd(ch, io, sink, p.file());
+                }
+            }
+            case CHUNKS -> {
+                for (Manifest.Chunk c : p.chunks()) chunks.read(c, p.compressed(), false, io, sink);
+            }
+        }
+    }
+
+    /**
+     * Decompresses the zstd frames of {@code ch} (from its position) to {@code sink} with {@code io}'s context and
+     * buffers.
+     *
+     * @throws IOException not zstd, damaged, or cut short
+     */
+    static long unzstd(FileChannel ch, PackIo io, Sink sink, String what) throws IOException {
+        var d = io.decompressor();
+        ByteBuffer in = io.in;
+        ByteBuffer out = io.out;
+        in.clear();
+        in.flip();
+        boolean eof = false;
+        boolean done = false; // the last call ended a frame and flushed it
+        boolean outFull = false; // the last call may have more output waiting
+        long n = 0;
+        try {
+            while (true) {
+                if (!in.hasRemaining() && !outFull) {
+                    if (eof) break;
+                    in.clear();
+                    int r = ch.read(in);
+                    in.flip();
+                    if (r < 0) {
+                        eof = true;
+                        continue;
+                    }
+                }
+                out.clear();
+                done = d.decompressDirectByteBufferStream(out, in);
+                outFull = !done && !out.hasRemaining();
+                out.flip();
+                n += out.remaining();
+                if (out.hasRemaining()) sink.accept(out);
+            }
+        } catch (com.github.luben.zstd.ZstdException ex) {
+            throw new IOException(what + ": not a valid zstd frame (" + ex.getMessage() + ")");
+        }
+        if (!done) throw new IOException(what + ": the zstd frame is cut short");
+        return n;
     }
 
     /** The cheap check of {@link ImageStore#list}: present with the recorded sizes; empty when fine. */
@@ -81,7 +128,11 @@ final class PackedFiles {
                 return sum.equals(p.storedChecksum()) ? Optional.empty()
                         : Optional.of(p.file() + ": checksum " + sum + ", manifest says " + p.storedChecksum());
             }
-            Checksums.inParallel(List.copyOf(new java.util.LinkedHashSet<>(p.chunks())), c -> chunks.read(c, p.compressed()).length);
+            try (PackIo io = PackIo.acquire()) {
+                // one after another through one set of buffers: a restore's check must stay in the coordinator's memory
+                Sink none = piece -> piece.position(piece.limit());
+                for (Manifest.Chunk c : new java.util.LinkedHashSet<>(p.chunks())) chunks.read(c, p.compressed(), true, io, none);
+            }
             return Optional.empty();
         } catch (IOException ex) {
             return Optional.of(e.path() + ": " + ex.getMessage());
@@ -94,81 +145,16 @@ final class PackedFiles {
     /** Reads the entry's plain content back and compares length and CRC32C with the manifest: the packer's round trip. */
     static void checkRoundTrip(Path genDir, Manifest.FileEntry e, ChunkStore chunks) throws IOException {
         CRC32C crc = new CRC32C();
-        long n = 0;
-        byte[] buf = new byte[1 << 20];
-        try (InputStream in = open(genDir, e, chunks)) {
-            int r;
-            while ((r = in.read(buf)) >= 0) {
-                crc.update(buf, 0, r);
-                n += r;
-            }
+        long[] n = {0};
+        try (PackIo io = PackIo.acquire()) {
+            read(genDir, e, chunks, io, piece -> {
+                n[0] += piece.remaining();
+                crc.update(piece);
+            });
         }
-        if (n != e.bytes() || !Checksums.format(crc.getValue()).equals(e.checksum())) {
-            throw new IOException(e.path() + ": packed content reads back as " + n + " bytes, checksum "
+        if (n[0] != e.bytes() || !Checksums.format(crc.getValue()).equals(e.checksum())) {
+            throw new IOException(e.path() + ": packed content reads back as " + n[0] + " bytes, checksum "
                     + Checksums.format(crc.getValue()) + "; manifest says " + e.bytes() + ", " + e.checksum());
-        }
-    }
-
-    /** The concatenation of a file's chunks, each read whole (up to {@value #READ_AHEAD_CHUNKS} ahead, in parallel). */
-    private static final class ChunkInput extends InputStream {
-        private final List<Manifest.Chunk> list;
-        private final boolean compressed;
-        private final ChunkStore store;
-        private int next;
-        private final java.util.ArrayDeque<java.util.concurrent.Future<byte[]>> ahead = new java.util.ArrayDeque<>();
-        private byte[] cur = new byte[0];
-        private int pos;
-
-        private byte[] nextChunk() throws IOException {
-            while (ahead.size() < READ_AHEAD_CHUNKS && next < list.size()) {
-                Manifest.Chunk c = list.get(next++);
-                ahead.add(READ_AHEAD.submit(() -> store.read(c, compressed, false)));
-            }
-            try {
-                return ahead.remove().get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof IOException io) throw io;
-                throw new IOException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("reading chunks interrupted");
-            }
-        }
-
-        @Override
-        public void close() {
-            for (var f : ahead) f.cancel(true);
-            ahead.clear();
-        }
-
-        ChunkInput(List<Manifest.Chunk> list, boolean compressed, ChunkStore store) {
-            this.list = list;
-            this.compressed = compressed;
-            this.store = store;
-        }
-
-        private boolean fill() throws IOException {
-            while (pos >= cur.length) {
-                if (next >= list.size() && ahead.isEmpty()) return false;
-                cur = nextChunk();
-                pos = 0;
-            }
-            return true;
-        }
-
-        @Override
-        public int read() throws IOException {
-            return fill() ? cur[pos++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) return 0;
-            if (!fill()) return -1;
-            int n = Math.min(len, cur.length - pos);
-            System.arraycopy(cur, pos, b, off, n);
-            pos += n;
-            return n;
         }
     }
 }

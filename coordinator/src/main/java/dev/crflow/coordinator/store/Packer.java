@@ -1,15 +1,14 @@
 package dev.crflow.coordinator.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.luben.zstd.ZstdOutputStream;
+import com.github.luben.zstd.EndDirective;
+import com.github.luben.zstd.ZstdCompressCtx;
 import dev.crflow.coordinator.control.SafeFiles;
 import dev.crflow.coordinator.spec.SpecReader;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -26,7 +25,6 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * Stores committed generations in less space: {@link #pack} stores a plain generation's files as zstd files or as
@@ -44,6 +42,8 @@ public final class Packer {
     static final String TEMP_MARK = ".crflow-tmp-";
     /** zstd level 1: ~0.5 GB/s per core here, and memory images still shrink several-fold. */
     static final int LEVEL = 1;
+    /** In the images directory once a pack has ever started there: {@link #recover} has work only then. */
+    static final String MARKER = ".packing-started";
 
     /** What the policy asks for ({@code compress}, {@code dedup}). */
     public record Settings(boolean compress, boolean dedup) {
@@ -60,14 +60,16 @@ public final class Packer {
     private final Settings settings;
     private final int threads;
     private final BooleanSupplier stop;
+    private boolean marked;
 
     public Packer(ImageStore store, Settings settings, BooleanSupplier stop) {
         this.store = store;
         this.chunks = new ChunkStore(store.directory());
         this.settings = settings;
         this.stop = stop;
-        // the application runs meanwhile: at most half the cores, but more than one (zstd and chunks scale with them)
-        this.threads = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors() / 2));
+        // the application runs meanwhile: besides the thread that reads and cuts, one chunk writer per two cores, at most
+        // two (each holds a zstd context and two 128 KiB buffers: the memory of a pass is bounded by this count)
+        this.threads = Math.min(2, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     /**
@@ -76,6 +78,7 @@ public final class Packer {
      * not thrown: leftovers cost space, never validity.
      */
     public static void recover(ImageStore store, java.util.function.Consumer<String> say) {
+        if (!everPacked(store)) return; // nothing to tidy: no manifest read, no generation walked
         try {
             Packer p = forRestore(store);
             p.tidy();
@@ -84,6 +87,35 @@ public final class Packer {
         } catch (IOException | RuntimeException e) {
             say.accept("could not tidy the image store: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether a pack ever started in this store: the marker {@link #pack} makes durable before it writes anything, or
+     * (stores packed before the marker existed) a chunk directory.
+     */
+    static boolean everPacked(ImageStore store) {
+        Path d = store.directory();
+        return Files.exists(d.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)
+                || Files.isDirectory(d.resolve(ChunkStore.DIR_NAME), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Written (temporary name, fsync, rename, fsync of the directory) before the first pack of a store writes a byte. */
+    private void markPacking() throws IOException {
+        if (marked) return;
+        Path d = store.directory();
+        Path marker = d.resolve(MARKER);
+        if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
+            Path tmp = d.resolve(MARKER + ".tmp"); // a fixed name: a crash leaves no debris the next write does not replace
+            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(SafeFiles.FILE_PERMS))) {
+                ch.write(java.nio.ByteBuffer.wrap("packing started: Packer.recover tidies this store at every start\n"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
+            Files.move(tmp, marker, StandardCopyOption.ATOMIC_MOVE);
+            SafeFiles.fsyncDir(d);
+        }
+        marked = true;
     }
 
     /** Deletes the scratch copies {@link #unpack} left for a restart (also removed with every partial at a start). */
@@ -117,6 +149,7 @@ public final class Packer {
         if (Chains.mustStayPlain(g, store.list()).isPresent()) return Optional.empty();
         Set<String> listed = new HashSet<>();
         for (Manifest.FileEntry f : m.files()) listed.add(f.path());
+        markPacking();
         List<Manifest.FileEntry> out = new ArrayList<>();
         long[] written = {0};
         for (Manifest.FileEntry f : m.files()) {
@@ -133,11 +166,12 @@ public final class Packer {
         GenerationFiles.syncDirectories(g.path());
         checkStop();
         // the promise: the new form is installed only once it reads back exactly as the manifest says
-        Checksums.inParallel(out, f -> {
+        // one file after another: a thread per file would each hold a zstd context (a CRIU image has dozens of files, one
+        // of them nearly all the bytes), and this runs in the background anyway
+        for (Manifest.FileEntry f : out) {
             checkStop();
             PackedFiles.checkRoundTrip(g.path(), f, chunks);
-            return f;
-        });
+        }
         checkStop();
         GenerationFiles.pauseForFaultInjection("written");
         GenerationFiles.writeManifestFiles(g.path(), out);
@@ -155,29 +189,43 @@ public final class Packer {
         CRC32C plain = new CRC32C();
         CRC32C packed = new CRC32C();
         long n = 0;
-        try {
-            try (InputStream in = Files.newInputStream(src);
-                 FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                         PosixFilePermissions.asFileAttribute(SafeFiles.FILE_PERMS))) {
-                // closing the zstd stream ends the frame; the channel stays open for the fsync below
-                OutputStream keepOpen = new java.io.FilterOutputStream(Channels.newOutputStream(ch)) {
-                    @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); }
-                    @Override public void close() throws IOException { flush(); }
-                };
-                try (ZstdOutputStream z = new ZstdOutputStream(new CheckedOutputStream(keepOpen, packed), LEVEL)) {
-                    z.setWorkers(threads);
-                    z.setChecksum(true);
-                    byte[] buf = new byte[1 << 20];
-                    int r;
-                    while ((r = in.read(buf)) >= 0) {
-                        checkStop();
-                        plain.update(buf, 0, r);
-                        n += r;
-                        z.write(buf, 0, r);
-                    }
-                }
-                ch.force(true);
+        // one thread, one reused context and two 128 KiB buffers: zstd's own worker threads would each hold megabytes
+        try (PackIo io = PackIo.acquire();
+             FileChannel in = FileChannel.open(src, StandardOpenOption.READ);
+             FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                     PosixFilePermissions.asFileAttribute(SafeFiles.FILE_PERMS))) {
+            ZstdCompressCtx z = io.compressor(LEVEL, true);
+            ByteBuffer buf = io.in;
+            boolean eof = false;
+            while (!eof) {
+                checkStop();
+                buf.clear();
+                eof = in.read(buf) < 0;
+                buf.flip();
+                int at = buf.position();
+                plain.update(buf);
+                n += buf.position() - at;
+                buf.position(at);
+                boolean flushed; // END: the frame is complete and written out
+                do {
+                    io.out.clear();
+                    flushed = z.compressDirectByteBufferStream(io.out, buf, eof ? EndDirective.END : EndDirective.CONTINUE);
+                    io.out.flip();
+                    int o = io.out.position();
+                    packed.update(io.out);
+                    io.out.position(o);
+                    ChunkStore.writeAll(ch, io.out);
+                } while (buf.hasRemaining() || (eof && !flushed));
             }
+            ch.force(true);
+        } catch (com.github.luben.zstd.ZstdException e) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("zstd: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        try {
             notChanged(f, n, plain);
             long size = Files.size(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -190,68 +238,24 @@ public final class Packer {
     }
 
     private Manifest.FileEntry chunkFile(Path src, Manifest.FileEntry f, long[] written) throws IOException {
-        CRC32C plain = new CRC32C();
-        long[] n = {0};
-        List<java.util.concurrent.Future<Manifest.Chunk>> futures = new ArrayList<>();
-        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(2 * threads);
-        java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "crflow-pack-chunk");
-            t.setDaemon(true);
-            return t;
-        });
-        try (InputStream in = Files.newInputStream(src)) {
-            Chunker.split(in, (buf, off, len) -> {
-                checkStop();
-                plain.update(buf, off, len);
-                n[0] += len;
-                byte[] copy = java.util.Arrays.copyOfRange(buf, off, off + len);
-                try {
-                    inFlight.acquire();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("packing stopped");
-                }
-                futures.add(pool.submit(() -> {
-                    try {
-                        String sha = ChunkStore.sha256(copy, 0, copy.length);
-                        bytes.addAndGet(chunks.put(sha, copy, 0, copy.length, settings.compress(), LEVEL));
-                        return new Manifest.Chunk(sha, copy.length);
-                    } finally {
-                        inFlight.release();
-                    }
-                }));
-            });
-            List<Manifest.Chunk> list = new ArrayList<>();
-            for (var fu : futures) list.add(fu.get());
-            notChanged(f, n[0], plain);
-            written[0] += bytes.get();
-            long stored = 0;
-            for (Manifest.Chunk c : new java.util.LinkedHashSet<>(list)) stored += chunks.storedSize(c, settings.compress());
-            return new Manifest.FileEntry(f.path(), f.bytes(), f.checksum(), Optional.of(new Manifest.Packed(Manifest.Form.CHUNKS,
-                    null, stored, null, list, settings.compress())));
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            throw new IOException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("packing stopped");
-        } finally {
-            // no chunk write may outlive the pack: a sweep after it must see every file it will ever write
-            pool.shutdownNow();
-            try {
-                if (!pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) throw new IOException("chunk writers did not stop");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ChunkPass.Result r = ChunkPass.run(src, chunks, settings.compress(), LEVEL, threads, this::checkStop);
+        notChanged(f, r.bytes(), r.crc());
+        written[0] += r.written();
+        long stored = 0;
+        for (Manifest.Chunk c : new java.util.LinkedHashSet<>(r.chunks())) stored += chunks.storedSize(c, settings.compress());
+        return new Manifest.FileEntry(f.path(), f.bytes(), f.checksum(), Optional.of(new Manifest.Packed(Manifest.Form.CHUNKS,
+                null, stored, null, r.chunks(), settings.compress())));
     }
 
     /** A plain file that no longer matches its manifest is a damaged generation: never give it a new, "verified" form. */
     private static void notChanged(Manifest.FileEntry f, long n, CRC32C plain) throws IOException {
-        if (n != f.bytes() || !Checksums.format(plain.getValue()).equals(f.checksum())) {
+        notChanged(f, n, plain.getValue());
+    }
+
+    private static void notChanged(Manifest.FileEntry f, long n, long crc) throws IOException {
+        if (n != f.bytes() || !Checksums.format(crc).equals(f.checksum())) {
             throw new IOException(f.path() + " does not match its manifest (" + n + " bytes, checksum "
-                    + Checksums.format(plain.getValue()) + "); left as it is");
+                    + Checksums.format(crc) + "); left as it is");
         }
     }
 
@@ -311,14 +315,18 @@ public final class Packer {
                     return f;
                 }
                 CRC32C crc = new CRC32C();
-                long n;
-                try (InputStream in = PackedFiles.open(g.path(), f, chunks);
+                long[] count = {0};
+                try (PackIo io = PackIo.acquire();
                      FileChannel ch = FileChannel.open(dst, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                             PosixFilePermissions.asFileAttribute(SafeFiles.FILE_PERMS));
-                     OutputStream out = new CheckedOutputStream(Channels.newOutputStream(ch), crc)) {
-                    n = in.transferTo(out);
-                    out.flush();
+                             PosixFilePermissions.asFileAttribute(SafeFiles.FILE_PERMS))) {
+                    PackedFiles.read(g.path(), f, chunks, io, piece -> {
+                        int at = piece.position();
+                        crc.update(piece);
+                        piece.position(at);
+                        count[0] += ChunkStore.writeAll(ch, piece);
+                    });
                 }
+                long n = count[0];
                 if (n != f.bytes() || !Checksums.format(crc.getValue()).equals(f.checksum())) {
                     // rare: name the damaged chunk or compressed file if its own checksum shows it
                     String which = PackedFiles.verifyProblem(g.path(), f, chunks).map(p -> " (" + p + ")").orElse("");

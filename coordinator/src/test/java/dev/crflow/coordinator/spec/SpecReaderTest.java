@@ -64,7 +64,7 @@ class SpecReaderTest {
         Files.writeString(f, "{\"name\":\"x\",\"command\":{\"kind\":\"SCRIPT\",\"text\":\"echo hi\"},"
                 + "\"workdir\":\"/w\",\"checkpoint\":{\"engine\":\"DMTCP\"}}");
         StepSpec.PolicySpec older = SpecReader.read(f).checkpoint();
-        assertTrue(!older.compressImages() && !older.dedupImages(), "a spec from before compress/dedup: off, the default");
+        assertTrue(older.compressImages() && older.dedupImages(), "a spec from before compress/dedup: the engine's defaults");
         assertEquals(StepSpec.FromScratch.REFUSE, older.fromScratch(), "a spec from before fromScratch: refuse, the default");
     }
 

@@ -69,4 +69,37 @@ class ChunkerTest {
         assertEquals(1, chunks(new byte[10]).size());
         assertEquals(Chunker.MAX, chunks(new byte[Chunker.MAX * 3]).get(0).length <= Chunker.MAX ? Chunker.MAX : -1);
     }
+
+    /** The streaming cuts the packer uses are exactly those of split/cut (chunk names must not change between releases). */
+    @Test
+    void streamingBoundariesAreTheSameCutsFedInAnyPieceSizes() throws IOException {
+        byte[] img = PackerTest.image(9, 24, 2); // zero pages and runs: cuts at the easy mask and at MAX too
+        byte[] rnd = random(4, 13 * 1024 * 1024 + 777);
+        Random sizes = new Random(11);
+        for (byte[] data : new byte[][] {img, rnd, new byte[0], new byte[10], new byte[Chunker.MAX * 2 + 5]}) {
+            List<Integer> expected = new ArrayList<>();
+            for (byte[] c : chunks(data)) expected.add(c.length);
+            for (int piece : new int[] {1 << 17, 4096, 0}) {
+                Chunker.Boundaries b = new Chunker.Boundaries();
+                List<Integer> got = new ArrayList<>();
+                int start = 0;
+                int at = 0;
+                while (at < data.length) {
+                    int n = Math.min(data.length - at, piece > 0 ? piece : 1 + sizes.nextInt(300_000));
+                    int off = 0;
+                    while (off < n) {
+                        int k = b.next(data, at + off, n - off);
+                        off += k;
+                        if (b.cut()) {
+                            got.add(at + off - start);
+                            start = at + off;
+                        }
+                    }
+                    at += n;
+                }
+                if (data.length > start) got.add(data.length - start);
+                assertEquals(expected, got, "pieces of " + piece + " bytes, input of " + data.length);
+            }
+        }
+    }
 }

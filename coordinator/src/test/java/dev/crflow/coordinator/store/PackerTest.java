@@ -194,7 +194,7 @@ class PackerTest {
     @Test
     void aPackStoppedAnywhereLeavesTheGenerationValid() throws Exception {
         for (boolean dedup : new boolean[] {false, true}) {
-            for (int stopAfter = 0; stopAfter < 40; stopAfter += 3) {
+            for (int stopAfter = 0; stopAfter < 70; stopAfter += 3) { // 128 KiB reads: past the read-back too
                 Path dir = Files.createTempDirectory(ctl, "s");
                 ImageStore store = ImageStore.open(dir);
                 byte[] img = image(stopAfter + 1, 6, 1);
@@ -225,6 +225,119 @@ class PackerTest {
                 try (Packer.Unpacked u = Packer.forRestore(store).unpack(store.get(1).orElseThrow())) {
                     assertArrayEquals(img, read(u, "img"));
                 }
+            }
+        }
+    }
+
+    /** A store no pack ever touched: recover reads no manifest and removes nothing (it never looks). */
+    @Test
+    void recoverSkipsAStoreThatNeverPacked() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        Generation g = commit(store, Map.of("img", image(3, 2, 1)));
+        new Packer(store, Packer.Settings.off(), () -> false).pack(g);
+        assertFalse(Packer.everPacked(store), "settings off: no pack started, no marker");
+        // what tidy would remove if it looked: proof that it did not
+        Path lookalike = g.path().resolve("img.zst");
+        Files.writeString(lookalike, "not ours");
+        Packer.recover(store, s -> { });
+        assertTrue(Files.exists(lookalike));
+        assertFalse(Files.exists(store.directory().resolve(Packer.MARKER)));
+    }
+
+    /** The marker is durable before a pack writes anything, so a pack stopped at its first step is still recovered. */
+    @Test
+    void recoverTidiesAfterAPackThatStoppedAtItsFirstStep() throws Exception {
+        for (boolean dedup : new boolean[] {false, true}) {
+            ImageStore store = ImageStore.open(Files.createTempDirectory(ctl, "m"));
+            Generation g = commit(store, Map.of("img", image(4, 2, 1)));
+            Packer stopped = new Packer(store, new Packer.Settings(true, dedup), () -> true);
+            assertThrows(InterruptedIOException.class, () -> stopped.pack(g));
+            assertTrue(Packer.everPacked(store));
+            Path marker = store.directory().resolve(Packer.MARKER);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(marker)));
+            // debris as a crash would leave it: a temporary file of the pack, a compressed twin of a plain entry
+            Path temp = g.path().resolve("img.zst" + Packer.TEMP_MARK + "x");
+            Path twin = g.path().resolve("img.zst");
+            Files.writeString(temp, "partial");
+            Files.writeString(twin, "partial");
+            Packer.recover(store, s -> { });
+            assertFalse(Files.exists(temp));
+            assertFalse(Files.exists(twin));
+            assertEquals(Optional.empty(), store.invalidBecause(1));
+            // a later pack in the same store finds the marker and packs as usual
+            assertTrue(new Packer(store, new Packer.Settings(true, dedup), () -> false).pack(g).isPresent());
+            try (Packer.Unpacked u = Packer.forRestore(store).unpack(store.get(1).orElseThrow())) {
+                assertArrayEquals(image(4, 2, 1), read(u, "img"));
+            }
+        }
+    }
+
+    /**
+     * Memory: the packing thread allocates no buffer per chunk or per piece (the cause of the coordinator's heap growing
+     * to its -Xmx while a pass ran), and a pass uses a bounded number of pooled buffer sets.
+     */
+    @Test
+    void packingAndRestoringAllocateFarLessThanTheyMove() throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        for (Packer.Settings s : List.of(new Packer.Settings(true, true), new Packer.Settings(true, false), new Packer.Settings(false, true))) {
+            ImageStore store = ImageStore.open(Files.createTempDirectory(ctl, "a"));
+            byte[] img = image(6, 32, 4);
+            Generation g = commit(store, Map.of("img", img));
+            img = null;
+            Packer packer = new Packer(store, s, () -> false);
+            packer.pack(g); // class loading, first contexts
+            Generation g2 = commit(store, Map.of("img", image(7, 32, 4)));
+            long before = threads.getThreadAllocatedBytes(self);
+            packer.pack(g2).orElseThrow();
+            long packing = threads.getThreadAllocatedBytes(self) - before;
+            assertTrue(packing < 4 * MIB, s + ": packing 32 MiB allocated " + packing + " bytes on its thread");
+            before = threads.getThreadAllocatedBytes(self);
+            try (Packer.Unpacked u = Packer.forRestore(store).unpack(store.get(2).orElseThrow())) {
+                assertEquals(32L * MIB, Files.size(u.dir().resolve("img")));
+            }
+            assertEquals(Optional.empty(), store.invalidBecause(2));
+            long restoring = threads.getThreadAllocatedBytes(self) - before;
+            assertTrue(restoring < 4 * MIB, s + ": unpacking and verifying 32 MiB allocated " + restoring + " bytes on its thread");
+        }
+        assertTrue(PackIo.live() <= 6, "buffer sets in existence: " + PackIo.live());
+    }
+
+    /**
+     * The on-disk format is unchanged: generations packed by the earlier writer (a one-shot zstd frame per chunk, a
+     * multi-threaded zstd stream per compressed file) still verify and restore through the streaming reader.
+     */
+    @Test
+    void generationsPackedByTheEarlierWriterStillVerifyAndRestore() throws Exception {
+        ImageStore store = ImageStore.open(ctl);
+        byte[] img = image(8, 12, 2);
+        Generation chunked = commit(store, Map.of("img", img));
+        new Packer(store, new Packer.Settings(true, true), () -> false).pack(chunked).orElseThrow();
+        ChunkStore chunks = new ChunkStore(store.directory());
+        Manifest m = ImageStore.readManifest(chunked.path()).orElseThrow();
+        int at = 0;
+        for (Manifest.Chunk c : m.files().get(0).packed().orElseThrow().chunks()) {
+            byte[] plain = java.util.Arrays.copyOfRange(img, at, at + (int) c.bytes());
+            at += (int) c.bytes();
+            Files.write(chunks.path(c.sha256(), true), com.github.luben.zstd.Zstd.compress(plain, 1)); // as put() wrote them
+        }
+        Generation zst = commit(store, Map.of("img", img));
+        Path file = zst.path().resolve("img.zst");
+        try (var out = new com.github.luben.zstd.ZstdOutputStream(Files.newOutputStream(file), 1)) {
+            out.setWorkers(2); // as compressFile() wrote them
+            out.setChecksum(true);
+            out.write(img);
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Manifest.FileEntry plainEntry = ImageStore.readManifest(zst.path()).orElseThrow().files().get(0);
+        GenerationFiles.writeManifestFiles(zst.path(), List.of(new Manifest.FileEntry(plainEntry.path(), plainEntry.bytes(),
+                plainEntry.checksum(), Optional.of(new Manifest.Packed(Manifest.Form.ZSTD, "img.zst", Files.size(file),
+                Checksums.of(file), List.of(), true)))));
+        Files.delete(zst.path().resolve("img"));
+        for (Generation g : List.of(chunked, zst)) {
+            assertEquals(Optional.empty(), store.invalidBecause(g.number()));
+            try (Packer.Unpacked u = Packer.forRestore(store).unpack(store.get(g.number()).orElseThrow())) {
+                assertArrayEquals(img, read(u, "img"));
             }
         }
     }

@@ -59,11 +59,12 @@ public record CheckpointPolicy(
     }
 
     /**
-     * Compression and deduplication are off unless a step asks for them, for every engine: while a pass packs, the
-     * coordinator's memory grows from ~63 MB to ~175 MB (measured, docs/benchmarks/storage.md), above the coordinator's
-     * 64 MB budget, which a step must be free to keep. (One place to change should a default per engine come back.)
+     * Compression and deduplication default to on for process images (DMTCP, CRIU: several-fold smaller, and mostly
+     * the same from one generation to the next) and off for an application's own state files ('signal'). A packing
+     * pass runs in bounded memory (docs/benchmarks/storage.md); CRIU generations in an incremental chain stay plain
+     * whatever these say (the coordinator's store/Chains).
      */
-    public static boolean packsByDefault(Engine engine) { return false; }
+    public static boolean packsByDefault(Engine engine) { return engine == Engine.DMTCP || engine == Engine.CRIU; }
 
     /** The policy that refuses to start over from scratch (the default {@code fromScratch}). */
     public CheckpointPolicy(Engine engine, Optional<Duration> interval, String signal, Duration lead, Optional<String> forward,

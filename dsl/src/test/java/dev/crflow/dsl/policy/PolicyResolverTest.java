@@ -54,17 +54,16 @@ class PolicyResolverTest {
     }
 
     @Test
-    void compressionAndDedupAreOffUnlessAskedForAndAChoiceCarriesOver() {
+    void compressionAndDedupDefaultToOnForProcessImagesOnlyAndCanBeSwitchedOff() {
         CheckpointPolicy dmtcp = overlay(CheckpointPolicy.none(), Map.of(PolicyKey.ENGINE, "dmtcp")).value().orElseThrow();
-        assertFalse(dmtcp.compress() || dmtcp.dedup(), "off by default: packing costs the coordinator ~110 MB while it runs");
-        assertFalse(SIGNAL_RULE.compress() || SIGNAL_RULE.dedup());
-        CheckpointPolicy on = overlay(dmtcp, Map.of(PolicyKey.COMPRESS, "true", PolicyKey.DEDUP, true)).value().orElseThrow();
-        assertTrue(on.compress() && on.dedup());
-        CheckpointPolicy noDedup = overlay(on, Map.of(PolicyKey.DEDUP, "false")).value().orElseThrow();
-        assertTrue(noDedup.compress());
-        assertFalse(noDedup.dedup());
-        // a choice carries over to another engine
-        assertTrue(overlay(on, Map.of(PolicyKey.ENGINE, "criu")).value().orElseThrow().dedup());
+        assertTrue(dmtcp.compress() && dmtcp.dedup());
+        assertFalse(SIGNAL_RULE.compress() || SIGNAL_RULE.dedup(), "an application's own state files: off");
+        CheckpointPolicy off = overlay(dmtcp, Map.of(PolicyKey.DEDUP, "false")).value().orElseThrow();
+        assertTrue(off.compress());
+        assertFalse(off.dedup());
+        // a default is not a choice: switching engine gives the new engine's default, a choice carries over
+        assertFalse(overlay(dmtcp, Map.of(PolicyKey.ENGINE, "signal")).value().orElseThrow().compress());
+        assertFalse(overlay(off, Map.of(PolicyKey.ENGINE, "criu")).value().orElseThrow().dedup());
         assertTrue(overlay(SIGNAL_RULE, Map.of(PolicyKey.COMPRESS, true)).value().orElseThrow().compress());
         Checked<CheckpointPolicy> none = overlay(CheckpointPolicy.none(), Map.of(PolicyKey.COMPRESS, "true"));
         assertEquals(List.of("ext compress has no effect without a checkpoint engine: there are no images"),
