@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** How an application that ended by itself ends the step: marker, engine failure, or the job's own SIGTERM. */
 class ApplicationEndTest {
     @TempDir Path dir;
-    final CoordinatorTest.FakeClock clock = new CoordinatorTest.FakeClock();
+    final CoordinatorFixture.FakeClock clock = new CoordinatorFixture.FakeClock();
     final List<String> said = new ArrayList<>();
     final List<Requeuer.Plan> requeues = new ArrayList<>();
 

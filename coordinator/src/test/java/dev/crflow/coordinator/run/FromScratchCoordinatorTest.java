@@ -6,29 +6,16 @@ import dev.crflow.coordinator.control.Result;
 import dev.crflow.coordinator.journal.EndReason;
 import dev.crflow.coordinator.journal.Event;
 import dev.crflow.coordinator.journal.Journal;
-import dev.crflow.coordinator.journal.JournalEvent;
-import dev.crflow.coordinator.proc.SystemProcessLauncher;
-import dev.crflow.coordinator.slurm.Requeuer;
-import dev.crflow.coordinator.spec.SpecReader;
 import dev.crflow.coordinator.store.ImageStore;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -37,41 +24,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * journal, and counted as lost work. Fake engine, fake requeuer, a clock that moves one second per reading.
  */
 @org.junit.jupiter.api.Timeout(120)
-class FromScratchCoordinatorTest {
+class FromScratchCoordinatorTest extends CoordinatorFixture {
     static final String START_OVER = "fromScratch 'allow': starting over from the pre-launch state of the declared state files";
 
-    @TempDir Path ctl;
-    final CoordinatorTest.FakeClock clock = new CoordinatorTest.FakeClock();
-    final List<Requeuer.Plan> requeues = new ArrayList<>();
-    final ByteArrayOutputStream log = new ByteArrayOutputStream();
-    final Map<String, Object> policy = new LinkedHashMap<>(Map.of("engine", "SIGNAL", "signal", "USR1", "lead", "PT60S",
-            "keep", 2, "maxRestarts", 5, "state", List.of("state")));
-
-    int run(FakeEngine engine, Optional<Integer> generation, Consumer<Coordinator> beforeRun) throws Exception {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("name", "step");
-        spec.put("command", Map.of("kind", "COMMAND", "text", "true"));
-        spec.put("workdir", ctl.resolve("work").toString());
-        spec.put("resources", Map.of("time", "PT10M"));
-        spec.put("checkpoint", policy);
-        Files.writeString(ctl.resolve("spec.json"), SpecReader.mapper().writeValueAsString(spec));
-        Requeuer requeuer = plan -> {
-            requeues.add(plan);
-            return new Requeuer.Outcome(true, "requeued (fake)");
-        };
-        Coordinator c = new Coordinator(new Coordinator.Config(ctl, true, "job-1", 0, "host", Duration.ofSeconds(20), generation),
-                clock, new SystemProcessLauncher(), requeuer, s -> engine, new PrintStream(log, true));
-        beforeRun.accept(c);
-        return c.run();
+    FromScratchCoordinatorTest() {
+        policy.put("state", List.of("state"));
     }
 
-    List<Event> events() throws Exception { return Journal.read(ctl).stream().map(JournalEvent::typed).toList(); }
 
     <T extends Event> List<T> events(Class<T> type) throws Exception {
         return events().stream().filter(type::isInstance).map(type::cast).toList();
     }
 
-    Result result() { return ControlDir.of(ctl).readResult().orElseThrow(); }
 
     /** Attempt 1: the warning's checkpoint commits generation 1 and requeues; then a byte of it flips. */
     void onlyGenerationCorrupted() throws Exception {
