@@ -139,68 +139,8 @@ public final class ImageStore {
     /** The result of checking every file of a generation against its manifest. */
     public record Verification(Generation generation, boolean ok, String problem, Optional<Manifest> manifest) {}
 
-    public Verification verify(Generation g) {
-        Optional<Manifest> manifest = readManifest(g.path());
-        if (manifest.isEmpty()) return new Verification(g, false, "no readable " + Manifest.FILE_NAME, manifest);
-        Manifest m = manifest.get();
-        if (m.files() == null) return new Verification(g, false, Manifest.FILE_NAME + " lists no files", manifest);
-        if (!Checksums.ALGORITHM.equals(m.checksumAlgorithm())) {
-            return new Verification(g, false, "unknown checksum algorithm " + m.checksumAlgorithm(), manifest);
-        }
-        List<Path> paths = new ArrayList<>();
-        List<Manifest.FileEntry> plain = new ArrayList<>();
-        for (Manifest.FileEntry f : m.files()) {
-            if (!f.isPlain()) {
-                // stored packed (Packer): the checksums of what is on disk, the compressed file's or every chunk's
-                Optional<String> problem = PackedFiles.verifyProblem(g.path(), f, new ChunkStore(dir));
-                if (problem.isPresent()) return new Verification(g, false, problem.get(), manifest);
-                continue;
-            }
-            plain.add(f);
-            Path file = g.path().resolve(f.path()).normalize();
-            if (!file.startsWith(g.path())) return new Verification(g, false, "manifest path escapes the generation: " + f.path(), manifest);
-            try {
-                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    return new Verification(g, false, f.path() + ": missing", manifest);
-                }
-                if (Files.size(file) != f.bytes()) {
-                    return new Verification(g, false, f.path() + ": " + Files.size(file) + " bytes, manifest says " + f.bytes(), manifest);
-                }
-            } catch (IOException e) {
-                return new Verification(g, false, f.path() + ": " + e, manifest);
-            }
-            paths.add(file);
-        }
-        List<String> sums;
-        try {
-            sums = Checksums.inParallel(paths, Checksums::of);
-        } catch (IOException e) {
-            return new Verification(g, false, "cannot read the generation: " + e.getMessage(), manifest);
-        }
-        for (int i = 0; i < paths.size(); i++) {
-            Manifest.FileEntry f = plain.get(i);
-            if (!sums.get(i).equals(f.checksum())) {
-                return new Verification(g, false, f.path() + ": checksum " + sums.get(i) + ", manifest says " + f.checksum(), manifest);
-            }
-        }
-        if (m.parent().isPresent()) return verifyParent(g, m.parent().get(), manifest);
-        return new Verification(g, true, "", manifest);
-    }
-
-    /** An incremental generation: its parent (and so on down the chain) must verify too, or it cannot be restored. */
-    private Verification verifyParent(Generation g, int parent, Optional<Manifest> manifest) {
-        if (parent >= g.number()) return new Verification(g, false, "parent generation " + parent + " is not older", manifest);
-        Optional<Generation> p;
-        try {
-            p = get(parent);
-        } catch (IOException e) {
-            return new Verification(g, false, "parent generation " + parent + ": " + e.getMessage(), manifest);
-        }
-        if (p.isEmpty()) return new Verification(g, false, "parent generation " + parent + " is missing", manifest);
-        Verification pv = verify(p.get());
-        return pv.ok() ? new Verification(g, true, "", manifest)
-                : new Verification(g, false, "parent generation " + parent + " is invalid: " + pv.problem(), manifest);
-    }
+    /** Every file of {@code g} against its manifest (and, for an incremental one, its parents): {@link GenerationCheck}. */
+    public Verification verify(Generation g) { return new GenerationCheck(this).verify(g); }
 
     /** Removes generations being written by a coordinator that died; they never became generations. */
     public List<Path> removePartials() throws IOException {
