@@ -155,14 +155,7 @@ public final class PolicyValues {
         return s;
     }
 
-    public static Checked<Engine> engine(Object v) {
-        String s = v instanceof CharSequence ? v.toString().trim() : null;
-        if (s != null) {
-            for (Engine e : Engine.values()) if (e.dslName().equalsIgnoreCase(s)) return Checked.ok(e);
-        }
-        return Checked.fail(oneOf("unknown checkpoint engine '" + v + "'", s,
-                Arrays.stream(Engine.values()).map(Engine::dslName).toList()));
-    }
+    public static Checked<Engine> engine(Object v) { return named(v, Engine.values(), Engine::dslName, "checkpoint engine"); }
 
     /** true | false; the strings 'true'/'false' and the numbers 1/0 too (Snakemake resources are numbers or strings). */
     public static Checked<Boolean> bool(String label, Object v) {
@@ -175,21 +168,20 @@ public final class PolicyValues {
     }
 
     public static Checked<dev.crflow.dsl.model.OnCancel> onCancel(Object v) {
-        String s = v instanceof CharSequence ? v.toString().trim() : null;
-        if (s != null) {
-            for (dev.crflow.dsl.model.OnCancel o : dev.crflow.dsl.model.OnCancel.values()) if (o.dslName().equalsIgnoreCase(s)) return Checked.ok(o);
-        }
-        return Checked.fail(oneOf("unknown onCancel '" + v + "'", s,
-                Arrays.stream(dev.crflow.dsl.model.OnCancel.values()).map(dev.crflow.dsl.model.OnCancel::dslName).toList()));
+        return named(v, dev.crflow.dsl.model.OnCancel.values(), dev.crflow.dsl.model.OnCancel::dslName, "onCancel");
     }
 
     public static Checked<dev.crflow.dsl.model.FromScratch> fromScratch(Object v) {
+        return named(v, dev.crflow.dsl.model.FromScratch.values(), dev.crflow.dsl.model.FromScratch::dslName, "fromScratch");
+    }
+
+    /** One of {@code values} by its DSL name, in any case; else "unknown WHAT 'v'" with the closest name or the list. */
+    private static <E> Checked<E> named(Object v, E[] values, java.util.function.Function<E, String> dslName, String what) {
         String s = v instanceof CharSequence ? v.toString().trim() : null;
         if (s != null) {
-            for (dev.crflow.dsl.model.FromScratch f : dev.crflow.dsl.model.FromScratch.values()) if (f.dslName().equalsIgnoreCase(s)) return Checked.ok(f);
+            for (E e : values) if (dslName.apply(e).equalsIgnoreCase(s)) return Checked.ok(e);
         }
-        return Checked.fail(oneOf("unknown fromScratch '" + v + "'", s,
-                Arrays.stream(dev.crflow.dsl.model.FromScratch.values()).map(dev.crflow.dsl.model.FromScratch::dslName).toList()));
+        return Checked.fail(oneOf("unknown " + what + " '" + v + "'", s, Arrays.stream(values).map(dslName).toList()));
     }
 
     public static Checked<ContainerRuntime> runtime(Object v) {
