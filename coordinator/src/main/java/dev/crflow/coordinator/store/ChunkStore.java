@@ -37,8 +37,6 @@ final class ChunkStore {
         return dir.resolve(sha256.substring(0, 2)).resolve(sha256 + (compressed ? ".zst" : ""));
     }
 
-    static String sha256(byte[] b, int off, int len) { return Sha256.hex(b, off, len); }
-
     /**
      * Stores the chunk at {@code [offset, offset + len)} of {@code src} unless it is there already, streaming it through
      * {@code io}'s fixed buffers (and zstd context): nothing the size of a chunk is allocated. The content read now must

@@ -1,7 +1,5 @@
 package dev.crflow.coordinator.store;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.SplittableRandom;
 
 /**
@@ -18,9 +16,10 @@ final class Chunker {
     static final int AVG = 1024 * 1024;
     static final int MAX = 4 * 1024 * 1024;
     /** Normalized chunking: a harder mask before the average size, an easier one after (FastCDC level 2). */
-    private static final long MASK_HARD = (1L << 22) - 1;
-    private static final long MASK_EASY = (1L << 18) - 1;
-    private static final long[] GEAR = new long[256];
+    static final long MASK_HARD = (1L << 22) - 1;
+    static final long MASK_EASY = (1L << 18) - 1;
+    /** Package-private for ChunkerTest's reference implementation only. */
+    static final long[] GEAR = new long[256];
 
     static {
         SplittableRandom r = new SplittableRandom(0x63_72_66_6c_6f_77L); // "crflow"
@@ -29,51 +28,10 @@ final class Chunker {
 
     private Chunker() {}
 
-    /** Receives each chunk in order; {@code buf} is reused after the call returns. */
-    interface Sink {
-        void chunk(byte[] buf, int off, int len) throws IOException;
-    }
-
-    /** Splits the whole of {@code in} into chunks (an empty stream: none). */
-    static void split(InputStream in, Sink sink) throws IOException {
-        byte[] buf = new byte[MAX];
-        int filled = 0;
-        boolean eof = false;
-        while (true) {
-            while (!eof && filled < MAX) {
-                int n = in.read(buf, filled, MAX - filled);
-                if (n < 0) eof = true;
-                else filled += n;
-            }
-            if (filled == 0) return;
-            int cut = cut(buf, filled);
-            sink.chunk(buf, 0, cut);
-            System.arraycopy(buf, cut, buf, 0, filled - cut);
-            filled -= cut;
-        }
-    }
-
-    /** The length of the chunk starting at {@code b[0]}, of the {@code n} bytes available. */
-    static int cut(byte[] b, int n) {
-        if (n <= MIN) return n;
-        int normal = Math.min(n, AVG);
-        int max = Math.min(n, MAX);
-        long h = 0;
-        int i = MIN;
-        for (; i < normal; i++) {
-            h = (h << 1) + GEAR[b[i] & 0xff];
-            if ((h & MASK_HARD) == 0) return i + 1;
-        }
-        for (; i < max; i++) {
-            h = (h << 1) + GEAR[b[i] & 0xff];
-            if ((h & MASK_EASY) == 0) return i + 1;
-        }
-        return max;
-    }
-
     /**
-     * The same cuts as {@link #split}/{@link #cut}, found while the bytes stream past: no buffer of a chunk's size, no
-     * copy. Feed a file's bytes in order; {@link #next} says how many of them still belong to the current chunk.
+     * The cuts, found while the bytes stream past: no buffer of a chunk's size, no copy. Feed a file's bytes in order;
+     * {@link #next} says how many of them still belong to the current chunk. ChunkerTest holds the first chunker (whole
+     * chunks in an array) as the reference these cuts must stay equal to.
      */
     static final class Boundaries {
         private int pos; // bytes of the current chunk seen so far
