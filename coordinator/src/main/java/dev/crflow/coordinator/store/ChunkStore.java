@@ -81,19 +81,13 @@ final class ChunkStore {
                     if (z == null) {
                         written += writeAll(ch, in);
                     } else {
-                        while (in.hasRemaining()) written += drain(ch, io.out, z, in, com.github.luben.zstd.EndDirective.CONTINUE);
+                        written += io.compress(z, in, com.github.luben.zstd.EndDirective.CONTINUE, piece -> writeAll(ch, piece));
                     }
                 }
                 if (z != null) {
                     in.clear();
                     in.flip(); // empty: only the frame's end is left
-                    boolean done;
-                    do {
-                        io.out.clear();
-                        done = z.compressDirectByteBufferStream(io.out, in, com.github.luben.zstd.EndDirective.END);
-                        io.out.flip();
-                        written += writeAll(ch, io.out);
-                    } while (!done);
+                    written += io.compress(z, in, com.github.luben.zstd.EndDirective.END, piece -> writeAll(ch, piece));
                 }
                 String now = sha.hex();
                 if (!now.equals(sha256)) throw new IOException("chunk " + sha256 + " changed while it was stored (reads as " + now + ")");
@@ -107,14 +101,6 @@ final class ChunkStore {
         }
         touchedDirs.add(sub);
         return written;
-    }
-
-    private static long drain(java.nio.channels.FileChannel ch, ByteBuffer out, com.github.luben.zstd.ZstdCompressCtx z,
-                              ByteBuffer in, com.github.luben.zstd.EndDirective op) throws IOException {
-        out.clear();
-        z.compressDirectByteBufferStream(out, in, op);
-        out.flip();
-        return writeAll(ch, out);
     }
 
     static long writeAll(java.nio.channels.WritableByteChannel ch, ByteBuffer b) throws IOException {

@@ -1,8 +1,10 @@
 package dev.crflow.coordinator.store;
 
+import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,6 +57,25 @@ final class PackIo implements AutoCloseable {
         cctx.setChecksum(checksum);
         cctx.setContentSize(true);
         return cctx;
+    }
+
+    /**
+     * Feeds {@code in} (position to limit) to {@code z} and hands each piece of compressed output to {@code sink}
+     * through {@link #out}; with {@link EndDirective#END}, until the frame is complete and flushed.
+     *
+     * @return the compressed bytes handed over
+     */
+    long compress(ZstdCompressCtx z, ByteBuffer in, EndDirective op, PackedFiles.Sink sink) throws IOException {
+        long n = 0;
+        boolean done;
+        do {
+            out.clear();
+            done = z.compressDirectByteBufferStream(out, in, op);
+            out.flip();
+            n += out.remaining();
+            sink.accept(out);
+        } while (in.hasRemaining() || (op == EndDirective.END && !done));
+        return n;
     }
 
     ZstdDecompressCtx decompressor() {

@@ -99,21 +99,12 @@ public final class Packer {
                 || Files.isDirectory(d.resolve(ChunkStore.DIR_NAME), LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** Written (temporary name, fsync, rename, fsync of the directory) before the first pack of a store writes a byte. */
+    /** Written durably (temporary file, fsync, rename, fsync of the directory) before the first pack of a store writes a byte. */
     private void markPacking() throws IOException {
         if (marked) return;
-        Path d = store.directory();
-        Path marker = d.resolve(MARKER);
+        Path marker = store.directory().resolve(MARKER);
         if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
-            Path tmp = d.resolve(MARKER + ".tmp"); // a fixed name: a crash leaves no debris the next write does not replace
-            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(SafeFiles.FILE_PERMS))) {
-                ch.write(java.nio.ByteBuffer.wrap("packing started: Packer.recover tidies this store at every start\n"
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-                ch.force(true);
-            }
-            Files.move(tmp, marker, StandardCopyOption.ATOMIC_MOVE);
-            SafeFiles.fsyncDir(d);
+            SafeFiles.writeAtomically(marker, "packing started: Packer.recover tidies this store at every start\n");
         }
         marked = true;
     }
@@ -206,16 +197,12 @@ public final class Packer {
                 plain.update(buf);
                 n += buf.position() - at;
                 buf.position(at);
-                boolean flushed; // END: the frame is complete and written out
-                do {
-                    io.out.clear();
-                    flushed = z.compressDirectByteBufferStream(io.out, buf, eof ? EndDirective.END : EndDirective.CONTINUE);
-                    io.out.flip();
-                    int o = io.out.position();
-                    packed.update(io.out);
-                    io.out.position(o);
-                    ChunkStore.writeAll(ch, io.out);
-                } while (buf.hasRemaining() || (eof && !flushed));
+                io.compress(z, buf, eof ? EndDirective.END : EndDirective.CONTINUE, piece -> {
+                    int o = piece.position();
+                    packed.update(piece);
+                    piece.position(o);
+                    ChunkStore.writeAll(ch, piece);
+                });
             }
             ch.force(true);
         } catch (com.github.luben.zstd.ZstdException e) {
