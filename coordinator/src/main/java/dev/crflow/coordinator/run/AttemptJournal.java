@@ -8,6 +8,8 @@ import dev.crflow.coordinator.journal.RequeueKind;
 import dev.crflow.coordinator.journal.Trigger;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,6 +23,8 @@ final class AttemptJournal {
     private boolean ended;
     /** Said in {@code attempt-start} ({@code fromScratch}) or {@code attempt-end} ({@code message}): a start over. */
     private Optional<String> startOver = Optional.empty();
+    /** This attempt's failed checkpoints as journalled, oldest first: "trigger: error". */
+    private final List<String> failedCheckpoints = new ArrayList<>();
 
     AttemptJournal(Journal journal, int attempt) {
         this.journal = journal;
@@ -64,7 +68,11 @@ final class AttemptJournal {
 
     void checkpointFailed(Trigger trigger, long durationMs, String error, Optional<String> requestId) throws IOException {
         journal.append(Event.Checkpoint.failed(attempt, trigger, durationMs, error, requestId));
+        failedCheckpoints.add(trigger.wireName() + ": " + error);
     }
+
+    /** The failed checkpoints this attempt journalled, oldest first ("trigger: error"). */
+    List<String> failedCheckpoints() { return List.copyOf(failedCheckpoints); }
 
     void interval(Event.IntervalChoice choice) throws IOException {
         journal.append(choice);

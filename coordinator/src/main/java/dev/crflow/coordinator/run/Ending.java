@@ -154,13 +154,9 @@ final class Ending {
      *
      * @return false under {@code fromScratch 'refuse'}: {@link #refuseRestartFromScratch} ends the step
      */
-    boolean startsOverFromScratch(Trigger trigger) throws IOException {
+    boolean startsOverFromScratch(Trigger trigger) {
         if (fromScratch != StepSpec.FromScratch.ALLOW) return false;
-        java.util.List<String> errors = dev.crflow.coordinator.journal.Journal.read(ctl.root()).stream()
-                .map(dev.crflow.coordinator.journal.JournalEvent::typed)
-                .filter(e -> e instanceof dev.crflow.coordinator.journal.Event.Checkpoint c && c.attempt() == journal.attempt() && !c.ok())
-                .map(e -> (dev.crflow.coordinator.journal.Event.Checkpoint) e)
-                .map(c -> c.trigger().wireName() + ": " + c.error().orElse("failed")).toList();
+        java.util.List<String> errors = journal.failedCheckpoints();
         String msg = "the " + trigger.wireName() + " checkpoint failed and there is no earlier generation (failed checkpoints of"
                 + " this attempt: " + (errors.isEmpty() ? "none journalled" : String.join("; ", errors)) + "); "
                 + RestorePlan.START_OVER + " in the next attempt";
