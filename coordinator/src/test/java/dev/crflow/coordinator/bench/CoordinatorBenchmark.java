@@ -32,9 +32,8 @@ import java.util.zip.CRC32C;
  * the start benchmark runs)
  */
 public final class CoordinatorBenchmark {
-    /** The JVM flags the executor renders (docs/contracts.md §5). */
-    public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx48m", "-Xss512k",
-            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
+    /** The JVM flags the executor renders (docs/contracts.md §5), as every coordinator IT runs with them. */
+    public static final List<String> JVM_FLAGS = dev.crflow.coordinator.it.Harness.JVM_FLAGS;
 
     private static Path dir;
     private static Path jar;

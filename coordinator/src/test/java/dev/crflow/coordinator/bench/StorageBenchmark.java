@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * asserts nothing about durations.
  */
 public final class StorageBenchmark {
-    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx48m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
+    static final List<String> JVM_FLAGS = CoordinatorBenchmark.JVM_FLAGS;
     static Path jar;
 
     public static void main(String[] args) throws Exception {
