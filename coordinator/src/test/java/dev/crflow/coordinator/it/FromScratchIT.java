@@ -7,7 +7,6 @@ import dev.crflow.coordinator.journal.JournalEvent;
 import dev.crflow.coordinator.store.Generation;
 import dev.crflow.coordinator.store.ImageStore;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,12 +32,10 @@ class FromScratchIT {
 
     @TempDir Path tmp;
     Harness h;
-    Path mounted;
 
     @AfterEach
     void cleanup() throws Exception {
         if (h != null) h.kill();
-        if (mounted != null) new ProcessBuilder("umount", "-l", mounted.toString()).inheritIO().start().waitFor();
     }
 
     Harness countWholeStateDeclared(String fromScratch) throws Exception {
@@ -96,15 +93,8 @@ class FromScratchIT {
     /** The first stop checkpoint fails on a full filesystem: 'allow' requeues to start over, the count stays exact. */
     @Test
     void allowAFullDiskPreventsTheFirstStopCheckpointTheStepRequeuesAndStartsOver() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "SKIPPED LOUDLY: mounting a small tmpfs for the full-filesystem case needs root");
         countWholeStateDeclared("allow");
-        Path images = h.ctl.resolve("images");
-        Files.createDirectories(images);
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", images.toString())
-                .inheritIO().start();
-        Assumptions.assumeTrue(mount.waitFor() == 0, "SKIPPED LOUDLY: cannot mount a tmpfs here (container without CAP_SYS_ADMIN?)");
-        mounted = images;
+        h.smallImagesFilesystem();
         // declared, present before the first launch (so part of the baseline), and larger than the image filesystem
         Files.write(h.workdir.resolve("big"), new byte[512 * 1024]);
         h.policy.put("state", List.of("state", "out.txt", "big"));

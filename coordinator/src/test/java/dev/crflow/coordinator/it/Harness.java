@@ -6,6 +6,8 @@ import dev.crflow.coordinator.proc.Posix;
 import dev.crflow.coordinator.proc.Signals;
 import dev.crflow.coordinator.spec.SpecReader;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * (relaunch on exit 75 with CRFLOW_RESTART_COUNT + 1). Everything is checked through the control directory.
  */
 public final class Harness {
+    private Path mountedImages;
     /** The flags the executor renders (docs/contracts.md §5). */
     public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx48m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto");
 
@@ -179,7 +182,33 @@ public final class Harness {
         });
     }
 
+    /** Ends the running coordinator, if any, and takes away the small images filesystem, if one was mounted. */
     public void kill() {
         if (current != null && current.isAlive()) current.destroyForcibly();
+        if (mountedImages == null) return;
+        try {
+            new ProcessBuilder("umount", "-l", mountedImages.toString()).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            // best effort, as the kill: the temporary directory goes with the test anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        mountedImages = null;
+    }
+
+    /**
+     * The control directory's {@code images/} on a 256 KiB tmpfs, for the full-filesystem cases; skipped, loudly,
+     * without root or where a tmpfs cannot be mounted. {@link #kill} unmounts it.
+     */
+    public Path smallImagesFilesystem() throws IOException, InterruptedException {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "SKIPPED LOUDLY: mounting a small tmpfs for the full-filesystem case needs root");
+        Path images = ctl.resolve("images");
+        Files.createDirectories(images);
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", images.toString())
+                .inheritIO().start();
+        Assumptions.assumeTrue(mount.waitFor() == 0, "SKIPPED LOUDLY: cannot mount a tmpfs here (container without CAP_SYS_ADMIN?)");
+        mountedImages = images;
+        return images;
     }
 }
