@@ -33,19 +33,33 @@ final class ChunkPass {
         void check() throws InterruptedIOException;
     }
 
-    private ChunkPass() {}
+    private final ChunkStore store;
+    private final boolean compress;
+    private final int level;
+    private final List<Manifest.Chunk> list = new ArrayList<>();
+    private final List<Future<Long>> writes = new ArrayList<>();
+    private final Set<String> queued = new HashSet<>();
+    private final Semaphore slots;
+    private final ExecutorService pool;
 
-    static Result run(Path src, ChunkStore store, boolean compress, int level, int workers, StopCheck stop) throws IOException {
-        CRC32C crc = new CRC32C();
-        List<Manifest.Chunk> list = new ArrayList<>();
-        List<Future<Long>> writes = new ArrayList<>();
-        Set<String> queued = new HashSet<>();
-        Semaphore slots = new Semaphore(workers);
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+    private ChunkPass(ChunkStore store, boolean compress, int level, int workers) {
+        this.store = store;
+        this.compress = compress;
+        this.level = level;
+        this.slots = new Semaphore(workers);
+        this.pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "crflow-pack-chunk");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    static Result run(Path src, ChunkStore store, boolean compress, int level, int workers, StopCheck stop) throws IOException {
+        return new ChunkPass(store, compress, level, workers).cut(src, stop);
+    }
+
+    private Result cut(Path src, StopCheck stop) throws IOException {
+        CRC32C crc = new CRC32C();
         long pos = 0;
         try (FileChannel ch = FileChannel.open(src, StandardOpenOption.READ); PackIo io = PackIo.acquire()) {
             ByteBuffer in = io.in;
@@ -71,12 +85,12 @@ final class ChunkPass {
                     off += k;
                     pos += k;
                     if (cuts.cut()) {
-                        queue(new Manifest.Chunk(sha.hex(), pos - start), start, ch, store, compress, level, list, queued, slots, pool, writes);
+                        queue(new Manifest.Chunk(sha.hex(), pos - start), start, ch);
                         start = pos;
                     }
                 }
             }
-            if (pos > start) queue(new Manifest.Chunk(sha.hex(), pos - start), start, ch, store, compress, level, list, queued, slots, pool, writes);
+            if (pos > start) queue(new Manifest.Chunk(sha.hex(), pos - start), start, ch);
             long written = 0;
             for (Future<Long> w : writes) written += w.get(); // before the channel closes: the writers read from it
             return new Result(list, pos, crc.getValue(), written);
@@ -97,10 +111,8 @@ final class ChunkPass {
         }
     }
 
-    @SuppressWarnings("checkstyle:ParameterNumber")
-    private static void queue(Manifest.Chunk c, long offset, FileChannel ch, ChunkStore store, boolean compress, int level,
-                              List<Manifest.Chunk> list, Set<String> queued, Semaphore slots, ExecutorService pool,
-                              List<Future<Long>> writes) throws InterruptedException {
+    /** The chunk at {@code offset} of {@code ch} is next in the file; a new one goes to a free writer (waiting for one). */
+    private void queue(Manifest.Chunk c, long offset, FileChannel ch) throws InterruptedException {
         list.add(c);
         if (!queued.add(c.sha256()) || store.exists(c, compress)) return;
         slots.acquire();
